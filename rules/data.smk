@@ -1,0 +1,68 @@
+# Dataset acquisition and one-hot encoding: the canonical contract every later stage reads.
+
+from seqattr.data.local import input_files as local_input_files
+
+SYNTHETIC_DATASETS = datasets_with_source("synthetic")
+IMPORTED_DATASETS = datasets_with_source("local", "genomic_benchmarks")
+
+def dataset_input_files(wildcards):
+    spec = DATASETS[wildcards.dataset]
+    return local_input_files(spec["local"]) if spec["source"] == "local" else []
+
+rule generate_synthetic_dataset:
+    output:
+        train=f"{RESULTS}/data/{{dataset}}/train.tsv.gz",
+        test=f"{RESULTS}/data/{{dataset}}/test.tsv.gz",
+        classes=f"{RESULTS}/data/{{dataset}}/classes.json",
+        motifs=f"{RESULTS}/data/{{dataset}}/motifs.tsv.gz",
+    wildcard_constraints:
+        dataset=name_pattern(SYNTHETIC_DATASETS),
+    params:
+        spec=lambda wildcards: DATASETS[wildcards.dataset],
+    log:
+        f"{LOGS}/data/{{dataset}}.prepare.log",
+    benchmark:
+        f"{BENCHMARKS}/data/{{dataset}}.prepare.tsv"
+    script:
+        "../scripts/prepare_dataset.py"
+
+rule import_dataset:
+    input:
+        dataset_input_files,
+    output:
+        train=f"{RESULTS}/data/{{dataset}}/train.tsv.gz",
+        test=f"{RESULTS}/data/{{dataset}}/test.tsv.gz",
+        classes=f"{RESULTS}/data/{{dataset}}/classes.json",
+    wildcard_constraints:
+        dataset=name_pattern(IMPORTED_DATASETS),
+    params:
+        spec=lambda wildcards: DATASETS[wildcards.dataset],
+    log:
+        f"{LOGS}/data/{{dataset}}.prepare.log",
+    benchmark:
+        f"{BENCHMARKS}/data/{{dataset}}.prepare.tsv"
+    script:
+        "../scripts/prepare_dataset.py"
+
+rule one_hot_encode:
+    input:
+        train=f"{RESULTS}/data/{{dataset}}/train.tsv.gz",
+        test=f"{RESULTS}/data/{{dataset}}/test.tsv.gz",
+        classes=f"{RESULTS}/data/{{dataset}}/classes.json",
+    output:
+        train=f"{RESULTS}/encoded/{{dataset}}/train.npz",
+        test=f"{RESULTS}/encoded/{{dataset}}/test.npz",
+    params:
+        length=lambda wildcards: DATASETS[wildcards.dataset]["length"],
+        crop=config["encoding"]["crop"],
+        ambiguous=config["encoding"]["ambiguous"],
+    log:
+        f"{LOGS}/encoded/{{dataset}}.log",
+    benchmark:
+        f"{BENCHMARKS}/encoded/{{dataset}}.tsv"
+    script:
+        "../scripts/one_hot_encode.py"
+
+FINAL_OUTPUTS.extend(
+    expand(f"{RESULTS}/encoded/{{dataset}}/{{split}}.npz", dataset=DATASETS, split=["train", "test"])
+)

@@ -1,0 +1,1 @@
+"""Dataset sources. Every source ends in the canonical format of `canonical.py`."""

@@ -1,0 +1,127 @@
+"""The canonical labelled-sequence format every later stage reads.
+
+A dataset is `train.tsv.gz` and `test.tsv.gz` (columns id, label, sequence; label is a
+class name), `classes.json` (class names; a class's index is its integer label), and for
+synthetic data `motifs.tsv.gz` (id, start, end, motif, class; 0-based, end exclusive).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from seqattr import InputError
+from seqattr.io import read_json, read_table, write_json, write_table
+
+COLUMNS = ["id", "label", "sequence"]
+MOTIF_COLUMNS = ["id", "start", "end", "motif", "class"]
+DNA_LETTERS = "ACGT"
+# IUPAC ambiguity codes are accepted and encoded as unknown; anything else is an error.
+DNA_AMBIGUOUS = "NRYSWKMBDHV"
+
+
+@dataclass(frozen=True)
+class LabelledSplits:
+    train: pd.DataFrame
+    test: pd.DataFrame
+    classes: list[str]
+    motifs: pd.DataFrame | None = None
+
+
+def labelled_frame(ids, labels, sequences) -> pd.DataFrame:
+    return pd.DataFrame({"id": list(ids), "label": [str(x) for x in labels], "sequence": list(sequences)})
+
+
+def first_invalid_character(sequences, allowed: str) -> tuple[int, int, str] | None:
+    """(row, 0-based position, character) of the first character outside `allowed`.
+
+    Case-insensitive. Vectorised over the concatenated text: a per-character Python
+    loop over 20 Mbp took 9 s, this takes 0.1 s.
+    """
+    sequences = list(sequences)
+    if not sequences:
+        return None
+    joined = "".join(sequences).upper().encode("ascii", errors="replace")
+    table = np.zeros(256, dtype=bool)
+    table[np.frombuffer(allowed.upper().encode(), dtype=np.uint8)] = True
+    codes = np.frombuffer(joined, dtype=np.uint8)
+    bad = np.flatnonzero(~table[codes])
+    if bad.size == 0:
+        return None
+    offset = int(bad[0])
+    ends = np.cumsum([len(s) for s in sequences])
+    row = int(np.searchsorted(ends, offset, side="right"))
+    start = int(ends[row - 1]) if row else 0
+    return row, offset - start, sequences[row][offset - start]
+
+
+def check_split(frame: pd.DataFrame, source: str, alphabet: str = DNA_LETTERS + DNA_AMBIGUOUS) -> None:
+    """Raise one clear InputError for an empty split, duplicate ids, empty or bad sequences."""
+    if len(frame) == 0:
+        raise InputError(f"{source}: no sequences (empty file)")
+    duplicated = frame["id"][frame["id"].duplicated()]
+    if len(duplicated):
+        raise InputError(f"{source}: duplicate record id {duplicated.iloc[0]!r} ({duplicated.nunique()} ids repeated)")
+    lengths = frame["sequence"].str.len()
+    if (lengths == 0).any():
+        raise InputError(f"{source}: record {frame['id'][lengths == 0].iloc[0]!r} has an empty sequence")
+    invalid = first_invalid_character(frame["sequence"], alphabet)
+    if invalid is not None:
+        row, position, char = invalid
+        raise InputError(
+            f"{source}: record {frame['id'].iloc[row]!r}, position {position + 1}: "
+            f"invalid character {char!r} (allowed: {alphabet}, any case)"
+        )
+
+
+def check_classes(train: pd.DataFrame, test: pd.DataFrame, classes: list[str] | None, source: str) -> list[str]:
+    """Check the label sets and return the class names in label order."""
+    train_labels, test_labels = set(train["label"]), set(test["label"])
+    if classes is not None:
+        unknown = sorted((train_labels | test_labels) - set(classes))
+        if unknown:
+            raise InputError(f"{source}: labels {unknown} are not among the configured classes {classes}")
+        missing = [c for c in classes if c not in train_labels]
+        if missing:
+            raise InputError(f"{source}: class {missing[0]!r} has no sequences in the training data")
+    if train_labels != test_labels:
+        raise InputError(
+            f"{source}: train and test label sets differ: "
+            f"only in train {sorted(train_labels - test_labels)}, only in test {sorted(test_labels - train_labels)}"
+        )
+    if len(train_labels) < 2:
+        raise InputError(f"{source}: a classifier needs at least two classes, found {sorted(train_labels)}")
+    return list(classes) if classes is not None else sorted(train_labels)
+
+
+def stratified_split(frame: pd.DataFrame, test_fraction: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Seeded per-class split; each class contributes round(fraction * size) test rows."""
+    rng = np.random.default_rng(seed)
+    test_rows = []
+    for label in sorted(frame["label"].unique()):
+        rows = np.flatnonzero((frame["label"] == label).to_numpy())
+        n_test = int(round(test_fraction * len(rows)))
+        test_rows.append(rng.permutation(rows)[:n_test])
+    is_test = np.zeros(len(frame), dtype=bool)
+    is_test[np.concatenate(test_rows)] = True
+    return frame[~is_test].reset_index(drop=True), frame[is_test].reset_index(drop=True)
+
+
+def write_splits(splits: LabelledSplits, outdir: str | Path) -> None:
+    outdir = Path(outdir)
+    write_table(splits.train[COLUMNS], outdir / "train.tsv.gz")
+    write_table(splits.test[COLUMNS], outdir / "test.tsv.gz")
+    write_json(splits.classes, outdir / "classes.json")
+    if splits.motifs is not None:
+        write_table(splits.motifs[MOTIF_COLUMNS], outdir / "motifs.tsv.gz")
+
+
+def read_split(path: str | Path) -> pd.DataFrame:
+    return read_table(path, dtype={"id": str, "label": str, "sequence": str})
+
+
+def read_classes(path: str | Path) -> list[str]:
+    return list(read_json(path))

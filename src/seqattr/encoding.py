@@ -1,0 +1,137 @@
+"""One-hot encoding of DNA into compact (N, 4, L) uint8 arrays.
+
+Stored per split as an .npz with `onehot` (N, 4, L) uint8, `labels` (N,) int64, `ids`
+(N,) str, `mask` (N, L) bool (True where the position holds sequence, False for
+padding), `ambiguous` (N, L) bool (IUPAC codes such as N) and `ambiguous_value`
+(0.0 or 0.25: what `EncodedSet.as_float` puts in all four channels there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from seqattr import InputError
+from seqattr.data.canonical import DNA_AMBIGUOUS
+from seqattr.io import save_npz
+
+AMBIGUOUS_CODE = 4
+PAD_CODE = 5
+INVALID_CODE = 255
+
+_LOOKUP = np.full(256, INVALID_CODE, dtype=np.uint8)
+for _code, _base in enumerate("ACGT"):
+    _LOOKUP[ord(_base)] = _LOOKUP[ord(_base.lower())] = _code
+for _base in DNA_AMBIGUOUS:
+    _LOOKUP[ord(_base)] = _LOOKUP[ord(_base.lower())] = AMBIGUOUS_CODE
+
+
+@dataclass(frozen=True)
+class EncodedSet:
+    onehot: np.ndarray
+    labels: np.ndarray
+    ids: np.ndarray
+    mask: np.ndarray
+    ambiguous: np.ndarray
+    ambiguous_value: float = 0.0
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    @property
+    def length(self) -> int:
+        return self.onehot.shape[2]
+
+    def as_float(self) -> np.ndarray:
+        """(N, 4, L) float32 model input, ambiguous positions filled per the option."""
+        x = self.onehot.astype(np.float32)
+        if self.ambiguous_value:
+            x += self.ambiguous[:, None, :] * np.float32(self.ambiguous_value)
+        return x
+
+
+def _codes_in_window(sequences: list[str], length: int, crop: str):
+    """(N, length) bytes after cropping/padding (0 = padding), and per sequence where it
+    starts in the window and how many of its leading characters were cropped."""
+    lengths = np.fromiter((len(s) for s in sequences), dtype=np.int64, count=len(sequences))
+    raw = np.frombuffer("".join(sequences).encode("ascii", errors="replace"), dtype=np.uint8)
+    if (lengths == length).all():  # the common case: one reshape, no per-row work
+        zeros = np.zeros(len(sequences), dtype=np.int64)
+        return raw.reshape(len(sequences), length), zeros, zeros
+    window = np.zeros((len(sequences), length), dtype=np.uint8)  # byte 0 maps to padding below
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    if crop == "centre":
+        shift = (lengths - length) // 2  # > 0 crops, < 0 pads on the left
+    else:
+        shift = np.zeros_like(lengths)
+    offsets, skipped = np.maximum(-shift, 0), np.maximum(shift, 0)
+    for row in range(len(sequences)):
+        take = min(lengths[row] - skipped[row], length - offsets[row])
+        first = starts[row] + skipped[row]
+        window[row, offsets[row]:offsets[row] + take] = raw[first:first + take]
+    return window, offsets, skipped
+
+
+def encode(sequences, length: int, crop: str = "centre", source: str = "<sequences>", ids=None):
+    """Codes 0-3 (ACGT), AMBIGUOUS_CODE, PAD_CODE as an (N, length) uint8 array.
+
+    Raises InputError naming `source`, the record id and the 1-based position of the
+    first character that is neither a base nor an IUPAC code.
+    """
+    sequences = list(sequences)
+    window, offsets, skipped = _codes_in_window(sequences, length, crop)
+    codes = _LOOKUP[window]
+    codes[window == 0] = PAD_CODE
+    bad = np.argwhere(codes == INVALID_CODE)
+    if len(bad):
+        row, column = map(int, bad[0])
+        record = ids[row] if ids is not None else f"#{row + 1}"
+        position = column - int(offsets[row]) + int(skipped[row]) + 1
+        char = sequences[row][position - 1]
+        raise InputError(f"{source}: record {record!r}, position {position}: invalid character {char!r} "
+                         f"(allowed: ACGT and IUPAC codes {DNA_AMBIGUOUS}, any case)")
+    return codes
+
+
+def one_hot(codes: np.ndarray) -> np.ndarray:
+    return (codes[:, None, :] == np.arange(4, dtype=np.uint8)[None, :, None]).astype(np.uint8)
+
+
+def encode_split(frame, classes: list[str], length: int, crop: str, ambiguous: str, source: str) -> EncodedSet:
+    codes = encode(frame["sequence"], length, crop, source, ids=list(frame["id"]))
+    index = {name: k for k, name in enumerate(classes)}
+    return EncodedSet(
+        onehot=one_hot(codes),
+        labels=np.array([index[label] for label in frame["label"]], dtype=np.int64),
+        ids=np.array(frame["id"], dtype=str),
+        mask=codes != PAD_CODE,
+        ambiguous=codes == AMBIGUOUS_CODE,
+        ambiguous_value=0.25 if ambiguous == "uniform" else 0.0,
+    )
+
+
+def save_encoded(encoded: EncodedSet, path: str | Path) -> None:
+    save_npz(path, onehot=encoded.onehot, labels=encoded.labels, ids=encoded.ids, mask=encoded.mask,
+             ambiguous=encoded.ambiguous, ambiguous_value=np.float32(encoded.ambiguous_value))
+
+
+def load_encoded(path: str | Path) -> EncodedSet:
+    with np.load(path, allow_pickle=False) as data:
+        return EncodedSet(data["onehot"], data["labels"], data["ids"], data["mask"], data["ambiguous"],
+                          float(data["ambiguous_value"]))
+
+
+def encode_files(train_path, test_path, classes_path, train_out, test_out, length: int | None,
+                 crop: str = "centre", ambiguous: str = "zero") -> int:
+    """Encode a canonical train/test pair; L defaults to the longest training sequence."""
+    from seqattr.data.canonical import read_classes, read_split
+
+    classes = read_classes(classes_path)
+    train, test = read_split(train_path), read_split(test_path)
+    if length is None:
+        length = int(train["sequence"].str.len().max())
+    for frame, source, out in ((train, train_path, train_out), (test, test_path, test_out)):
+        save_encoded(encode_split(frame, classes, length, crop, ambiguous, str(source)), out)
+    return length
