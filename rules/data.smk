@@ -23,6 +23,8 @@ rule generate_synthetic_dataset:
         f"{LOGS}/data/{{dataset}}.prepare.log",
     benchmark:
         f"{BENCHMARKS}/data/{{dataset}}.prepare.tsv"
+    conda:
+        "../envs/data.yaml"
     script:
         "../scripts/prepare_dataset.py"
 
@@ -41,6 +43,8 @@ rule import_dataset:
         f"{LOGS}/data/{{dataset}}.prepare.log",
     benchmark:
         f"{BENCHMARKS}/data/{{dataset}}.prepare.tsv"
+    conda:
+        "../envs/data.yaml"
     script:
         "../scripts/prepare_dataset.py"
 
@@ -60,6 +64,8 @@ rule one_hot_encode:
         f"{LOGS}/encoded/{{dataset}}.log",
     benchmark:
         f"{BENCHMARKS}/encoded/{{dataset}}.tsv"
+    conda:
+        "../envs/data.yaml"
     script:
         "../scripts/one_hot_encode.py"
 
