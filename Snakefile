@@ -17,16 +17,17 @@ if not workflow.overwrite_configfiles:
     configfile: "config/config.yaml"
 
 
-validate(config, "config/schema.yaml")
-
 # The library lives in src/; rule scripts (and conda envs under --sdm conda) find it
 # through PYTHONPATH, so the workflow also runs from a plain checkout.
 SRC = str(Path(workflow.basedir) / "src")
 sys.path.insert(0, SRC)
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (SRC, os.environ.get("PYTHONPATH")) if p)
 
-from seqattr.config import check_config
+from seqattr.config import apply_table_overrides, check_config
 
+# --config absolut_table=... / mason_table=... point the generative sets at another file.
+apply_table_overrides(config)
+validate(config, "config/schema.yaml")
 check_config(config)
 
 

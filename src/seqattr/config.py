@@ -29,5 +29,41 @@ def check_datasets(config: dict) -> None:
                 raise ConfigError(f"datasets.{name}.synthetic: own_motif_probability + swap_motif_probability must be <= 1")
 
 
+# Top-level keys that set the table of every generative set of one kind, so that a run
+# config can be pointed at another file from the command line (--config absolut_table=...).
+TABLE_OVERRIDES = {"absolut_table": "absolut", "mason_table": "mason"}
+
+
+def generative_sets(config: dict) -> dict:
+    return config.get("generative") or {}
+
+
+def apply_table_overrides(config: dict) -> None:
+    """Copy `absolut_table` / `mason_table` into the generative sets of that kind (in place)."""
+    for key, kind in TABLE_OVERRIDES.items():
+        path = config.get(key)
+        if path is None:
+            continue
+        sets = [spec for spec in generative_sets(config).values() if isinstance(spec, dict) and spec.get("kind") == kind]
+        if not sets:
+            raise ConfigError(f"{key}: there is no generative set of kind {kind!r} for it to set the path of")
+        for spec in sets:
+            spec["path"] = str(path)
+
+
+def check_gama_benchmark(config: dict) -> None:
+    grid = config.get("gama_benchmark")
+    if not grid:
+        return
+    for positions in grid["position_sets"]:
+        if max(positions) > grid["length"]:
+            raise ConfigError(f"gama_benchmark.position_sets: {positions} has a position beyond length "
+                              f"{grid['length']} (positions are 1-based, 1..{grid['length']})")
+    for value in grid["signal_to_noise"]:
+        if abs(value * 10 - round(value * 10)) > 1e-9:
+            raise ConfigError(f"gama_benchmark.signal_to_noise: {value} is not on the 0.1 grid (0.1, 0.2, ..., 1.0)")
+
+
 def check_config(config: dict) -> None:
     check_datasets(config)
+    check_gama_benchmark(config)

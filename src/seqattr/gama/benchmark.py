@@ -1,0 +1,171 @@
+"""The GAMA paper's synthetic benchmark grid: one experiment per (logic, positions, SNR, seed).
+
+Each experiment generates a positive-only set with implanted positions, trains the
+generative LSTM (keeping its random initialisation), runs GAMA in every mode and scores
+the profile against the implanted positions (`seqattr.gama.validation`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from seqattr.gama.validation import (DEFAULT_THRESHOLD_Z, detected_by_rank, detected_by_threshold,
+                                     false_negative_rate, false_positive_rate)
+
+log = logging.getLogger(__name__)
+
+BENCHMARK_COLUMNS = ["experiment", "logic", "positions", "motif_size", "signal_to_noise", "seed", "mode",
+                     "fnr_rank", "fnr_threshold", "fpr_threshold", "threshold_z", "top_positions",
+                     "train_nll", "val_nll", "epochs", "n_sequences", "n_attributed",
+                     "train_seconds", "gama_seconds", "seconds"]
+
+
+@dataclass(frozen=True)
+class Experiment:
+    logic: str
+    positions: tuple[int, ...]
+    signal_to_noise: float
+    seed: int
+    length: int
+    n_sequences: int
+
+    @property
+    def id(self) -> str:
+        """Stable, readable name (the {experiment} wildcard), e.g. ``AND_p2-4_snr0.5_s0``."""
+        return f"{self.logic}_p{'-'.join(map(str, self.positions))}_snr{self.signal_to_noise:.1f}_s{self.seed}"
+
+    def as_dict(self) -> dict:
+        return {"logic": self.logic, "positions": list(self.positions), "signal_to_noise": self.signal_to_noise,
+                "seed": self.seed, "length": self.length, "n_sequences": self.n_sequences}
+
+
+def expand_grid(grid: dict) -> dict[str, Experiment]:
+    """All experiments of a `gama_benchmark` config section, by id, in grid order.
+
+    Signal-to-noise values are rounded to one decimal (the grid's step), so 0.30000000000000004
+    and 0.3 are the same experiment; two grid points with the same id are an error.
+    """
+    experiments: dict[str, Experiment] = {}
+    for logic, positions, snr, seed in itertools.product(grid["logics"], grid["position_sets"],
+                                                         grid["signal_to_noise"], grid["seeds"]):
+        experiment = Experiment(logic=str(logic), positions=tuple(int(p) for p in positions),
+                                signal_to_noise=round(float(snr), 1), seed=int(seed),
+                                length=int(grid["length"]), n_sequences=int(grid["n_sequences"]))
+        if experiment.id in experiments:
+            raise ValueError(f"gama_benchmark: grid point {experiment.id} appears twice")
+        experiments[experiment.id] = experiment
+    return experiments
+
+
+def attribution_sample(n_sequences: int, n_attributed: int | None, seed: int) -> np.ndarray:
+    """Indices of the sequences GAMA attributes: a seeded sample of the whole set.
+
+    The whole set (signal and noise alike), as GAMA would see a real positive set whose
+    signal sequences are unknown.
+    """
+    if n_attributed is None or n_attributed >= n_sequences:
+        return np.arange(n_sequences)
+    return np.sort(np.random.default_rng(seed).choice(n_sequences, size=n_attributed, replace=False))
+
+
+def score_profile(importance, implanted, threshold_z: float = DEFAULT_THRESHOLD_Z) -> dict:
+    """FNR by rank and by threshold (and the threshold's FPR) for one profile."""
+    importance = np.asarray(importance, dtype=float)
+    order = np.argsort(-np.where(np.isfinite(importance), importance, -np.inf), kind="stable")
+    return {
+        "fnr_rank": false_negative_rate(detected_by_rank(importance, implanted)),
+        "fnr_threshold": false_negative_rate(detected_by_threshold(importance, implanted, threshold_z)),
+        "fpr_threshold": false_positive_rate(importance, implanted, threshold_z),
+        "top_positions": ",".join(str(int(i) + 1) for i in order[:len(list(implanted))]),
+    }
+
+
+def run_benchmark_experiment(experiment: Experiment, train_config: dict, gama_config: dict, *,
+                             n_attributed: int | None = None,
+                             threshold_z: float = DEFAULT_THRESHOLD_Z) -> list[dict]:
+    """Generate, train, attribute in every mode of `gama_config["modes"]`, score: one row per mode."""
+    from seqattr.gama import gama_ig, gama_matrix, importance_profile
+    from seqattr.generative.alphabet import tokenize
+    from seqattr.generative.sets import synthetic_positive_set
+    from seqattr.generative.train import train_lstm
+
+    started = time.perf_counter()
+    frame, truth = synthetic_positive_set(experiment.length, experiment.n_sequences, list(experiment.positions),
+                                          experiment.logic, experiment.signal_to_noise, experiment.seed)
+    true_positions = sorted({int(p) for p in truth["position"]})
+    if true_positions != sorted(experiment.positions):
+        raise RuntimeError(f"{experiment.id}: generator implanted {true_positions}, "
+                           f"the grid asked for {list(experiment.positions)}")
+    log.info("%s: %d sequences, %d signal", experiment.id, len(frame), int(frame["is_signal"].sum()))
+
+    train_started = time.perf_counter()
+    initial, trained, history = train_lstm(frame["sequence"].tolist(), train_config, experiment.seed)
+    train_seconds = time.perf_counter() - train_started
+    best = history.loc[history["val_nll"].idxmin()]
+    log.info("%s: trained %d epochs in %.1f s, best val NLL %.4f (epoch %d)", experiment.id,
+             len(history), train_seconds, best["val_nll"], int(best["epoch"]))
+
+    keep = attribution_sample(len(frame), n_attributed, experiment.seed)
+    tokens = tokenize(frame["sequence"].iloc[keep].tolist())
+    rows = []
+    for mode in gama_config["modes"]:
+        gama_started = time.perf_counter()
+        options = {k: gama_config[k] for k in ("quadrature", "steps") if gama_config.get(k) is not None}
+        ig_trained = gama_ig(trained, tokens, mode=mode, **options)
+        ig_initial = gama_ig(initial, tokens, mode=mode, **options)
+        profile = np.asarray(importance_profile(gama_matrix(ig_trained, ig_initial)), dtype=float)
+        if profile.shape != (experiment.length,):
+            raise RuntimeError(f"{experiment.id}: importance profile has shape {profile.shape}, "
+                               f"expected ({experiment.length},)")
+        gama_seconds = time.perf_counter() - gama_started
+        scores = score_profile(profile, experiment.positions, threshold_z)
+        log.info("%s [%s]: top %s, FNR rank %.2f, FNR threshold %.2f (%.1f s)", experiment.id, mode,
+                 scores["top_positions"], scores["fnr_rank"], scores["fnr_threshold"], gama_seconds)
+        rows.append({
+            "experiment": experiment.id, "logic": experiment.logic,
+            "positions": ",".join(map(str, experiment.positions)), "motif_size": len(experiment.positions),
+            "signal_to_noise": experiment.signal_to_noise, "seed": experiment.seed, "mode": mode,
+            **scores, "threshold_z": threshold_z,
+            "train_nll": float(best["train_nll"]), "val_nll": float(best["val_nll"]), "epochs": len(history),
+            "n_sequences": len(frame), "n_attributed": len(keep),
+            "train_seconds": train_seconds, "gama_seconds": gama_seconds,
+        })
+    total = time.perf_counter() - started
+    for row in rows:
+        row["seconds"] = total
+    return rows
+
+
+def benchmark_frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows).reindex(columns=BENCHMARK_COLUMNS)
+
+
+def format_benchmark(frame: pd.DataFrame, *, timings: bool = True) -> pd.DataFrame:
+    """Fixed float formatting so equal results give equal bytes; timings are rounded to 0.1 s."""
+    out = frame.copy()
+    for column in ("fnr_rank", "fnr_threshold", "fpr_threshold", "train_nll", "val_nll"):
+        out[column] = out[column].map(lambda v: f"{v:.6f}")
+    out["signal_to_noise"] = out["signal_to_noise"].map(lambda v: f"{v:.1f}")
+    for column in ("train_seconds", "gama_seconds", "seconds"):
+        out[column] = out[column].map(lambda v: f"{v:.1f}")
+    return out
+
+
+def aggregate_benchmark(paths) -> pd.DataFrame:
+    """Concatenate per-experiment tables into benchmark.tsv order (grid order, then mode)."""
+    from seqattr.io import read_table
+
+    frames = [read_table(p, dtype={"positions": str, "top_positions": str}) for p in paths]
+    return pd.concat(frames, ignore_index=True).reindex(columns=BENCHMARK_COLUMNS)
+
+
+def fnr_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """Mean FNR by logic, motif size, SNR and mode (over position sets and seeds)."""
+    return (frame.groupby(["mode", "logic", "motif_size", "signal_to_noise"], as_index=False)
+            [["fnr_rank", "fnr_threshold", "fpr_threshold"]].mean())

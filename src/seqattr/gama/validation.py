@@ -1,0 +1,225 @@
+"""Checks of a GAMA importance profile against known truth.
+
+Two kinds of truth are used, as in the GAMA paper (Frank et al., arXiv:2506.23182):
+
+* synthetic sets, where the implanted positions are known: the false-negative rate of
+  those positions under a rank rule and under a score threshold;
+* Absolut! simulated binders, where each residue's share of the binding energy is known:
+  the Spearman correlation between per-position importance and |mean binding energy|.
+
+Positions are 1-based residue positions throughout, as in every GAMA output.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from seqattr import InputError
+
+# `contribPerAAparaBind` entries: residue, position letter within the slice (a = first),
+# then "<count>_<energy>". The list ends with a comma, so empty entries are skipped.
+_CONTRIBUTION = re.compile(r"(?P<residue>[A-Z])(?P<letter>[a-z]):(?P<count>\d+)_(?P<energy>[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)")
+
+# Iglewicz & Hoaglin (1993): |modified z| > 3.5 flags an outlier. Implanted positions
+# are the outliers of a profile whose other positions carry no signal.
+DEFAULT_THRESHOLD_Z = 3.5
+
+
+@dataclass(frozen=True)
+class Contribution:
+    residue: str
+    position: int  # 1-based position within the slice
+    count: int
+    energy: float
+
+
+def parse_contributions(text: str, *, slice_length: int = 11, where: str = "contribPerAAparaBind") -> list[Contribution]:
+    """Parse one `contribPerAAparaBind` cell, e.g. ``"Sa:1_-1.67,Lb:3_-17.48,"``.
+
+    `where` names the file and record in error messages. An empty cell (a binder with no
+    paratope contact recorded) gives an empty list.
+    """
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return []
+    contributions = []
+    seen = set()
+    for entry in str(text).strip().split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        match = _CONTRIBUTION.fullmatch(entry)
+        if match is None:
+            raise InputError(f"{where}: entry {entry!r} is not <residue><position letter>:<count>_<energy>")
+        position = ord(match["letter"]) - ord("a") + 1
+        if position > slice_length:
+            raise InputError(f"{where}: entry {entry!r} names position {match['letter']!r}, "
+                             f"beyond a slice of {slice_length} residues (a..{chr(ord('a') + slice_length - 1)})")
+        if position in seen:
+            raise InputError(f"{where}: position {match['letter']!r} appears twice")
+        seen.add(position)
+        contributions.append(Contribution(match["residue"], position, int(match["count"]), float(match["energy"])))
+    return contributions
+
+
+def read_absolut_contributions(path, *, column: str = "contribPerAAparaBind",
+                               slice_column: str = "Slide") -> pd.DataFrame:
+    """Long table (record, position, residue, count, energy) of an Absolut! binder table.
+
+    Each entry's residue is checked against the slice, so a misread position letter
+    cannot pass silently.
+    """
+    table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    for needed in (column, slice_column):
+        if needed not in table.columns:
+            raise InputError(f"{path}: no column {needed!r} (columns: {', '.join(table.columns[:8])}, ...)")
+    if table.empty:
+        raise InputError(f"{path}: no records")
+    lengths = table[slice_column].str.len()
+    if lengths.nunique() != 1:
+        raise InputError(f"{path}: {slice_column} slices have mixed lengths {sorted(lengths.unique())}")
+    slice_length = int(lengths.iloc[0])
+    rows = []
+    for record, (slice_, cell) in enumerate(zip(table[slice_column], table[column]), start=1):
+        where = f"{path}: record {record} ({column})"
+        for c in parse_contributions(cell, slice_length=slice_length, where=where):
+            if slice_[c.position - 1] != c.residue:
+                raise InputError(f"{where}: entry for position {c.position} names residue {c.residue!r} "
+                                 f"but the slice {slice_!r} has {slice_[c.position - 1]!r} there")
+            rows.append((record, c.position, c.residue, c.count, c.energy))
+    long = pd.DataFrame(rows, columns=["record", "position", "residue", "count", "energy"])
+    long.attrs["n_records"] = len(table)
+    long.attrs["slice_length"] = slice_length
+    return long
+
+
+def per_position_energy(contributions: pd.DataFrame, n_records: int, slice_length: int) -> pd.DataFrame:
+    """Mean binding energy per slice position over ALL records of the set.
+
+    A record in which a position makes no contact contributes 0 to that position's mean
+    (the data README: "positions that do not appear contribute nothing"), so a position
+    that binds rarely ranks below one that binds in every record. `contact_fraction`
+    and `mean_energy_when_contact` are given beside it for reading the figure.
+    """
+    positions = pd.Index(range(1, slice_length + 1), name="position")
+    grouped = contributions.groupby("position")["energy"]
+    total = grouped.sum().reindex(positions, fill_value=0.0)
+    contacts = grouped.size().reindex(positions, fill_value=0)
+    table = pd.DataFrame({
+        "mean_energy": total / n_records,
+        "contact_fraction": contacts / n_records,
+        "mean_energy_when_contact": (total / contacts.where(contacts > 0)),
+    }, index=positions).reset_index()
+    table["abs_mean_energy"] = table["mean_energy"].abs()
+    return table
+
+
+def spearman(importance: Sequence[float], truth: Sequence[float]) -> tuple[float, float]:
+    """Spearman rho and two-sided p over positions where both values are defined."""
+    importance = np.asarray(importance, dtype=float)
+    truth = np.asarray(truth, dtype=float)
+    keep = np.isfinite(importance) & np.isfinite(truth)
+    if keep.sum() < 3 or np.ptp(importance[keep]) == 0 or np.ptp(truth[keep]) == 0:
+        return float("nan"), float("nan")
+    result = stats.spearmanr(importance[keep], truth[keep])
+    return float(result.statistic), float(result.pvalue)
+
+
+def ground_truth_table(profile: pd.DataFrame, energy: pd.DataFrame) -> pd.DataFrame:
+    """Join a GAMA profile (mode, position, importance, rank) with per-position energy.
+
+    Adds each mode's Spearman rho and p of importance against |mean energy| as columns
+    (the same value on every row of a mode), so one file holds the figure's data.
+    """
+    missing = sorted(set(energy["position"]) - set(profile["position"]))
+    if missing:
+        raise InputError(f"GAMA profile lacks positions {missing} of the ground truth "
+                         f"(profile has {profile['position'].min()}..{profile['position'].max()})")
+    table = profile[["mode", "position", "importance", "rank"]].merge(energy, on="position", how="inner")
+    parts = []
+    for mode, part in table.groupby("mode", sort=False):
+        rho, p = spearman(part["importance"], part["abs_mean_energy"])
+        parts.append(part.assign(spearman_rho=rho, spearman_p=p))
+    return pd.concat(parts, ignore_index=True).sort_values(["mode", "position"], kind="stable").reset_index(drop=True)
+
+
+# --- false negatives on synthetic sets -------------------------------------------------
+
+def _profile_array(importance: Sequence[float]) -> np.ndarray:
+    values = np.asarray(importance, dtype=float)
+    # Undefined importance cannot flag a position: it ranks last and is below any threshold.
+    return np.where(np.isfinite(values), values, -np.inf)
+
+
+def detected_by_rank(importance: Sequence[float], implanted: Iterable[int]) -> np.ndarray:
+    """Which implanted positions are among the top-k of the profile (k = number implanted).
+
+    `importance[i]` is the importance of position i + 1. Ties count against the implanted
+    position: it is detected only if fewer than k other positions score at least as high.
+    """
+    values = _profile_array(importance)
+    implanted = _check_positions(implanted, len(values))
+    k = len(implanted)
+    detected = []
+    for position in implanted:
+        value = values[position - 1]
+        others_at_least = int((values >= value).sum()) - 1
+        detected.append(np.isfinite(value) and others_at_least < k)
+    return np.array(detected, dtype=bool)
+
+
+def modified_z(importance: Sequence[float]) -> np.ndarray:
+    """Iglewicz-Hoaglin modified z-scores: 0.6745 * (x - median) / MAD.
+
+    Median and MAD instead of mean and sd because the implanted positions are up to 4 of
+    16 and would inflate the sd they are measured against. With MAD = 0, values above the
+    median get +inf and the rest 0 (or -inf below).
+    """
+    values = np.asarray(importance, dtype=float)
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return np.full(values.shape, -np.inf)
+    median = np.median(finite)
+    mad = np.median(np.abs(finite - median))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = 0.6745 * (values - median) / mad if mad > 0 else np.sign(values - median) * np.inf
+    z = np.where(values == median, 0.0, z) if mad == 0 else z
+    return np.where(np.isfinite(values), z, -np.inf)
+
+
+def detected_by_threshold(importance: Sequence[float], implanted: Iterable[int],
+                          threshold_z: float = DEFAULT_THRESHOLD_Z) -> np.ndarray:
+    """Which implanted positions have a modified z-score above `threshold_z`."""
+    z = modified_z(importance)
+    implanted = _check_positions(implanted, len(z))
+    return np.array([z[p - 1] > threshold_z for p in implanted], dtype=bool)
+
+
+def false_negative_rate(detected: np.ndarray) -> float:
+    return float(1.0 - np.mean(detected)) if len(detected) else float("nan")
+
+
+def false_positive_rate(importance: Sequence[float], implanted: Iterable[int],
+                        threshold_z: float = DEFAULT_THRESHOLD_Z) -> float:
+    """Share of the non-implanted positions above the threshold (the price of a low one)."""
+    z = modified_z(importance)
+    implanted = set(_check_positions(implanted, len(z)))
+    others = [p for p in range(1, len(z) + 1) if p not in implanted]
+    return float(np.mean([z[p - 1] > threshold_z for p in others])) if others else float("nan")
+
+
+def _check_positions(implanted: Iterable[int], length: int) -> list[int]:
+    implanted = [int(p) for p in implanted]
+    if not implanted:
+        raise ValueError("no implanted positions")
+    bad = [p for p in implanted if not 1 <= p <= length]
+    if bad:
+        raise ValueError(f"implanted positions {bad} outside 1..{length} (positions are 1-based)")
+    if len(set(implanted)) != len(implanted):
+        raise ValueError(f"implanted positions {implanted} repeat")
+    return implanted

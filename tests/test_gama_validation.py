@@ -1,0 +1,204 @@
+"""GAMA validation helpers: Absolut! parser, ground truth, FNR rules, grid expansion."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from seqattr import InputError
+from seqattr.gama.benchmark import attribution_sample, expand_grid, score_profile
+from seqattr.gama.validation import (detected_by_rank, detected_by_threshold, false_negative_rate,
+                                     false_positive_rate, ground_truth_table, modified_z, parse_contributions,
+                                     per_position_energy, read_absolut_contributions, spearman)
+
+
+# --- contribPerAAparaBind ---------------------------------------------------------------
+
+def test_parse_contributions_reads_every_entry_and_skips_the_trailing_comma():
+    parsed = parse_contributions("Sa:1_-1.67,Lb:3_-17.48,Yk:2_-7.38,")
+    assert [(c.residue, c.position, c.count, c.energy) for c in parsed] == [
+        ("S", 1, 1, -1.67), ("L", 2, 3, -17.48), ("Y", 11, 2, -7.38)]
+
+
+@pytest.mark.parametrize("cell", ["", ",", None, float("nan")])
+def test_parse_contributions_empty_cell_is_no_contact(cell):
+    assert parse_contributions(cell) == []
+
+
+@pytest.mark.parametrize("cell, message", [
+    ("Sa:1-1.67,", "is not <residue>"),          # missing underscore
+    ("S1:1_-1.67,", "is not <residue>"),          # digit instead of position letter
+    ("Sl:1_-1.67,", "beyond a slice of 11"),      # letter l = position 12
+    ("Sa:1_-1.0,La:2_-2.0,", "appears twice"),
+])
+def test_parse_contributions_rejects_malformed_entries_naming_the_record(cell, message):
+    with pytest.raises(InputError, match=message) as error:
+        parse_contributions(cell, where="binders.tsv: record 7")
+    assert "binders.tsv: record 7" in str(error.value)
+
+
+def _absolut_file(tmp_path, rows):
+    path = tmp_path / "binders.tsv"
+    pd.DataFrame(rows, columns=["Slide", "contribPerAAparaBind"]).to_csv(path, sep="\t", index=False)
+    return path
+
+
+def test_per_position_energy_averages_over_all_records_with_absent_positions_as_zero(tmp_path):
+    path = _absolut_file(tmp_path, [("ACD", "Aa:1_-2.0,Cb:2_-4.0,"), ("ACE", "Aa:1_-4.0,")])
+    long = read_absolut_contributions(path)
+    energy = per_position_energy(long, long.attrs["n_records"], long.attrs["slice_length"])
+    assert energy["position"].tolist() == [1, 2, 3]
+    assert energy["mean_energy"].tolist() == [-3.0, -2.0, 0.0]
+    assert energy["abs_mean_energy"].tolist() == [3.0, 2.0, 0.0]
+    assert energy["contact_fraction"].tolist() == [1.0, 0.5, 0.0]
+    assert energy["mean_energy_when_contact"].iloc[1] == -4.0
+    assert math.isnan(energy["mean_energy_when_contact"].iloc[2])
+
+
+def test_read_absolut_refuses_an_entry_whose_residue_is_not_in_the_slice(tmp_path):
+    path = _absolut_file(tmp_path, [("ACD", "Aa:1_-2.0,"), ("ACD", "Wb:1_-2.0,")])
+    with pytest.raises(InputError, match=r"record 2 .*residue 'W' but the slice 'ACD' has 'C'"):
+        read_absolut_contributions(path)
+
+
+def test_read_absolut_names_a_missing_column(tmp_path):
+    path = tmp_path / "x.tsv"
+    pd.DataFrame({"Slide": ["AC"]}).to_csv(path, sep="\t", index=False)
+    with pytest.raises(InputError, match="no column 'contribPerAAparaBind'"):
+        read_absolut_contributions(path)
+
+
+def test_real_absolut_table_parses_to_eleven_positions(shared_data):
+    path = shared_data / "antibody" / "absolut_3Q3G_binders.tsv"
+    if not path.exists():
+        pytest.skip(f"{path} not present")
+    long = read_absolut_contributions(path)
+    assert long.attrs["n_records"] == 1013 and long.attrs["slice_length"] == 11
+    energy = per_position_energy(long, long.attrs["n_records"], long.attrs["slice_length"])
+    assert energy["position"].tolist() == list(range(1, 12))
+    assert (energy["mean_energy"] < 0).all()  # every position binds in some records; energies are negative
+    # Positions 1, 2, 4, 6, 8, 10, 11 contact the antigen in every record of this epitope.
+    assert energy.loc[energy["contact_fraction"] == 1.0, "position"].tolist() == [1, 2, 4, 6, 8, 10, 11]
+
+
+# --- Spearman ---------------------------------------------------------------------------
+
+def test_spearman_matches_scipy_and_ignores_undefined_positions():
+    importance = [0.1, 0.5, np.nan, 0.3, 0.9]
+    truth = [1.0, 4.0, 2.0, 3.0, 5.0]
+    rho, p = spearman(importance, truth)
+    assert rho == pytest.approx(1.0)
+    assert p == pytest.approx(0.0, abs=1e-6)
+    rho, _ = spearman([3, 2, 1], [1, 2, 3])
+    assert rho == pytest.approx(-1.0)
+
+
+def test_spearman_is_nan_for_a_constant_profile():
+    assert all(math.isnan(v) for v in spearman([1, 1, 1, 1], [1, 2, 3, 4]))
+
+
+def test_ground_truth_table_gives_each_mode_its_own_rho():
+    profile = pd.DataFrame({"mode": ["exact"] * 4 + ["published"] * 4, "position": [1, 2, 3, 4] * 2,
+                            "importance": [1, 2, 3, 4, 4, 3, 2, 1], "rank": [4, 3, 2, 1, 1, 2, 3, 4]})
+    energy = pd.DataFrame({"position": [1, 2, 3, 4], "mean_energy": [-1.0, -2.0, -3.0, -4.0],
+                           "abs_mean_energy": [1.0, 2.0, 3.0, 4.0]})
+    table = ground_truth_table(profile, energy)
+    rho = table.groupby("mode")["spearman_rho"].first()
+    assert rho["exact"] == pytest.approx(1.0) and rho["published"] == pytest.approx(-1.0)
+
+
+def test_ground_truth_table_refuses_a_profile_shorter_than_the_slice():
+    profile = pd.DataFrame({"mode": ["exact"] * 2, "position": [1, 2], "importance": [1, 2], "rank": [2, 1]})
+    energy = pd.DataFrame({"position": [1, 2, 3], "mean_energy": [-1.0] * 3, "abs_mean_energy": [1.0] * 3})
+    with pytest.raises(InputError, match=r"lacks positions \[3\]"):
+        ground_truth_table(profile, energy)
+
+
+# --- FNR rules --------------------------------------------------------------------------
+
+def test_rank_rule_detects_the_top_k_and_misses_the_rest():
+    importance = [0.1, 0.9, 0.2, 0.8, 0.3, 0.7]  # positions 2, 4, 6 lead
+    assert detected_by_rank(importance, [2, 4]).tolist() == [True, True]
+    assert detected_by_rank(importance, [2, 3]).tolist() == [True, False]  # 3 is 5th of 6
+    assert false_negative_rate(detected_by_rank(importance, [1, 3])) == 1.0
+
+
+def test_rank_rule_counts_ties_against_the_implanted_position():
+    importance = [0.5, 0.5, 0.5, 0.1]
+    assert detected_by_rank(importance, [1]).tolist() == [False]   # tied with two others for top-1
+    assert detected_by_rank(importance, [1, 2, 3]).tolist() == [True] * 3
+
+
+def test_rank_rule_never_detects_undefined_importance():
+    assert detected_by_rank([np.nan, 0.1, 0.2], [1]).tolist() == [False]
+
+
+def test_threshold_rule_uses_the_modified_z_score():
+    background = [1.0, 1.1, 0.9, 1.0, 1.05, 0.95, 1.0, 1.0]
+    importance = background + [5.0, 1.2]
+    z = modified_z(importance)
+    median = np.median(importance)
+    mad = np.median(np.abs(np.array(importance) - median))
+    assert z[8] == pytest.approx(0.6745 * (5.0 - median) / mad)
+    assert detected_by_threshold(importance, [9, 10], threshold_z=3.5).tolist() == [True, False]
+    assert false_negative_rate(detected_by_threshold(importance, [9, 10])) == 0.5
+    assert false_positive_rate(importance, [9]) == 0.0
+    assert false_positive_rate(importance, [1]) == pytest.approx(1 / 9)  # position 9 is a false positive
+
+
+def test_threshold_rule_with_zero_mad_flags_only_values_above_the_median():
+    assert detected_by_threshold([1.0, 1.0, 1.0, 1.0, 2.0], [5, 1]).tolist() == [True, False]
+
+
+def test_fnr_rules_refuse_positions_outside_the_profile():
+    with pytest.raises(ValueError, match="1-based"):
+        detected_by_rank([1, 2, 3], [0])
+    with pytest.raises(ValueError, match="outside 1..3"):
+        detected_by_threshold([1, 2, 3], [4])
+
+
+def test_score_profile_lists_the_top_positions_1_based():
+    scores = score_profile([0.0, 3.0, 0.1, 2.0] + [0.0] * 12, [2, 4])
+    assert scores["top_positions"] == "2,4"
+    assert scores["fnr_rank"] == 0.0
+
+
+# --- grid -------------------------------------------------------------------------------
+
+def _grid(**overrides):
+    grid = {"logics": ["AND", "XOR"], "position_sets": [[2, 4], [12, 14, 16]],
+            "signal_to_noise": [1.0, 0.7000000000000001], "seeds": [0], "length": 16, "n_sequences": 100}
+    grid.update(overrides)
+    return grid
+
+
+def test_expand_grid_gives_stable_ids_in_grid_order():
+    experiments = expand_grid(_grid())
+    assert list(experiments)[:3] == ["AND_p2-4_snr1.0_s0", "AND_p2-4_snr0.7_s0", "AND_p12-14-16_snr1.0_s0"]
+    assert len(experiments) == 8
+    assert experiments["XOR_p12-14-16_snr0.7_s0"].positions == (12, 14, 16)
+    assert experiments["XOR_p12-14-16_snr0.7_s0"].signal_to_noise == 0.7
+
+
+def test_expand_grid_refuses_duplicate_points():
+    with pytest.raises(ValueError, match="appears twice"):
+        expand_grid(_grid(signal_to_noise=[0.3, 0.30000000000000004]))
+
+
+def test_paper_grid_has_270_experiments():
+    import yaml
+    from pathlib import Path
+
+    grid = yaml.safe_load((Path(__file__).resolve().parents[1] / "config" / "gama_grid.yaml").read_text())
+    experiments = expand_grid({"seeds": [0], **grid["gama_benchmark"]})
+    assert len(experiments) == 270 * len(grid["gama_benchmark"]["seeds"])
+    assert {e.length for e in experiments.values()} == {16}
+    assert {e.n_sequences for e in experiments.values()} == {10000}
+
+
+def test_attribution_sample_is_seeded_and_sorted():
+    a = attribution_sample(1000, 50, seed=3)
+    assert len(a) == 50 and np.all(np.diff(a) > 0)
+    assert np.array_equal(a, attribution_sample(1000, 50, seed=3))
+    assert np.array_equal(attribution_sample(10, None, seed=0), np.arange(10))
