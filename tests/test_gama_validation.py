@@ -202,3 +202,22 @@ def test_attribution_sample_is_seeded_and_sorted():
     assert len(a) == 50 and np.all(np.diff(a) > 0)
     assert np.array_equal(a, attribution_sample(1000, 50, seed=3))
     assert np.array_equal(attribution_sample(10, None, seed=0), np.arange(10))
+
+
+# --- one benchmark experiment end to end (needs the GAMA core) ----------------------------
+
+def test_run_benchmark_experiment_gives_one_row_per_mode_with_rates_in_range():
+    pytest.importorskip("seqattr.generative.train")
+    from seqattr.gama.benchmark import BENCHMARK_COLUMNS, Experiment, benchmark_frame, run_benchmark_experiment
+
+    experiment = Experiment("AND", (2, 4), 1.0, 0, 8, 300)
+    rows = run_benchmark_experiment(experiment, {"hidden_size": 16, "max_epochs": 3},
+                                    {"modes": ["exact", "published"], "steps": 8}, n_attributed=16)
+    frame = benchmark_frame(rows)
+    assert list(frame.columns) == BENCHMARK_COLUMNS
+    assert frame["mode"].tolist() == ["exact", "published"]
+    assert frame["experiment"].unique().tolist() == ["AND_p2-4_snr1.0_s0"]
+    for column in ("fnr_rank", "fnr_threshold", "fpr_threshold"):
+        assert frame[column].between(0, 1).all()
+    assert (frame["n_attributed"] == 16).all() and (frame["epochs"] <= 3).all()
+    assert all(len(t.split(",")) == 2 for t in frame["top_positions"])
