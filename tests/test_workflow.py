@@ -65,3 +65,18 @@ def test_test_run_encodes_both_splits(test_run):
         assert encoded.labels.tolist() == [classes.index(label) for label in frame["label"]]
         first = "".join("ACGT"[i] for i in encoded.onehot[0].argmax(axis=0))
         assert first == frame["sequence"][0]
+
+
+@pytest.mark.workflow
+def test_report_contains_every_figure(test_run, tmp_path):
+    """`snakemake --report` builds, and every figure the run made is registered in it."""
+    workdir = test_run.parent.parent
+    report = tmp_path / "report.html"
+    snakemake("--configfile", str(REPO / "config" / "test.yaml"), "--report", str(report), workdir=workdir)
+    html = report.read_text()
+    figures = sorted(test_run.glob("figures/**/*.png"))
+    assert figures, "the test run made no figures"
+    missing = [str(path.relative_to(test_run)) for path in figures if path.name not in html]
+    assert not missing, f"figures not in the report: {missing}"
+    for category in ("Data",):
+        assert category in html
