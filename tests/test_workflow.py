@@ -80,3 +80,11 @@ def test_report_contains_every_figure(test_run, tmp_path):
     assert not missing, f"figures not in the report: {missing}"
     for category in ("Data",):
         assert category in html
+
+
+@pytest.mark.workflow
+def test_slurm_profile_dry_run(tmp_path):
+    result = snakemake("-n", "--profile", str(REPO / "profiles" / "slurm"), "--configfile",
+                       str(REPO / "config" / "test.yaml"), workdir=tmp_path)
+    assert "Job stats" in result.stdout and "one_hot_encode" in result.stdout
+    assert "gpu=0" in result.stdout  # the profile's default GPU request reaches every job
