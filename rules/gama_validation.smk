@@ -1,27 +1,32 @@
 # GAMA validations (issue 6): the paper's synthetic benchmark grid, the Absolut!
-# biophysical ground truth, and each set's GAMA modes side by side (Mason HER2 figures).
-# Reads the per-set outputs of rules/generative.smk (include this file after it).
+# biophysical ground truth, and the two GAMA modes against each other on every set.
+# Reads the per-set outputs of rules/generative.smk and rules/gama.smk (include it after them).
 
-from seqattr.config import generative_sets
 from seqattr.gama.benchmark import expand_grid
 
 BENCHMARK = config.get("gama_benchmark")
 BENCHMARK_EXPERIMENTS = expand_grid(BENCHMARK) if BENCHMARK else {}
-GROUND_TRUTH_SETS = [name for name in GENERATIVE_SETS if generative_sets(config)[name].get("kind") == "absolut"]
-GAMA_SETTINGS = config.get("gama", {})
+GROUND_TRUTH_SETS = [s for s in GENERATIVE_SETS if GENERATIVE["sets"][s]["source"] == "absolut"]
+MODE_PAIRS = len(GAMA["modes"]) > 1
+
+
+def benchmark_training(wildcards=None):
+    """The generative stage's model and training settings, with the benchmark's overrides."""
+    training = {k: v for k, v in GENERATIVE["training"].items() if k != "seed"}  # each experiment has its seed
+    return {**GENERATIVE["model"], **training, **BENCHMARK["train"]}
 
 
 rule gama_benchmark:
     output:
-        f"{RESULTS}/gama/benchmark/{{experiment}}.tsv",
+        f"{GAMA_DIR}/benchmark/{{experiment}}.tsv",
     wildcard_constraints:
         experiment=name_pattern(BENCHMARK_EXPERIMENTS),
     params:
         experiment=lambda wildcards: BENCHMARK_EXPERIMENTS[wildcards.experiment].as_dict(),
-        train=BENCHMARK["train"] if BENCHMARK else {},
+        train=benchmark_training if BENCHMARK else {},
         gama={"modes": BENCHMARK["modes"] if BENCHMARK else [],
-              "quadrature": GAMA_SETTINGS.get("quadrature"), "steps": GAMA_SETTINGS.get("steps")},
-        n_attributed=BENCHMARK["n_attributed"] if BENCHMARK else None,
+              **{k: GAMA[k] for k in ("quadrature", "steps", "batch_size")}},
+        n_attributed=(BENCHMARK["n_attributed"] or GAMA["max_sequences"]) if BENCHMARK else None,
         threshold_z=BENCHMARK["threshold_z"] if BENCHMARK else None,
     threads: BENCHMARK["threads"] if BENCHMARK else 1
     resources:
@@ -38,11 +43,13 @@ rule gama_benchmark:
 
 rule gama_benchmark_summary:
     input:
-        expand(f"{RESULTS}/gama/benchmark/{{experiment}}.tsv", experiment=BENCHMARK_EXPERIMENTS),
+        expand(f"{GAMA_DIR}/benchmark/{{experiment}}.tsv", experiment=BENCHMARK_EXPERIMENTS),
     output:
-        table=report(f"{RESULTS}/gama/benchmark.tsv", caption="../report/gama_benchmark.rst", category="GAMA"),
-        png=report(f"{RESULTS}/gama/benchmark_fnr.png", caption="../report/gama_benchmark_fnr.rst", category="GAMA"),
-        pdf=f"{RESULTS}/gama/benchmark_fnr.pdf",
+        table=report(f"{GAMA_DIR}/benchmark.tsv", caption="../report/gama_benchmark.rst", category="GAMA",
+                     labels={"set": "synthetic benchmark", "content": "FNR table"}),
+        png=report(f"{RESULTS}/figures/gama/benchmark_fnr.png", caption="../report/gama_benchmark_fnr.rst",
+                   category="GAMA", labels={"set": "synthetic benchmark", "content": "FNR figure"}),
+        pdf=f"{RESULTS}/figures/gama/benchmark_fnr.pdf",
     log:
         f"{LOGS}/gama/benchmark_summary.log",
     benchmark:
@@ -55,14 +62,15 @@ rule gama_benchmark_summary:
 
 rule gama_ground_truth:
     input:
-        profile=f"{RESULTS}/gama/{{set}}/profile.tsv",
-        absolut=lambda wildcards: generative_sets(config)[wildcards.set]["path"],
+        profile=f"{GAMA_DIR}/{{set}}/profile.tsv",
+        absolut=lambda wildcards: GENERATIVE["sets"][wildcards.set]["path"],
     output:
-        table=report(f"{RESULTS}/gama/{{set}}/ground_truth.tsv", caption="../report/gama_ground_truth.rst",
-                     category="GAMA", subcategory="{set}"),
-        png=report(f"{RESULTS}/gama/{{set}}/ground_truth.png", caption="../report/gama_ground_truth_scatter.rst",
-                   category="GAMA", subcategory="{set}"),
-        pdf=f"{RESULTS}/gama/{{set}}/ground_truth.pdf",
+        table=report(f"{GAMA_DIR}/{{set}}/ground_truth.tsv", caption="../report/gama_ground_truth.rst",
+                     category="GAMA", labels={"set": "{set}", "content": "ground truth table"}),
+        png=report(f"{RESULTS}/figures/gama/{{set}}.ground_truth.png",
+                   caption="../report/gama_ground_truth_scatter.rst", category="GAMA",
+                   labels={"set": "{set}", "content": "ground truth scatter"}),
+        pdf=f"{RESULTS}/figures/gama/{{set}}.ground_truth.pdf",
     wildcard_constraints:
         set=name_pattern(GROUND_TRUTH_SETS),
     log:
@@ -75,35 +83,27 @@ rule gama_ground_truth:
         "../scripts/gama_ground_truth.py"
 
 
-rule gama_compare_modes:
+rule gama_mode_agreement:
     input:
-        profile=f"{RESULTS}/gama/{{set}}/profile.tsv",
-        matrix=f"{RESULTS}/gama/{{set}}/gama_matrix.tsv",
-        sequences=f"{RESULTS}/generative/{{set}}/sequences.tsv.gz",
+        profile=f"{GAMA_DIR}/{{set}}/profile.tsv",
     output:
-        profile_png=report(f"{RESULTS}/gama/{{set}}/modes/profile.png", caption="../report/gama_modes_profile.rst",
-                           category="GAMA", subcategory="{set}"),
-        profile_pdf=f"{RESULTS}/gama/{{set}}/modes/profile.pdf",
-        heatmap_png=report(f"{RESULTS}/gama/{{set}}/modes/heatmap.png", caption="../report/gama_modes_heatmap.rst",
-                           category="GAMA", subcategory="{set}"),
-        heatmap_pdf=f"{RESULTS}/gama/{{set}}/modes/heatmap.pdf",
-        logo_png=report(f"{RESULTS}/gama/{{set}}/modes/logo.png", caption="../report/gama_set_logo.rst",
-                        category="GAMA", subcategory="{set}"),
-        logo_pdf=f"{RESULTS}/gama/{{set}}/modes/logo.pdf",
+        report(f"{GAMA_DIR}/{{set}}/mode_agreement.tsv", caption="../report/gama_mode_agreement.rst",
+               category="GAMA", labels={"set": "{set}", "content": "exact vs published"}),
     wildcard_constraints:
         set=name_pattern(GENERATIVE_SETS),
     log:
-        f"{LOGS}/gama/{{set}}.compare_modes.log",
+        f"{LOGS}/gama/{{set}}.mode_agreement.log",
     benchmark:
-        f"{BENCHMARKS}/gama/{{set}}.compare_modes.tsv"
+        f"{BENCHMARKS}/gama/{{set}}.mode_agreement.tsv"
     conda:
         "../envs/torch.yaml"
     script:
-        "../scripts/gama_compare_modes.py"
+        "../scripts/gama_mode_agreement.py"
 
 
 if BENCHMARK_EXPERIMENTS:
-    FINAL_OUTPUTS.extend([f"{RESULTS}/gama/benchmark.tsv", f"{RESULTS}/gama/benchmark_fnr.png"])
-FINAL_OUTPUTS.extend(expand(f"{RESULTS}/gama/{{set}}/ground_truth.{{ext}}", set=GROUND_TRUTH_SETS, ext=["tsv", "png"]))
-FINAL_OUTPUTS.extend(expand(f"{RESULTS}/gama/{{set}}/modes/{{figure}}.png", set=GENERATIVE_SETS,
-                            figure=["profile", "heatmap", "logo"]))
+    FINAL_OUTPUTS.extend([f"{GAMA_DIR}/benchmark.tsv", f"{RESULTS}/figures/gama/benchmark_fnr.png"])
+FINAL_OUTPUTS.extend(expand(f"{GAMA_DIR}/{{set}}/ground_truth.tsv", set=GROUND_TRUTH_SETS))
+FINAL_OUTPUTS.extend(expand(f"{RESULTS}/figures/gama/{{set}}.ground_truth.png", set=GROUND_TRUTH_SETS))
+if MODE_PAIRS:
+    FINAL_OUTPUTS.extend(expand(f"{GAMA_DIR}/{{set}}/mode_agreement.tsv", set=GENERATIVE_SETS))

@@ -3,4 +3,4 @@ from seqattr.workflow import logged
 
 with logged(snakemake.log[0]) as log:
     ground_truth_step(snakemake.input.profile, snakemake.input.absolut, snakemake.wildcards.set,
-                      snakemake.output.table, snakemake.output.png, snakemake.output.pdf)
+                      snakemake.output.table, snakemake.output.png)

@@ -35,18 +35,18 @@ TABLE_OVERRIDES = {"absolut_table": "absolut", "mason_table": "mason"}
 
 
 def generative_sets(config: dict) -> dict:
-    return config.get("generative") or {}
+    return (config.get("generative") or {}).get("sets") or {}
 
 
 def apply_table_overrides(config: dict) -> None:
-    """Copy `absolut_table` / `mason_table` into the generative sets of that kind (in place)."""
+    """Copy `absolut_table` / `mason_table` into generative.sets.*.path of that source (in place)."""
     for key, kind in TABLE_OVERRIDES.items():
         path = config.get(key)
         if path is None:
             continue
-        sets = [spec for spec in generative_sets(config).values() if isinstance(spec, dict) and spec.get("kind") == kind]
+        sets = [spec for spec in generative_sets(config).values() if isinstance(spec, dict) and spec.get("source") == kind]
         if not sets:
-            raise ConfigError(f"{key}: there is no generative set of kind {kind!r} for it to set the path of")
+            raise ConfigError(f"{key}: there is no generative set with source {kind!r} for it to set the path of")
         for spec in sets:
             spec["path"] = str(path)
 

@@ -223,3 +223,28 @@ def _check_positions(implanted: Iterable[int], length: int) -> list[int]:
     if len(set(implanted)) != len(implanted):
         raise ValueError(f"implanted positions {implanted} repeat")
     return implanted
+
+
+# --- the two GAMA modes against each other ------------------------------------------------
+
+def mode_agreement(profile: pd.DataFrame, top: int = 4) -> pd.DataFrame:
+    """For each pair of modes in a profile table: Spearman rho of their importances and
+    their top-`top` positions, so one can read whether the published code's gradient
+    accumulation changes the conclusion (the paper names four key Mason residues)."""
+    modes = list(dict.fromkeys(profile["mode"]))
+    by_mode = {m: profile[profile["mode"] == m].set_index("position")["importance"].sort_index() for m in modes}
+    rows = []
+    for i, a in enumerate(modes):
+        for b in modes[i + 1:]:
+            rho, p = spearman(by_mode[a].to_numpy(), by_mode[b].reindex(by_mode[a].index).to_numpy())
+            top_a = _top_positions(by_mode[a], top)
+            top_b = _top_positions(by_mode[b], top)
+            rows.append({"mode_a": a, "mode_b": b, "spearman_rho": rho, "spearman_p": p,
+                         f"top{top}_a": ",".join(map(str, top_a)), f"top{top}_b": ",".join(map(str, top_b)),
+                         f"shared_top{top}": len(set(top_a) & set(top_b))})
+    return pd.DataFrame(rows)
+
+
+def _top_positions(importance: pd.Series, top: int) -> list[int]:
+    order = importance.fillna(-np.inf).sort_values(ascending=False, kind="stable")
+    return [int(p) for p in order.index[:top]]

@@ -1,4 +1,7 @@
-"""Figures of the GAMA validations: FNR grid, Absolut! ground truth, modes side by side."""
+"""Figures of the GAMA validations: the FNR grid and the Absolut! ground truth.
+
+(Each set's heatmap, profile and logo, one panel per mode, are drawn by the GAMA stage.)
+"""
 
 from __future__ import annotations
 
@@ -10,23 +13,13 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from seqattr.gama.benchmark import fnr_summary  # noqa: E402
-from seqattr.io import atomic_path  # noqa: E402
+from seqattr.data.summary import save_figure  # noqa: E402
 
 MODE_STYLE = {"exact": "-", "published": "--"}
 RULE_LABEL = {"fnr_rank": "FNR, rank rule (top-k)", "fnr_threshold": "FNR, threshold rule (modified z > {z:g})"}
 
 
-def save_figure(fig, png, pdf=None) -> None:
-    """PNG and PDF, atomically; no timestamps in the PDF so reruns give equal bytes."""
-    with atomic_path(png) as tmp:
-        fig.savefig(tmp, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
-    if pdf is not None:
-        with atomic_path(pdf) as tmp:
-            fig.savefig(tmp, format="pdf", bbox_inches="tight", metadata={"CreationDate": None, "Creator": None})
-    plt.close(fig)
-
-
-def fnr_figure(frame: pd.DataFrame, png, pdf=None) -> None:
+def fnr_figure(frame: pd.DataFrame, png) -> None:
     """FNR against signal-to-noise: rows = FNR rule, columns = logic, colour = motif size, line = mode."""
     summary = fnr_summary(frame)
     logics = list(dict.fromkeys(frame["logic"]))
@@ -60,10 +53,10 @@ def fnr_figure(frame: pd.DataFrame, png, pdf=None) -> None:
     n = frame["experiment"].nunique()
     fig.suptitle(f"GAMA synthetic benchmark: false-negative rate of implanted positions ({n} experiments; "
                  f"modes {', '.join(dict.fromkeys(frame['mode']))}; dotted line 5%)")
-    save_figure(fig, png, pdf)
+    save_figure(fig, png)
 
 
-def ground_truth_figure(table: pd.DataFrame, set_name: str, png, pdf=None) -> None:
+def ground_truth_figure(table: pd.DataFrame, set_name: str, png) -> None:
     """GAMA importance against |mean binding energy|, one panel per mode, rho in the titles."""
     modes = list(dict.fromkeys(table["mode"]))
     fig, axes = plt.subplots(1, len(modes), figsize=(4.6 * len(modes), 4.2), squeeze=False)
@@ -81,62 +74,4 @@ def ground_truth_figure(table: pd.DataFrame, set_name: str, png, pdf=None) -> No
         titles.append(f"{mode} rho = {rho:.2f}")
     fig.suptitle(f"{set_name}: GAMA importance vs biophysical ground truth ({'; '.join(titles)}; paper: rho = 0.74)")
     fig.tight_layout()
-    save_figure(fig, png, pdf)
-
-
-def mode_profiles_figure(profile: pd.DataFrame, set_name: str, png, pdf=None) -> None:
-    """Importance profile per mode, bars side by side; each mode scaled to its own maximum."""
-    modes = list(dict.fromkeys(profile["mode"]))
-    positions = sorted(profile["position"].unique())
-    width = 0.8 / len(modes)
-    fig, ax = plt.subplots(figsize=(max(6, 0.5 * len(positions) + 2), 3.6))
-    for i, mode in enumerate(modes):
-        part = profile[profile["mode"] == mode].set_index("position").reindex(positions)
-        values = part["importance"].to_numpy(dtype=float)
-        scale = np.nanmax(np.abs(values)) if np.isfinite(values).any() and np.nanmax(np.abs(values)) > 0 else 1.0
-        ax.bar(np.arange(len(positions)) + (i - (len(modes) - 1) / 2) * width, values / scale, width,
-               label=f"{mode} (top 4: {', '.join(map(str, part['importance'].nlargest(4).index))})")
-    ax.set_xticks(np.arange(len(positions)), [str(p) for p in positions])
-    ax.set_xlabel("residue position")
-    ax.set_ylabel("importance / max of mode")
-    ax.set_title(f"{set_name}: GAMA importance profile, modes side by side")
-    ax.legend(frameon=False, fontsize=8)
-    fig.tight_layout()
-    save_figure(fig, png, pdf)
-
-
-def mode_heatmaps_figure(matrix: pd.DataFrame, set_name: str, png, pdf=None) -> None:
-    """GAMA matrix (output x input position) per mode; undefined pairs (input after output) blank."""
-    modes = list(dict.fromkeys(matrix["mode"]))
-    fig, axes = plt.subplots(1, len(modes), figsize=(4.8 * len(modes), 4.2), squeeze=False)
-    for ax, mode in zip(axes[0], modes):
-        grid = matrix[matrix["mode"] == mode].pivot(index="output_pos", columns="input_pos", values="score")
-        image = ax.imshow(grid.to_numpy(dtype=float), origin="upper", cmap="magma", aspect="auto")
-        ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], fontsize=7)
-        ax.set_yticks(range(grid.shape[0]), [str(r) for r in grid.index], fontsize=7)
-        ax.set_xlabel("input position")
-        ax.set_ylabel("output position")
-        ax.set_title(f"{mode}")
-        fig.colorbar(image, ax=ax, shrink=0.8, label="GAMA score")
-    fig.suptitle(f"{set_name}: GAMA matrix, modes side by side")
-    fig.tight_layout()
-    save_figure(fig, png, pdf)
-
-
-def logo_figure(sequences: list[str], set_name: str, png, pdf=None) -> None:
-    """Information-content logo of an equal-length set (logomaker)."""
-    import logomaker
-
-    lengths = {len(s) for s in sequences}
-    if len(lengths) != 1:
-        raise ValueError(f"{set_name}: a logo needs equal lengths, got {sorted(lengths)}")
-    counts = logomaker.alignment_to_matrix(sequences, to_type="information")
-    counts.index = counts.index + 1  # 1-based positions, as in the GAMA outputs
-    fig, ax = plt.subplots(figsize=(max(6, 0.55 * len(counts) + 1), 2.8))
-    logomaker.Logo(counts, ax=ax, color_scheme="chemistry")
-    ax.set_xticks(list(counts.index))
-    ax.set_xlabel("residue position")
-    ax.set_ylabel("bits")
-    ax.set_title(f"{set_name}: sequence logo ({len(sequences):,} sequences)")
-    fig.tight_layout()
-    save_figure(fig, png, pdf)
+    save_figure(fig, png)
