@@ -26,8 +26,9 @@ if not workflow.overwrite_configfiles:
     configfile: "config/config.yaml"
 
 
-# --config absolut_table=... / mason_table=... point the generative sets at another file.
-apply_table_overrides(config)
+# --config absolut_table=... / mason_table=... point the generative sets at another file
+# (a relative path is taken from the project root).
+apply_table_overrides(config, project_root=workflow.basedir)
 try:
     validate(config, "config/schema.yaml")
 except WorkflowError as error:

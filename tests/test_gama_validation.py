@@ -221,3 +221,23 @@ def test_run_benchmark_experiment_gives_one_row_per_mode_with_rates_in_range():
         assert frame[column].between(0, 1).all()
     assert (frame["n_attributed"] == 16).all() and (frame["epochs"] <= 3).all()
     assert all(len(t.split(",")) == 2 for t in frame["top_positions"])
+
+
+# --- table overrides ---------------------------------------------------------------------
+
+def test_table_override_sets_the_path_of_every_set_of_that_source(tmp_path):
+    from seqattr.config import apply_table_overrides
+
+    config = {"absolut_table": "../shared/x.tsv", "mason_table": None,
+              "generative": {"sets": {"a": {"source": "absolut"}, "b": {"source": "absolut", "path": "old"},
+                                      "m": {"source": "mason", "path": "keep.csv"}}}}
+    apply_table_overrides(config, project_root=tmp_path / "project")
+    expected = str(tmp_path / "shared" / "x.tsv")
+    assert [config["generative"]["sets"][s].get("path") for s in "abm"] == [expected, expected, "keep.csv"]
+
+
+def test_table_override_without_a_set_of_that_source_is_a_config_error():
+    from seqattr.config import ConfigError, apply_table_overrides
+
+    with pytest.raises(ConfigError, match="mason_table: there is no generative set with source 'mason'"):
+        apply_table_overrides({"mason_table": "/x.csv", "generative": {"sets": {"a": {"source": "absolut"}}}})

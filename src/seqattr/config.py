@@ -5,6 +5,8 @@ Each raises ConfigError with one line naming the key and what is allowed.
 
 from __future__ import annotations
 
+import os
+
 
 class ConfigError(ValueError):
     pass
@@ -38,12 +40,18 @@ def generative_sets(config: dict) -> dict:
     return (config.get("generative") or {}).get("sets") or {}
 
 
-def apply_table_overrides(config: dict) -> None:
-    """Copy `absolut_table` / `mason_table` into generative.sets.*.path of that source (in place)."""
+def apply_table_overrides(config: dict, project_root=None) -> None:
+    """Copy `absolut_table` / `mason_table` into generative.sets.*.path of that source (in place).
+
+    A relative path is taken from `project_root` (the Snakefile's folder) when given, so
+    `../shared/data/...` names the same file whatever the working directory (-d).
+    """
     for key, kind in TABLE_OVERRIDES.items():
         path = config.get(key)
         if path is None:
             continue
+        if project_root is not None and not os.path.isabs(os.path.expanduser(str(path))):
+            path = os.path.normpath(os.path.join(str(project_root), str(path)))
         sets = [spec for spec in generative_sets(config).values() if isinstance(spec, dict) and spec.get("source") == kind]
         if not sets:
             raise ConfigError(f"{key}: there is no generative set with source {kind!r} for it to set the path of")
