@@ -45,8 +45,8 @@ def test_absolut_config_on_a_slice_of_the_real_table(shared_data, tmp_path):
     targets = [f"results/absolut_small/gama/absolut_3Q3G/{name}.tsv" for name in ("ground_truth", "mode_agreement")]
     targets.append("results/absolut_small/figures/gama/absolut_3Q3G.ground_truth.png")
     # The table comes from the command line (absolut_table), not from the config file.
-    snakemake("--configfile", str(_small_config("absolut", tmp_path)), "--config", f"absolut_table={subset}",
-              *targets, workdir=tmp_path)
+    snakemake(*targets, "--configfile", str(_small_config("absolut", tmp_path)), "--config",
+              f"absolut_table={subset}", workdir=tmp_path)
     assert len(read_table(results / "generative" / "absolut_3Q3G" / "sequences.tsv.gz")) == 120
     truth = read_table(results / "gama" / "absolut_3Q3G" / "ground_truth.tsv")
     assert sorted(set(truth["mode"])) == ["exact", "published"]
@@ -69,8 +69,8 @@ def test_mason_config_on_a_slice_of_the_real_table(shared_data, tmp_path):
                "results/mason_small/figures/gama/mason_her2.profile.png",
                "results/mason_small/figures/gama/mason_her2.heatmap.png",
                "results/mason_small/figures/generative/mason_her2.logo.png"]
-    snakemake("--configfile", str(_small_config("mason", tmp_path)), "--config", f"mason_table={subset}",
-              *targets, workdir=tmp_path)
+    snakemake(*targets, "--configfile", str(_small_config("mason", tmp_path)), "--config",
+              f"mason_table={subset}", workdir=tmp_path)
     profile = read_table(results / "gama" / "mason_her2" / "profile.tsv")
     assert sorted(set(profile["mode"])) == ["exact", "published"]
     assert profile.groupby("mode")["position"].apply(list).tolist() == [list(range(1, 11))] * 2
