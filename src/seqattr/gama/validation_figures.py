@@ -15,7 +15,7 @@ import pandas as pd  # noqa: E402
 from seqattr.gama.benchmark import fnr_summary  # noqa: E402
 from seqattr.data.summary import save_figure  # noqa: E402
 
-MODE_STYLE = {"exact": "-", "published": "--"}
+MODE_STYLE = {"exact": ("-", "o", None), "published": ("--", "s", "none")}  # line, marker, marker fill
 RULE_LABEL = {"fnr_rank": "FNR, rank rule (top-k)", "fnr_threshold": "FNR, threshold rule (modified z > {z:g})"}
 
 
@@ -26,16 +26,18 @@ def fnr_figure(frame: pd.DataFrame, png) -> None:
     sizes = sorted(frame["motif_size"].unique())
     colours = dict(zip(sizes, plt.get_cmap("viridis")(np.linspace(0, 0.85, max(len(sizes), 1)))))
     threshold = float(frame["threshold_z"].iloc[0])
-    fig, axes = plt.subplots(2, len(logics), figsize=(4 * len(logics), 6.5), sharex=True, sharey=True, squeeze=False)
+    fig, axes = plt.subplots(2, len(logics), figsize=(max(4 * len(logics), 6), 6.5), sharex=True, sharey=True,
+                             squeeze=False)
     for row, rule in enumerate(("fnr_rank", "fnr_threshold")):
         for col, logic in enumerate(logics):
             ax = axes[row, col]
             for (mode, size), part in summary[summary["logic"] == logic].groupby(["mode", "motif_size"]):
                 part = part.sort_values("signal_to_noise")
-                ax.plot(part["signal_to_noise"], part[rule], MODE_STYLE.get(mode, ":"), marker="o", ms=3,
+                line, marker, fill = MODE_STYLE.get(mode, (":", "^", None))
+                ax.plot(part["signal_to_noise"], part[rule], ls=line, marker=marker, ms=5, mfc=fill,
                         color=colours[size], label=f"{size} positions, {mode}")
             ax.axhline(0.05, color="grey", lw=0.8, ls=":")
-            ax.set_xlim(1.05, 0.0 if summary["signal_to_noise"].min() < 0.2 else summary["signal_to_noise"].min() - 0.05)
+            ax.set_xlim(1.05, 0.05)  # the paper's axis, 1.0 to 0.1, whatever slice ran
             ax.set_ylim(-0.03, 1.03)
             if row == 0:
                 ax.set_title(logic)
@@ -51,8 +53,8 @@ def fnr_figure(frame: pd.DataFrame, png) -> None:
                 labels.append(l)
     fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 6), frameon=False, bbox_to_anchor=(0.5, -0.06))
     n = frame["experiment"].nunique()
-    fig.suptitle(f"GAMA synthetic benchmark: false-negative rate of implanted positions ({n} experiments; "
-                 f"modes {', '.join(dict.fromkeys(frame['mode']))}; dotted line 5%)")
+    fig.suptitle(f"GAMA synthetic benchmark: false-negative rate of the implanted positions\n"
+                 f"{n} experiments; modes {', '.join(dict.fromkeys(frame['mode']))}; dotted line: 5%")
     save_figure(fig, png)
 
 
