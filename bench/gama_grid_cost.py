@@ -29,7 +29,6 @@ def main() -> None:
     parser.add_argument("--train-subset", type=int, default=500)
     parser.add_argument("--gama-subset", type=int, default=8)
     parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
@@ -43,12 +42,12 @@ def main() -> None:
     grid = {"seeds": [0], "n_attributed": 1000, "modes": ["exact", "published"], "train": {}, **config["gama_benchmark"]}
     experiments = expand_grid(grid)
     gama = config.get("gama", {})
-    options = {k: gama[k] for k in ("quadrature", "steps") if gama.get(k) is not None}
+    options = {k: gama[k] for k in ("quadrature", "steps", "batch_size") if gama.get(k) is not None}
     settings = {**TRAINING_DEFAULTS, **grid["train"]}
     first = next(iter(experiments.values()))
     print(f"grid: {len(experiments)} experiments, L={first.length}, {first.n_sequences} sequences, "
           f"hidden {settings['hidden_size']}, n_attributed {grid['n_attributed']}, modes {grid['modes']}, "
-          f"GAMA {options or 'defaults'}, {args.threads} threads on {args.device}")
+          f"GAMA {options or 'defaults'}, {args.threads} CPU threads")
 
     started = time.perf_counter()
     frame, _ = synthetic_positive_set(first.length, first.n_sequences, list(first.positions), first.logic,
@@ -76,7 +75,7 @@ def main() -> None:
     experiment = generate + args.epochs * epoch_full + per_sequence * n_attributed
     total = experiment * len(experiments)
     print(f"per experiment ({args.epochs} epochs): {experiment:.0f} s; grid of {len(experiments)}: "
-          f"{total:.0f} s = {total / 3600:.1f} h on one {args.device} with {args.threads} threads")
+          f"{total:.0f} s = {total / 3600:.1f} h on {args.threads} CPU threads")
 
 
 if __name__ == "__main__":
