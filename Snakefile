@@ -32,6 +32,7 @@ check_config(config)
 
 include: "rules/common.smk"
 include: "rules/data.smk"
+include: "rules/classify.smk"
 
 
 rule all:
