@@ -62,7 +62,7 @@ def test_test_run_trains_evaluates_and_plots(test_run):
 
     table = read_table(test_run / "metrics" / "classification.tsv", dtype={"mask_ratio": str})
     assert list(table.columns) == METRIC_COLUMNS
-    runs = [("cnn", "0"), ("attngen", "0"), ("attngen", "0.2")]
+    runs = [("cnn", "0"), ("attngen", "0.2")]
     assert sorted(set(zip(table["model"], table["mask_ratio"]))) == sorted(runs)
     assert sorted(set(table["split"])) == ["test", "val"]
     assert table["accuracy"].between(0, 1).all() and (table.loc[table["split"] == "test", "n"] == 200).all()
