@@ -21,9 +21,13 @@ def accuracy(model, x, y):
     return float((predict_logits(model, x).argmax(1) == y).float().mean())
 
 
-@pytest.fixture(scope="module", params=[("cnn", {}, 0.0), ("attngen", SMALL_ATTNGEN, 0.2)], ids=["cnn", "attngen"])
+EASY_RUNS = {"cnn": ({}, 0.0), "attngen": (SMALL_ATTNGEN, 0.2)}
+
+
+@pytest.fixture(scope="module", params=list(EASY_RUNS))
 def trained_on_easy_task(request):
-    name, config, ratio = request.param
+    name = request.param
+    config, ratio = EASY_RUNS[name]
     x, y, _ = easy_task(500, LENGTH, seed=0)
     torch.manual_seed(0)
     model = build_model(name, config, LENGTH, 2)
@@ -41,10 +45,9 @@ def test_tiny_training_learns_the_easy_task(trained_on_easy_task):
     assert result.train_seq_per_s > 0
 
 
+@pytest.mark.parametrize("trained_on_easy_task", ["attngen"], indirect=True)
 def test_attention_finds_the_planted_motif(trained_on_easy_task):
-    name, result = trained_on_easy_task
-    if name != "attngen":
-        pytest.skip("only AttnGen has attention")
+    _, result = trained_on_easy_task
     x_test, y_test, starts = easy_task(200, LENGTH, seed=1)
     peak = result.model.importance(x_test).argmax(1).numpy()
     inside = (peak >= starts - 4) & (peak < starts + 8 + 4)  # the motif give or take the receptive field
