@@ -40,6 +40,7 @@ check_config(config)
 
 include: "rules/common.smk"
 include: "rules/data.smk"
+include: "rules/classify.smk"
 include: "rules/report.smk"  # last: the manifest covers every stage's outputs
 
 
