@@ -87,7 +87,7 @@ def train_lstm(sequences: list[str], config: dict, seed: int):
             nll, n = model.token_nll(tokens[batch], lengths[batch])
             (nll / n).backward()
             optimizer.step()
-            total += float(nll)
+            total += float(nll.detach())
             count += int(n)
         model.eval()
         train_nll = total / max(count, 1)
