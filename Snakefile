@@ -37,6 +37,8 @@ check_config(config)
 
 include: "rules/common.smk"
 include: "rules/data.smk"
+include: "rules/generative.smk"
+include: "rules/gama.smk"
 include: "rules/report.smk"  # last: the manifest covers every stage's outputs
 
 
