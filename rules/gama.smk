@@ -21,7 +21,7 @@ rule gama:
         set=name_pattern(GENERATIVE_SETS),
     params:
         gama={k: GAMA[k] for k in ("modes", "quadrature", "steps", "batch_size", "max_sequences", "seed")},
-    threads: 2
+    threads: GAMA["threads"]
     resources:
         gpu=GAMA["gpu"],
     log:
@@ -40,7 +40,7 @@ rule plot_gama:
         profile=f"{GAMA_DIR}/{{set}}/profile.tsv",
         truth=lambda wildcards: (
             [f"{GENERATIVE_DIR}/{wildcards.set}/truth.tsv"] if wildcards.set in SYNTHETIC_POSITIVE_SETS else []
-        ),
+        ),  # a list: empty for real sets
     output:
         heatmap=report(
             f"{RESULTS}/figures/gama/{{set}}.heatmap.png",

@@ -58,7 +58,7 @@ rule train_generative:
     params:
         model=GENERATIVE["model"],
         training=GENERATIVE["training"],
-    threads: 1  # small LSTMs train fastest on one thread; raise for hidden 1024
+    threads: GENERATIVE["threads"]
     resources:
         gpu=GENERATIVE["gpu"],
     log:

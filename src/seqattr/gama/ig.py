@@ -54,17 +54,16 @@ def quadrature_rule(quadrature: str, steps: int, dtype=torch.float64) -> tuple[t
     return nodes.to(dtype), weights.to(dtype)
 
 
-def _hidden_states(model: GenerativeLSTM, inputs: torch.Tensor) -> list[torch.Tensor]:
-    """h_t for t = 0..T-1 of the model's one-layer LSTM, step by step, so that each output's
-    backward pass stops at its own position (nn.LSTM's fused op always runs the whole sequence).
-    The weights are detached: IG needs only input gradients."""
-    lstm = model.lstm
-    w_ih, w_hh = lstm.weight_ih_l0.detach(), lstm.weight_hh_l0.detach()
-    bias = (lstm.bias_ih_l0 + lstm.bias_hh_l0).detach()
-    input_gates = inputs @ w_ih.T + bias  # (B, T, 4H)
+def _hidden_states(model: GenerativeLSTM, input_gates: list[torch.Tensor]) -> list[torch.Tensor]:
+    """h_t for t = 0..T-1 of the model's one-layer LSTM given each step's input contribution
+    to the gates (x_t W_ih^T + biases), step by step, so that each output's backward pass
+    stops at its own position (nn.LSTM's fused op always runs the whole sequence). The
+    weights are detached: IG needs only input gradients."""
+    w_hh = model.lstm.weight_hh_l0.detach()
     states, h, c = [], None, None
-    for t in range(inputs.shape[1]):
-        gates = input_gates[:, t] if h is None else input_gates[:, t] + h @ w_hh.T
+    for gates in input_gates:
+        if h is not None:
+            gates = gates + h @ w_hh.T
         i, f, g, o = gates.chunk(4, dim=-1)  # PyTorch's gate order
         i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
         c = i * g if c is None else f * c + i * g
@@ -73,29 +72,40 @@ def _hidden_states(model: GenerativeLSTM, inputs: torch.Tensor) -> list[torch.Te
     return states
 
 
+def _gate_bias(model: GenerativeLSTM) -> torch.Tensor:
+    return (model.lstm.bias_ih_l0 + model.lstm.bias_hh_l0).detach()
+
+
 def _integrated_observed_gradients(model, tokens, nodes, weights, readouts, batch_size: int) -> torch.Tensor:
     """sum_k w_k * d(readout_r . h_j)/dx[p, tokens[n, p]] at alpha_k * onehot(tokens_n):
-    shape (R, N, T_out, T_in). Rows of the batch are (sequence, node) pairs."""
+    shape (R, N, T_out, T_in). Rows of the batch are (sequence, node) pairs.
+
+    The interpolated input at p is a_p * e_{token_p} with a_p = alpha, so its gate input is
+    a_p * W_ih[:, token_p]; differentiating with respect to the scalars a_p gives exactly
+    the gradient at the observed token, without (B, T, 22) or (B, T, 4H) gradient buffers.
+    """
     n, length = tokens.shape
     k = len(nodes)
     dtype = readouts.dtype
     result = torch.zeros(len(readouts), n, length, length, dtype=dtype)
     if n == 0:
         return result
+    token_columns = model.lstm.weight_ih_l0.detach().T  # (22, 4H)
+    bias = _gate_bias(model)
     pairs = torch.cartesian_prod(torch.arange(n), torch.arange(k)).view(-1, 2)
     for start in range(0, len(pairs), batch_size):
         seq_index, node_index = pairs[start:start + batch_size].unbind(1)
         batch_tokens = tokens[seq_index]
-        onehot = torch.nn.functional.one_hot(batch_tokens, N_TOKENS).to(dtype)
-        inputs = (onehot * nodes[node_index, None, None]).requires_grad_(True)
-        row_weights = weights[node_index, None]
-        states = _hidden_states(model, inputs)
+        columns = token_columns[batch_tokens]  # (B, T, 4H)
+        scales = [nodes[node_index].clone().requires_grad_(True) for _ in range(length)]
+        states = _hidden_states(model, [scales[t][:, None] * columns[:, t] + bias for t in range(length)])
+        row_weights = weights[node_index]
         for j, h in enumerate(states):
             for r, readout in enumerate(readouts):
                 last = j == length - 1 and r == len(readouts) - 1
-                (grad,) = torch.autograd.grad(h, inputs, grad_outputs=readout.expand_as(h), retain_graph=not last)
-                observed = grad.gather(2, batch_tokens[:, :, None])[:, :, 0]
-                result[r, :, j].index_add_(0, seq_index, observed * row_weights)
+                grads = torch.autograd.grad(h, scales[: j + 1], grad_outputs=readout.expand_as(h), retain_graph=not last)
+                observed = torch.stack(grads, dim=1)  # (B, j + 1)
+                result[r, :, j, : j + 1].index_add_(0, seq_index, observed * row_weights[:, None])
     return result
 
 
@@ -159,7 +169,8 @@ def gama_hypercube(model: GenerativeLSTM, tokens: torch.Tensor, mode: str = "exa
     with torch.enable_grad():
         for node, weight in zip(nodes, weights):
             inputs = (onehot * node).requires_grad_(True)
-            states = _hidden_states(model, inputs)
+            w_ih, bias = model.lstm.weight_ih_l0.detach(), _gate_bias(model)
+            states = _hidden_states(model, [inputs[:, t] @ w_ih.T + bias for t in range(length)])
             for j, h in enumerate(states):
                 for a in range(N_TOKENS):
                     (grad,) = torch.autograd.grad(h, inputs, grad_outputs=head[a].expand_as(h), retain_graph=True)
