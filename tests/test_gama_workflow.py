@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from conftest import REPO, snakemake
+from seqattr.config import ConfigError, check_generative
 from seqattr.generative.train import load_model
 
 SET = "synthetic_tiny_and"
@@ -43,8 +44,6 @@ def test_test_run_writes_gama_outputs(test_run):
 
 @pytest.mark.workflow
 @pytest.mark.parametrize("override, message", [
-    ('generative={"sets": {"bad": {"source": "synthetic", "length": 8, "positions": [3, 9]}}}',
-     "generative.sets.bad.positions: [3, 9] must lie in 1..8"),
     ('generative={"sets": {"bad": {"source": "mason"}}}', "generative.sets.bad.path"),
     ('gama={"modes": ["fast"]}', "config key gama.modes.0"),
 ])
@@ -53,3 +52,10 @@ def test_generative_config_errors(override, message, tmp_path):
                        workdir=tmp_path, check=False)
     assert result.returncode != 0
     assert message in result.stderr + result.stdout
+
+
+def test_synthetic_positions_must_fit_the_length():
+    config = {"generative": {"sets": {"bad": {"source": "synthetic", "length": 8, "positions": [3, 9],
+                                              "logic": "AND", "tokens": None}}}}
+    with pytest.raises(ConfigError, match=r"generative.sets.bad.positions: \[3, 9\] must lie in 1..8"):
+        check_generative(config)

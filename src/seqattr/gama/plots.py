@@ -28,7 +28,7 @@ def gama_figures(matrix_path, profile_path, heatmap_png, profile_png, name: str,
     size = int(matrix.output_pos.max()) + 1
     length = size - 2
 
-    figure, axes = plt.subplots(1, len(modes), figsize=(4.2 * len(modes), 3.8), squeeze=False)
+    figure, axes = plt.subplots(1, len(modes), figsize=(5 * len(modes), 4), squeeze=False, layout="constrained")
     for ax, mode in zip(axes[0], modes):
         grid = matrix[matrix["mode"] == mode].pivot(index="output_pos", columns="input_pos", values="score")
         image = ax.imshow(np.ma.masked_invalid(grid.to_numpy(dtype=float)), cmap="viridis", origin="upper")
@@ -41,12 +41,12 @@ def gama_figures(matrix_path, profile_path, heatmap_png, profile_png, name: str,
         figure.colorbar(image, ax=ax, shrink=0.8, label="score")
     save_figure(figure, heatmap_png)
 
-    figure, axes = plt.subplots(1, len(modes), figsize=(4.2 * len(modes), 3), squeeze=False)
+    figure, axes = plt.subplots(1, len(modes), figsize=(5 * len(modes), 3), squeeze=False, layout="constrained")
     for ax, mode in zip(axes[0], modes):
         part = profile[profile["mode"] == mode]
         colours = ["tab:red" if p in truth else "tab:blue" for p in part.position]
         ax.bar(part.position, part.importance, color=colours)
-        ax.set_xticks(part.position)
+        ax.set_xticks(part.position, part.position, fontsize=7)
         ax.set_xlabel("residue position" + (" (red: implanted)" if truth else ""))
         ax.set_ylabel("importance")
         ax.set_title(f"GAMA profile {name}: {mode} mode", fontsize=9)
