@@ -41,6 +41,9 @@ check_config(config)
 include: "rules/common.smk"
 include: "rules/data.smk"
 include: "rules/classify.smk"
+include: "rules/generative.smk"
+include: "rules/gama.smk"
+include: "rules/gama_validation.smk"
 include: "rules/report.smk"  # last: the manifest covers every stage's outputs
 
 
