@@ -11,6 +11,7 @@ The number of epochs is not known before training (early stopping); the estimate
 printed for --epochs (the demo's runs stopped within it), say so when you quote it.
 
   python bench/gama_grid_cost.py --config config/gama_grid.yaml --threads 2
+(from a checkout whose seqattr is not installed: PYTHONPATH=src python bench/...)
 """
 
 from __future__ import annotations
@@ -39,11 +40,17 @@ def main() -> None:
     from seqattr.generative.train import TRAINING_DEFAULTS, train_lstm
 
     config = yaml.safe_load(open(args.config))
-    grid = {"seeds": [0], "n_attributed": 1000, "modes": ["exact", "published"], "train": {}, **config["gama_benchmark"]}
+    grid = {"seeds": [0], "length": 16, "n_sequences": 10000, "n_attributed": None, "modes": ["exact", "published"],
+            "train": {}, **config["gama_benchmark"]}
     experiments = expand_grid(grid)
     gama = config.get("gama", {})
     options = {k: gama[k] for k in ("quadrature", "steps", "batch_size") if gama.get(k) is not None}
-    settings = {**TRAINING_DEFAULTS, **grid["train"]}
+    # As rule gama_benchmark: the generative stage's settings, the benchmark's overrides on top.
+    generative = config.get("generative", {})
+    training = {k: v for k, v in generative.get("training", {}).items() if k != "seed"}
+    train = {**generative.get("model", {}), **training, **grid["train"]}
+    settings = {**TRAINING_DEFAULTS, **train}
+    grid["n_attributed"] = grid["n_attributed"] or gama.get("max_sequences", 1000)
     first = next(iter(experiments.values()))
     print(f"grid: {len(experiments)} experiments, L={first.length}, {first.n_sequences} sequences, "
           f"hidden {settings['hidden_size']}, n_attributed {grid['n_attributed']}, modes {grid['modes']}, "
@@ -56,7 +63,7 @@ def main() -> None:
     print(f"generate set: {generate:.2f} s")
 
     subset = frame["sequence"].iloc[: args.train_subset].tolist()
-    initial, trained, history = train_lstm(subset, {**grid["train"], "max_epochs": 1, "validation_fraction": 0.1}, 0)
+    initial, trained, history = train_lstm(subset, {**train, "max_epochs": 1, "validation_fraction": 0.1}, 0)
     epoch = float(history["seconds"].iloc[0])
     n_train = first.n_sequences * (1 - settings["validation_fraction"])
     epoch_full = epoch * n_train / (args.train_subset * 0.9)
