@@ -1,0 +1,1 @@
+"""Saliency of sequence classifiers and the tests of it: perturbation and motif recovery."""
