@@ -5,9 +5,18 @@ import os
 import sys
 from pathlib import Path
 
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
+
+# The library lives in src/; the Snakefile and the rule scripts (also in conda envs
+# under --sdm conda) import it from there, so the workflow runs from a plain checkout.
+SRC = str(Path(workflow.basedir) / "src")
+sys.path.insert(0, SRC)
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (SRC, os.environ.get("PYTHONPATH")) if p)
+
+from seqattr.config import check_config, schema_error_line
 
 
 # A --configfile on the command line replaces the default instead of being merged into
@@ -17,21 +26,18 @@ if not workflow.overwrite_configfiles:
     configfile: "config/config.yaml"
 
 
-validate(config, "config/schema.yaml")
-
-# The library lives in src/; rule scripts (and conda envs under --sdm conda) find it
-# through PYTHONPATH, so the workflow also runs from a plain checkout.
-SRC = str(Path(workflow.basedir) / "src")
-sys.path.insert(0, SRC)
-os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (SRC, os.environ.get("PYTHONPATH")) if p)
-
-from seqattr.config import check_config
-
+try:
+    validate(config, "config/schema.yaml")
+except WorkflowError as error:
+    if error.__context__ is None:
+        raise
+    raise WorkflowError(schema_error_line(error.__context__)) from None
 check_config(config)
 
 
 include: "rules/common.smk"
 include: "rules/data.smk"
+include: "rules/report.smk"  # last: the manifest covers every stage's outputs
 
 
 rule all:

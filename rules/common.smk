@@ -7,6 +7,9 @@ LOGS = f"{RESULTS}/logs"
 BENCHMARKS = f"{RESULTS}/benchmarks"
 DATASETS = config["datasets"]
 FINAL_OUTPUTS = []
+# Files from outside results/ that a run reads (local datasets, antibody tables): the
+# manifest records their sha256. Stages append to it.
+EXTERNAL_INPUTS = []
 
 
 def datasets_with_source(*sources):

@@ -69,6 +69,10 @@ rule one_hot_encode:
     script:
         "../scripts/one_hot_encode.py"
 
+for spec in DATASETS.values():
+    if spec["source"] == "local":
+        EXTERNAL_INPUTS.extend(local_input_files(spec["local"]))
+
 FINAL_OUTPUTS.extend(
     expand(f"{RESULTS}/encoded/{{dataset}}/{{split}}.npz", dataset=DATASETS, split=["train", "test"])
 )

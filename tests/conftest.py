@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,3 +19,23 @@ def shared_data() -> Path:
     if not folder.is_dir():
         pytest.skip(f"shared test data not present at {folder}")
     return folder
+
+
+SNAKEMAKE = Path(sys.executable).with_name("snakemake")
+
+
+def snakemake(*args: str, workdir: Path, check: bool = True) -> subprocess.CompletedProcess:
+    """Run the workflow of this checkout with `workdir` as its working directory."""
+    command = [str(SNAKEMAKE), "-s", str(REPO / "Snakefile"), "-d", str(workdir), "--cores", "2", *args]
+    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    if check and result.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-6000:]}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def test_run(tmp_path_factory) -> Path:
+    """config/test.yaml run once for the whole session; returns its results/test folder."""
+    workdir = tmp_path_factory.mktemp("test_run")
+    snakemake("--configfile", str(REPO / "config" / "test.yaml"), workdir=workdir)
+    return workdir / "results" / "test"

@@ -31,3 +31,15 @@ def check_datasets(config: dict) -> None:
 
 def check_config(config: dict) -> None:
     check_datasets(config)
+
+
+def schema_error_line(error) -> str:
+    """One line for a jsonschema ValidationError: the key, the problem, what is allowed."""
+    key = ".".join(map(str, error.absolute_path)) or "(top level)"
+    message = error.message
+    if error.validator == "additionalProperties" and isinstance(error.schema.get("properties"), dict):
+        message += f"; allowed keys: {', '.join(error.schema['properties'])}"
+    elif error.validator == "not" and "description" in error.schema:
+        message = f"{error.instance!r} is not allowed"
+    description = error.schema.get("description")
+    return f"config key {key}: {message}" + (f" ({description.strip()})" if description else "")

@@ -52,11 +52,17 @@ class SyntheticSpec:
 
 
 def transition_matrix(gc: float, cpg_ratio: float) -> np.ndarray:
-    """Order-1 transitions (rows: previous base ACGT) with the given GC and CpG ratio."""
+    """Order-1 transitions (rows: previous base ACGT) with the given GC and CpG ratio.
+
+    The C -> G probability removed (or added) by the CpG ratio moves to C -> C, so every
+    row keeps P(next is G or C) = gc and the stationary GC content stays `gc`.
+    """
     base = np.array([(1 - gc) / 2, gc / 2, gc / 2, (1 - gc) / 2])
     matrix = np.tile(base, (4, 1))
-    matrix[1, 2] *= cpg_ratio  # C -> G
-    return matrix / matrix.sum(axis=1, keepdims=True)
+    moved = matrix[1, 2] * (1 - cpg_ratio)
+    matrix[1, 2] -= moved
+    matrix[1, 1] += moved
+    return matrix
 
 
 def markov_background(rng: np.random.Generator, n: int, length: int, gc: float, cpg_ratio: float) -> np.ndarray:

@@ -1,0 +1,149 @@
+import gzip
+from pathlib import Path
+
+import pytest
+
+from seqattr import InputError
+from seqattr.data import genomic_benchmarks, local
+from seqattr.data.canonical import read_classes, read_split, stratified_split, write_splits, labelled_frame
+from seqattr.data.sources import load_dataset
+
+
+def write(path: Path, text: str, gzipped: bool = False) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if gzipped:
+        with gzip.open(path, "wt") as handle:
+            handle.write(text)
+    else:
+        path.write_text(text)
+    return path
+
+
+def fasta(records):
+    return "".join(f">{rid} label={label}\n{seq}\n" for rid, label, seq in records)
+
+
+TRAIN = [("a1", "enh", "ACGTAC"), ("a2", "enh", "ACGTTT"), ("b1", "bg", "TTTTAA"), ("b2", "bg", "GGGCCC")]
+TEST = [("a3", "enh", "ACGAAC"), ("b3", "bg", "TTGGAA")]
+
+
+@pytest.mark.parametrize("gzipped", [False, True])
+def test_fasta_with_label_field_plain_and_gzip(tmp_path, gzipped):
+    suffix = ".fa.gz" if gzipped else ".fa"
+    write(tmp_path / f"train{suffix}", fasta(TRAIN), gzipped)
+    write(tmp_path / f"test{suffix}", fasta(TEST), gzipped)
+    splits = local.load({"train": f"train{suffix}", "test": f"test{suffix}"}, tmp_path)
+    assert splits.classes == ["bg", "enh"]
+    assert splits.train["id"].tolist() == ["a1", "a2", "b1", "b2"]
+    assert splits.test["label"].tolist() == ["enh", "bg"]
+
+
+def test_one_fasta_file_per_class(tmp_path):
+    write(tmp_path / "enh.fa", ">x1\nACGT\n>x2\nAAAA\n")
+    write(tmp_path / "bg.fa", ">y1\nCCCC\n>y2\nGGGG\n")
+    splits = local.load({"train": {"enh": "enh.fa", "bg": "bg.fa"}, "test_fraction": 0.5, "split_seed": 1}, tmp_path)
+    assert sorted(splits.train["label"]) == ["bg", "enh"] and sorted(splits.test["label"]) == ["bg", "enh"]
+
+
+def test_table_with_configured_columns_and_split(tmp_path):
+    rows = "\n".join(f"s{i},{'ACGT' if i % 2 else 'TTAA'},{'pos' if i % 2 else 'neg'}" for i in range(20))
+    write(tmp_path / "all.csv", "name,seq,cls\n" + rows + "\n")
+    cfg = {"train": "all.csv", "test_fraction": 0.25, "split_seed": 0, "sequence_column": "seq",
+           "label_column": "cls", "id_column": "name"}
+    splits = local.load(cfg, tmp_path)
+    assert len(splits.train) == 16 and len(splits.test) == 4
+    assert splits.test["label"].value_counts().to_dict() == {"neg": 2, "pos": 2}
+    again = local.load(cfg, tmp_path)
+    assert again.test["id"].tolist() == splits.test["id"].tolist()  # seeded
+
+
+def test_stratified_split_is_seeded_and_disjoint():
+    frame = labelled_frame([f"s{i}" for i in range(100)], ["a"] * 60 + ["b"] * 40, ["ACGT"] * 100)
+    train, test = stratified_split(frame, 0.2, seed=5)
+    assert len(test) == 20 and test["label"].value_counts().to_dict() == {"a": 12, "b": 8}
+    assert not set(train["id"]) & set(test["id"])
+    assert stratified_split(frame, 0.2, seed=5)[1]["id"].tolist() == test["id"].tolist()
+    assert stratified_split(frame, 0.2, seed=6)[1]["id"].tolist() != test["id"].tolist()
+
+
+@pytest.mark.parametrize(
+    "train_text, test_text, message",
+    [
+        ("", fasta(TEST), "train.fa: no FASTA records"),
+        (fasta(TRAIN + [("a1", "enh", "ACGT")]), fasta(TEST), "duplicate record id 'a1'"),
+        (fasta(TRAIN), fasta([("a1", "enh", "ACGT"), ("b3", "bg", "ACGT")]), "duplicate record id 'a1'"),
+        (fasta(TRAIN), fasta([("a3", "enh", "ACGT"), ("c3", "other", "ACGT")]), "train and test label sets differ"),
+        (fasta(TRAIN[:2] + [("b1", "bg", "ACGU")]), fasta(TEST), "record 'b1', position 4: invalid character 'U'"),
+        (">a1\nACGT\n", fasta(TEST), "record 'a1' (number 1) has no 'label=<class>' field"),
+        (fasta([("a1", "enh", "ACGT"), ("a2", "enh", "ACGA")]), fasta([("a3", "enh", "ACGT")]), "at least two classes"),
+    ],
+)
+def test_bad_local_input_gives_one_clear_error(tmp_path, train_text, test_text, message):
+    write(tmp_path / "train.fa", train_text)
+    write(tmp_path / "test.fa", test_text)
+    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        local.load({"train": "train.fa", "test": "test.fa"}, tmp_path)
+
+
+def test_configured_class_with_no_sequences(tmp_path):
+    write(tmp_path / "train.fa", fasta(TRAIN))
+    write(tmp_path / "test.fa", fasta(TEST))
+    with pytest.raises(InputError, match="labels \\['bg'\\] are not among the configured classes"):
+        local.load({"train": "train.fa", "test": "test.fa", "classes": ["enh", "x"]}, tmp_path)
+    with pytest.raises(InputError, match="class 'x' has no sequences in the training data"):
+        local.load({"train": "train.fa", "test": "test.fa", "classes": ["enh", "bg", "x"]}, tmp_path)
+
+
+def test_missing_column_and_empty_table(tmp_path):
+    write(tmp_path / "t.tsv", "id\tsequence\nx\tACGT\n")
+    with pytest.raises(InputError, match="t.tsv: missing column 'label'"):
+        local.load({"train": "t.tsv", "test_fraction": 0.5, "split_seed": 0}, tmp_path)
+    write(tmp_path / "e.tsv", "")
+    with pytest.raises(InputError, match="e.tsv: empty file"):
+        local.load({"train": "e.tsv", "test_fraction": 0.5, "split_seed": 0}, tmp_path)
+    with pytest.raises(InputError, match="nothere.fa: file not found"):
+        local.load({"train": "nothere.fa", "test_fraction": 0.5, "split_seed": 0}, tmp_path)
+
+
+def make_benchmark_folder(root: Path, name: str) -> Path:
+    """A small dataset in the genomic-benchmarks layout <split>/<class>/<id>.txt."""
+    for split, n in (("train", 3), ("test", 2)):
+        for label, base in (("human", "ACGT"), ("worm", "TTAA")):
+            for i in range(n):
+                write(root / name / split / label / f"{i}.txt", base * 5 + "\n")
+    return root
+
+
+def test_genomic_benchmarks_cached_folder_is_converted(tmp_path):
+    make_benchmark_folder(tmp_path / "cache", "demo_human_or_worm")
+    splits = load_dataset({"source": "genomic_benchmarks",
+                           "genomic_benchmarks": {"name": "demo_human_or_worm", "cache_dir": str(tmp_path / "cache")}})
+    assert splits.classes == ["human", "worm"]
+    assert len(splits.train) == 6 and len(splits.test) == 4
+    assert splits.train["id"].tolist()[:2] == ["human_0", "human_1"]
+    assert set(splits.train["sequence"]) == {"ACGT" * 5, "TTAA" * 5}
+    write_splits(splits, tmp_path / "out")
+    assert read_split(tmp_path / "out" / "train.tsv.gz").equals(splits.train)
+    assert read_classes(tmp_path / "out" / "classes.json") == ["human", "worm"]
+
+
+def test_genomic_benchmarks_download_failure_names_dataset_cache_and_fix(tmp_path, monkeypatch):
+    import genomic_benchmarks.loc2seq as loc2seq
+
+    def offline(*args, **kwargs):
+        raise OSError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr(loc2seq, "download_dataset", offline)
+    with pytest.raises(InputError) as error:
+        genomic_benchmarks.load({"name": "demo_human_or_worm", "cache_dir": str(tmp_path)})
+    message = str(error.value)
+    assert "'demo_human_or_worm'" in message and str(tmp_path / "demo_human_or_worm") in message
+    assert "cache_dir" in message and "source: local" in message and "\n" not in message
+
+
+def test_genomic_benchmarks_empty_class_folder(tmp_path):
+    make_benchmark_folder(tmp_path, "ds")
+    for path in (tmp_path / "ds" / "test" / "worm").iterdir():
+        path.unlink()
+    with pytest.raises(InputError, match="class 'worm' has no sequences"):
+        genomic_benchmarks.load({"name": "ds", "cache_dir": str(tmp_path)})

@@ -1,0 +1,67 @@
+"""The workflow as users run it: dry runs of every config, config errors, the test run."""
+
+import gzip
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import REPO, snakemake
+from seqattr.encoding import load_encoded
+
+CONFIGS = sorted((REPO / "config").glob("*.yaml"))
+CONFIGS = [path for path in CONFIGS if path.name != "schema.yaml"]
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("config", CONFIGS, ids=[path.name for path in CONFIGS])
+def test_dry_run_of_every_config(config, tmp_path):
+    result = snakemake("-n", "--configfile", str(config), workdir=tmp_path)
+    assert "Job stats" in result.stdout or "Nothing to be done" in result.stdout
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ('encoding={"crop": "middle"}', "config key encoding.crop: 'middle' is not one of ['centre', 'left']"),
+        ("run=../elsewhere", "config key run: '../elsewhere' does not match"),
+        ("run=a..b", "config key run: 'a..b' is not allowed"),
+        ('encoding={"pad": 1}', "('pad' was unexpected); allowed keys: crop, ambiguous"),
+    ],
+)
+def test_config_errors_name_the_key_and_what_is_allowed(override, message, tmp_path):
+    result = snakemake("-n", "--configfile", str(REPO / "config" / "test.yaml"), "--config", override,
+                       workdir=tmp_path, check=False)
+    assert result.returncode != 0
+    assert message in result.stderr + result.stdout
+
+
+@pytest.mark.workflow
+def test_test_run_writes_the_canonical_data(test_run):
+    data = test_run / "data" / "synthetic_tiny"
+    train = pd.read_csv(data / "train.tsv.gz", sep="\t")
+    test = pd.read_csv(data / "test.tsv.gz", sep="\t")
+    assert list(train.columns) == ["id", "label", "sequence"]
+    assert (len(train), len(test)) == (600, 200)
+    assert json.loads((data / "classes.json").read_text()) == ["human_like", "worm_like"]
+    motifs = pd.read_csv(data / "motifs.tsv.gz", sep="\t")
+    assert list(motifs.columns) == ["id", "start", "end", "motif", "class"]
+    assert set(motifs["id"]) <= set(train["id"]) | set(test["id"])
+    with gzip.open(data / "train.tsv.gz", "rb") as handle:
+        assert handle.read(40).startswith(b"id\tlabel\tsequence\n")
+
+
+@pytest.mark.workflow
+def test_test_run_encodes_both_splits(test_run):
+    data = test_run / "data" / "synthetic_tiny"
+    classes = json.loads((data / "classes.json").read_text())
+    for split, n in (("train", 600), ("test", 200)):
+        encoded = load_encoded(test_run / "encoded" / "synthetic_tiny" / f"{split}.npz")
+        frame = pd.read_csv(data / f"{split}.tsv.gz", sep="\t")
+        assert encoded.onehot.shape == (n, 4, 60) and encoded.onehot.dtype == np.uint8
+        assert encoded.ids.tolist() == frame["id"].tolist()
+        assert encoded.labels.tolist() == [classes.index(label) for label in frame["label"]]
+        first = "".join("ACGT"[i] for i in encoded.onehot[0].argmax(axis=0))
+        assert first == frame["sequence"][0]
