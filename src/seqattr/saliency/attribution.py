@@ -22,10 +22,9 @@ import torch
 from captum.attr import InputXGradient, IntegratedGradients
 from torch import nn
 
-log = logging.getLogger(__name__)
+from seqattr.saliency import METHODS, TARGETS
 
-METHODS = ("attention", "ig", "grad_x_input")
-TARGETS = ("predicted", "label")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,8 @@ import torch
 from torch import nn
 
 from seqattr import InputError
+from seqattr.saliency import ORDERS, REMOVAL_MODES
 from seqattr.saliency.attribution import predict
-
-ORDERS = ("top", "random", "bottom")
-REMOVAL_MODES = ("zero", "random_base")
 
 
 def evaluation_indices(n_total: int, n_eval: int | None, seed: int, source: str = "test split") -> np.ndarray:
