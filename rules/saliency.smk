@@ -36,7 +36,7 @@ def entries_of(dataset):
     return [entry for entry in SALIENCY_ENTRIES if entry["dataset"] == dataset]
 
 
-CLASSIFIER_WILDCARDS = dict(
+SALIENCY_WILDCARDS = dict(
     dataset=name_pattern(SALIENCY_DATASETS),
     model=name_pattern(sorted(SALIENCY_METHODS)),
     mask_ratio=r"[0-9][0-9.]*",
@@ -46,7 +46,7 @@ CLASSIFIER_WILDCARDS = dict(
 
 rule saliency:
     wildcard_constraints:
-        **CLASSIFIER_WILDCARDS,
+        **SALIENCY_WILDCARDS,
         method=name_pattern(sorted({m for methods in SALIENCY_METHODS.values() for m in methods})),
     input:
         model=lambda w: model_path(w.dataset, w.model, w.mask_ratio, w.seed),
@@ -76,7 +76,7 @@ rule saliency:
 
 rule perturbation:
     wildcard_constraints:
-        **CLASSIFIER_WILDCARDS,
+        **SALIENCY_WILDCARDS,
     input:
         model=lambda w: model_path(w.dataset, w.model, w.mask_ratio, w.seed),
         encoded=f"{RESULTS}/encoded/{{dataset}}/test.npz",
@@ -151,7 +151,7 @@ rule motif_recovery:
 
 rule attribution_logos:
     wildcard_constraints:
-        **CLASSIFIER_WILDCARDS,
+        **SALIENCY_WILDCARDS,
     input:
         encoded=f"{RESULTS}/encoded/{{dataset}}/test.npz",
         classes=f"{RESULTS}/data/{{dataset}}/classes.json",

@@ -76,8 +76,8 @@ def test_ig_on_a_nonlinear_model_is_complete_and_batching_does_not_change_it():
                           nn.Linear(6 * 20, 2))
     model.train()  # saliency must switch to eval (BatchNorm running stats) and switch back
     x = one_hot(np.random.default_rng(1).integers(0, 4, size=(9, 20)))
-    one = saliency_scores(model, x, "ig", ig_steps=64, batch_size=4, ig_internal_batch_size=32)
-    two = saliency_scores(model, x, "ig", ig_steps=64, batch_size=9)
+    one = saliency_scores(model, x, "ig", ig_steps=64, ig_internal_batch_size=32)  # steps split over passes
+    two = saliency_scores(model, x, "ig", ig_steps=64, ig_internal_batch_size=64 * 9)  # all in one pass
     assert model.training
     np.testing.assert_allclose(one.scores, two.scores, rtol=1e-4, atol=1e-6)
     model.eval()

@@ -77,15 +77,20 @@ def attention_scores(model: nn.Module, x: torch.Tensor, batch_size: int = 512) -
 
 
 def integrated_gradients(model: nn.Module, x: torch.Tensor, targets: torch.Tensor, steps: int = 50,
-                         internal_batch_size: int | None = None, baseline: float = 0.0,
-                         batch_size: int = 256) -> tuple[np.ndarray, np.ndarray]:
+                         internal_batch_size: int = 1024, baseline: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Captum IntegratedGradients from a constant baseline; (N, 4, L) attributions and the
-    (N,) convergence deltas (sum of attributions minus the change of the target logit)."""
+    (N,) convergence deltas (sum of attributions minus the change of the target logit).
+
+    Each forward/backward pass holds about `internal_batch_size` rows (sequences x steps):
+    sequences go in chunks of internal_batch_size // steps. On 2 CPU cores, AttnGen on
+    400 x 200 nt with 50 steps took 12 s at 800 rows per pass against 26 s at 3,200 and
+    24 s at 4,096 (the big passes are memory-bound); on a GPU, larger is faster.
+    """
     method = IntegratedGradients(model)
     device = model_device(model)
     attributions, deltas = [], []
     with evaluation_mode(model):
-        for rows in batches(len(x), batch_size):
+        for rows in batches(len(x), max(1, internal_batch_size // steps)):
             inputs = x[rows].to(device)
             attr, delta = method.attribute(inputs, baselines=baseline, target=targets[rows].to(device),
                                            n_steps=steps, internal_batch_size=internal_batch_size,
@@ -107,7 +112,7 @@ def input_x_gradient(model: nn.Module, x: torch.Tensor, targets: torch.Tensor,
 
 
 def saliency_scores(model: nn.Module, x, method: str, labels=None, target: str = "predicted",
-                    ig_steps: int = 50, ig_internal_batch_size: int | None = None,
+                    ig_steps: int = 50, ig_internal_batch_size: int = 1024,
                     ig_baseline: float = 0.0, batch_size: int = 256) -> Saliency:
     """Per-position saliency (N, L) of float one-hot input x (N, 4, L) for any classifier
     mapping x to logits (N, n_classes); "attention" also needs `model.importance(x)`."""
@@ -129,7 +134,7 @@ def saliency_scores(model: nn.Module, x, method: str, labels=None, target: str =
         scores = attention_scores(model, x)
     elif method == "ig":
         attributions, delta = integrated_gradients(model, x, target_tensor, ig_steps, ig_internal_batch_size,
-                                                   ig_baseline, batch_size)
+                                                   ig_baseline)
         scores = attributions.sum(axis=1)
         if len(delta):
             log.info("IG convergence delta: mean |delta| %.3g, max |delta| %.3g",

@@ -54,7 +54,7 @@ def read_saliency(path) -> dict[str, np.ndarray]:
 
 
 def compute_saliency(model_path, encoded_path, output, method: str, n_eval: int | None, eval_seed: int,
-                     target: str = "predicted", ig_steps: int = 50, ig_internal_batch_size: int | None = None,
+                     target: str = "predicted", ig_steps: int = 50, ig_internal_batch_size: int = 1024,
                      ig_baseline: float = 0.0, batch_size: int = 256, threads: int = 1) -> None:
     torch.manual_seed(0)
     model = load_classifier(model_path, threads)
