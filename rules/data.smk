@@ -69,10 +69,44 @@ rule one_hot_encode:
     script:
         "../scripts/one_hot_encode.py"
 
+rule summarise_dataset:
+    input:
+        train=f"{RESULTS}/data/{{dataset}}/train.tsv.gz",
+        test=f"{RESULTS}/data/{{dataset}}/test.tsv.gz",
+        classes=f"{RESULTS}/data/{{dataset}}/classes.json",
+        motifs=lambda wildcards: (
+            [f"{RESULTS}/data/{wildcards.dataset}/motifs.tsv.gz"] if wildcards.dataset in SYNTHETIC_DATASETS else []
+        ),
+    output:
+        table=report(
+            f"{RESULTS}/data/{{dataset}}/summary.tsv",
+            caption="../report/dataset_table.rst",
+            category="Data",
+            labels={"dataset": "{dataset}", "content": "summary table"},
+        ),
+        png=report(
+            f"{RESULTS}/figures/data/{{dataset}}.overview.png",
+            caption="../report/dataset_summary.rst",
+            category="Data",
+            labels={"dataset": "{dataset}", "content": "overview figure"},
+        ),
+        pdf=f"{RESULTS}/figures/data/{{dataset}}.overview.pdf",
+    log:
+        f"{LOGS}/data/{{dataset}}.summary.log",
+    benchmark:
+        f"{BENCHMARKS}/data/{{dataset}}.summary.tsv"
+    conda:
+        "../envs/torch.yaml"
+    script:
+        "../scripts/summarise_dataset.py"
+
+
 for spec in DATASETS.values():
     if spec["source"] == "local":
         EXTERNAL_INPUTS.extend(local_input_files(spec["local"]))
 
 FINAL_OUTPUTS.extend(
     expand(f"{RESULTS}/encoded/{{dataset}}/{{split}}.npz", dataset=DATASETS, split=["train", "test"])
+    + expand(f"{RESULTS}/data/{{dataset}}/summary.tsv", dataset=DATASETS)
+    + expand(f"{RESULTS}/figures/data/{{dataset}}.overview.{{ext}}", dataset=DATASETS, ext=["png", "pdf"])
 )

@@ -65,3 +65,46 @@ def test_test_run_encodes_both_splits(test_run):
         assert encoded.labels.tolist() == [classes.index(label) for label in frame["label"]]
         first = "".join("ACGT"[i] for i in encoded.onehot[0].argmax(axis=0))
         assert first == frame["sequence"][0]
+
+
+@pytest.mark.workflow
+def test_report_contains_every_figure(test_run, tmp_path):
+    """`snakemake --report` builds, and every figure the run made is registered in it."""
+    workdir = test_run.parent.parent
+    report = tmp_path / "report.html"
+    snakemake("--configfile", str(REPO / "config" / "test.yaml"), "--report", str(report), workdir=workdir)
+    html = report.read_text()
+    figures = sorted(test_run.glob("figures/**/*.png"))
+    assert figures, "the test run made no figures"
+    missing = [str(path.relative_to(test_run)) for path in figures if path.name not in html]
+    assert not missing, f"figures not in the report: {missing}"
+    for category in ("Data",):
+        assert category in html
+
+
+@pytest.mark.workflow
+def test_slurm_profile_dry_run(tmp_path):
+    result = snakemake("-n", "--profile", str(REPO / "profiles" / "slurm"), "--configfile",
+                       str(REPO / "config" / "test.yaml"), workdir=tmp_path)
+    assert "Job stats" in result.stdout and "one_hot_encode" in result.stdout
+    assert "gpu=0" in result.stdout  # the profile's default GPU request reaches every job
+
+
+@pytest.mark.workflow
+def test_failing_job_logs_its_error_and_leaves_no_output(tmp_path):
+    (tmp_path / "train.fa").write_text(">a1 label=x\nACGT\n>b1 label=y\nACZT\n")
+    (tmp_path / "test.fa").write_text(">a2 label=x\nACGT\n>b2 label=y\nACGT\n")
+    config = tmp_path / "bad.yaml"
+    config.write_text(
+        "run: bad\n"
+        "datasets:\n"
+        "  broken:\n"
+        "    source: local\n"
+        f"    local: {{train: {tmp_path / 'train.fa'}, test: {tmp_path / 'test.fa'}}}\n"
+    )
+    result = snakemake("--configfile", str(config), workdir=tmp_path, check=False)
+    assert result.returncode != 0
+    log = (tmp_path / "results" / "bad" / "logs" / "data" / "broken.prepare.log").read_text()
+    assert "train.fa: record 'b1', position 3: invalid character 'Z'" in log
+    assert not (tmp_path / "results" / "bad" / "data" / "broken").exists() or not any(
+        (tmp_path / "results" / "bad" / "data" / "broken").iterdir())
