@@ -4,6 +4,7 @@
 
 SALIENCY = config["saliency"]
 SALIENCY_DIR = f"{RESULTS}/saliency"
+SALIENCY_FIGURES = f"{RESULTS}/figures/saliency"
 SALIENCY_METHODS = SALIENCY["methods"]  # model name -> methods
 CLASSIFIER_STEM = "{model}_r{mask_ratio}_s{seed}"
 
@@ -109,9 +110,19 @@ rule perturbation_summary:
         ],
         encoded=expand(f"{RESULTS}/encoded/{{dataset}}/test.npz", dataset=SALIENCY_DATASETS),
     output:
-        table=report(f"{SALIENCY_DIR}/perturbation.tsv", caption="../report/perturbation_table.rst", category="Saliency"),
-        figure=report(f"{SALIENCY_DIR}/perturbation.png", caption="../report/perturbation.rst", category="Saliency"),
-        pdf=f"{SALIENCY_DIR}/perturbation.pdf",
+        table=report(
+            f"{SALIENCY_DIR}/perturbation.tsv",
+            caption="../report/perturbation_table.rst",
+            category="Saliency",
+            labels={"content": "perturbation table"},
+        ),
+        figure=report(
+            f"{SALIENCY_FIGURES}/perturbation.png",
+            caption="../report/perturbation.rst",
+            category="Saliency",
+            labels={"content": "perturbation test"},
+        ),
+        pdf=f"{SALIENCY_FIGURES}/perturbation.pdf",
     params:
         datasets=SALIENCY_DATASETS,
         n_eval=SALIENCY["n_eval"],
@@ -132,10 +143,18 @@ rule motif_recovery:
         motifs=expand(f"{RESULTS}/data/{{dataset}}/motifs.tsv.gz", dataset=RECOVERY_DATASETS),
     output:
         table=report(
-            f"{SALIENCY_DIR}/motif_recovery.tsv", caption="../report/motif_recovery_table.rst", category="Saliency"
+            f"{SALIENCY_DIR}/motif_recovery.tsv",
+            caption="../report/motif_recovery_table.rst",
+            category="Saliency",
+            labels={"content": "motif recovery table"},
         ),
-        figure=report(f"{SALIENCY_DIR}/motif_recovery.png", caption="../report/motif_recovery.rst", category="Saliency"),
-        pdf=f"{SALIENCY_DIR}/motif_recovery.pdf",
+        figure=report(
+            f"{SALIENCY_FIGURES}/motif_recovery.png",
+            caption="../report/motif_recovery.rst",
+            category="Saliency",
+            labels={"content": "motif recovery"},
+        ),
+        pdf=f"{SALIENCY_FIGURES}/motif_recovery.pdf",
     params:
         entries=RECOVERY_ENTRIES,
         datasets=RECOVERY_DATASETS,
@@ -161,12 +180,13 @@ rule attribution_logos:
         ),
     output:
         figure=report(
-            f"{SALIENCY_DIR}/figures/{{dataset}}/{CLASSIFIER_STEM}.logos.png",
+            f"{SALIENCY_FIGURES}/{{dataset}}/{CLASSIFIER_STEM}.logos.png",
             caption="../report/attribution_logos.rst",
             category="Saliency",
             subcategory="Attribution logos",
+            labels={"dataset": "{dataset}", "classifier": "{model} r{mask_ratio} s{seed}"},
         ),
-        pdf=f"{SALIENCY_DIR}/figures/{{dataset}}/{CLASSIFIER_STEM}.logos.pdf",
+        pdf=f"{SALIENCY_FIGURES}/{{dataset}}/{CLASSIFIER_STEM}.logos.pdf",
     params:
         methods=lambda w: list(methods_of_classifier(w)),
         title=lambda w: f"{w.dataset}: {w.model} r={w.mask_ratio} s={w.seed}",
@@ -188,11 +208,12 @@ rule saliency_heatmap:
         saliency=lambda w: [saliency_file(**entry) for entry in entries_of(w.dataset)],
     output:
         figure=report(
-            f"{SALIENCY_DIR}/figures/{{dataset}}/heatmap.png",
+            f"{SALIENCY_FIGURES}/{{dataset}}/heatmap.png",
             caption="../report/saliency_heatmap.rst",
             category="Saliency",
+            labels={"dataset": "{dataset}", "content": "mean saliency heatmap"},
         ),
-        pdf=f"{SALIENCY_DIR}/figures/{{dataset}}/heatmap.pdf",
+        pdf=f"{SALIENCY_FIGURES}/{{dataset}}/heatmap.pdf",
     params:
         entries=lambda w: entries_of(w.dataset),
         title=lambda w: f"{w.dataset}: mean saliency by position and class",
@@ -207,11 +228,11 @@ rule saliency_heatmap:
 
 
 if ATTRIBUTED_RUNS:
-    FINAL_OUTPUTS.extend([f"{SALIENCY_DIR}/perturbation.png", f"{SALIENCY_DIR}/perturbation.tsv"])
-    FINAL_OUTPUTS.extend(f"{SALIENCY_DIR}/figures/{dataset}/heatmap.png" for dataset in SALIENCY_DATASETS)
+    FINAL_OUTPUTS.extend([f"{SALIENCY_FIGURES}/perturbation.png", f"{SALIENCY_DIR}/perturbation.tsv"])
+    FINAL_OUTPUTS.extend(f"{SALIENCY_FIGURES}/{dataset}/heatmap.png" for dataset in SALIENCY_DATASETS)
     FINAL_OUTPUTS.extend(
-        f"{SALIENCY_DIR}/figures/{run['dataset']}/{run['model']}_r{run['mask_ratio']}_s{run['seed']}.logos.png"
+        f"{SALIENCY_FIGURES}/{run['dataset']}/{run['model']}_r{run['mask_ratio']}_s{run['seed']}.logos.png"
         for run in ATTRIBUTED_RUNS
     )
 if RECOVERY_ENTRIES:
-    FINAL_OUTPUTS.extend([f"{SALIENCY_DIR}/motif_recovery.png", f"{SALIENCY_DIR}/motif_recovery.tsv"])
+    FINAL_OUTPUTS.extend([f"{SALIENCY_FIGURES}/motif_recovery.png", f"{SALIENCY_DIR}/motif_recovery.tsv"])

@@ -35,11 +35,11 @@ def test_test_run_writes_the_perturbation_and_recovery_tables(test_run):
     assert list(recovery.columns) == ["dataset", "model", "mask_ratio", "seed", "method", "auroc_mean", "auroc_sd",
                                       "auprc_mean", "n"]
     assert recovery["auroc_mean"].between(0, 1).all() and (recovery["n"] > 0).all()
+    figures = test_run / "figures" / "saliency"
     for name in ("perturbation", "motif_recovery"):
-        assert (test_run / "saliency" / f"{name}.png").stat().st_size > 0
-        assert (test_run / "saliency" / f"{name}.pdf").stat().st_size > 0
-    figures = test_run / "saliency" / "figures" / "synthetic_tiny"
-    assert (figures / "heatmap.png").exists() and list(figures.glob("*.logos.png"))
+        assert (figures / f"{name}.png").stat().st_size > 0 and (figures / f"{name}.pdf").stat().st_size > 0
+    assert (figures / "synthetic_tiny" / "heatmap.png").exists()
+    assert list((figures / "synthetic_tiny").glob("*.logos.png"))
 
 
 @pytest.mark.workflow
