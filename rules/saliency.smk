@@ -190,6 +190,7 @@ rule attribution_logos:
     params:
         methods=lambda w: list(methods_of_classifier(w)),
         title=lambda w: f"{w.dataset}: {w.model} r={w.mask_ratio} s={w.seed}",
+        width=SALIENCY["logo_width"],
     log:
         f"{LOGS}/saliency/figures/{{dataset}}/{CLASSIFIER_STEM}.logos.log",
     benchmark:

@@ -152,7 +152,7 @@ def motif_recovery(entries: list[dict], saliency_paths, motifs_paths: dict[str, 
 
 
 def attribution_logos(encoded_path, saliency_paths: dict[str, str], classes_path, output, title: str,
-                      motifs_path=None) -> None:
+                      motifs_path=None, width: int = 60) -> None:
     from seqattr.saliency.figures import attribution_logos as draw
 
     saliency = {method: read_saliency(path) for method, path in saliency_paths.items()}
@@ -161,7 +161,7 @@ def attribution_logos(encoded_path, saliency_paths: dict[str, str], classes_path
     truth = None
     if motifs_path:
         truth = motif_truth(read_table(motifs_path, dtype={"id": str}), first["ids"], onehot.shape[2])
-    draw(onehot, saliency, classes_of(classes_path), title, output, truth)
+    draw(onehot, saliency, classes_of(classes_path), title, output, truth, width)
 
 
 def saliency_heatmap(entries: list[dict], saliency_paths, classes_path, output, title: str) -> None:
