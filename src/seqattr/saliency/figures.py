@@ -44,7 +44,7 @@ def grid(n_panels: int, columns: int, width: float, height: float):
     figure, axes = plt.subplots(rows, columns, figsize=(width * columns, height * rows), squeeze=False)
     for ax in axes.flat[n_panels:]:
         ax.set_visible(False)
-    return figure, axes.flat
+    return figure, list(axes.flat)
 
 
 def method_colour(method: str, k: int):
@@ -73,16 +73,26 @@ def perturbation_figure(table: pd.DataFrame, chance: dict[str, float], png_path)
         ax.set_xlabel("positions removed (%)")
         ax.set_ylabel("accuracy (%)")
         ax.set_ylim(0, 102)
-        ax.legend(fontsize=7, loc="lower left")
-    figure.tight_layout()
+    shared_legend(figure, axes)
     save_figure(figure, png_path)
+
+
+def shared_legend(figure, axes) -> None:
+    """One legend for all panels, right of them, so that no line is hidden under it."""
+    handles = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(label, handle)
+    figure.tight_layout()
+    figure.legend(list(handles.values()), list(handles.keys()), loc="center left", bbox_to_anchor=(1.0, 0.5),
+                  fontsize=8, frameon=False)
 
 
 def motif_recovery_figure(table: pd.DataFrame, png_path) -> None:
     """Mean per-sequence AUROC (with SD) and AUPRC per classifier and method."""
     classifiers = table[CLASSIFIER_KEYS].drop_duplicates().to_dict("records")
     methods = list(dict.fromkeys(table["method"]))
-    figure, (left, right) = plt.subplots(1, 2, figsize=(max(6.0, 1.3 * len(classifiers) + 2) * 2, 3.8))
+    figure, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(max(5.0, 1.1 * len(classifiers) + 2.5), 6.0))
     width = 0.8 / max(1, len(methods))
     for k, method in enumerate(methods):
         values = [table.loc[(table[CLASSIFIER_KEYS] == pd.Series(c)).all(axis=1) & (table["method"] == method)]
@@ -91,16 +101,19 @@ def motif_recovery_figure(table: pd.DataFrame, png_path) -> None:
         sd = [v["auroc_sd"].iloc[0] if len(v) else np.nan for v in values]
         auprc = [v["auprc_mean"].iloc[0] if len(v) else np.nan for v in values]
         x = np.arange(len(classifiers)) + (k - (len(methods) - 1) / 2) * width
-        left.bar(x, auroc, width, yerr=sd, capsize=2, color=method_colour(method, k), label=method)
-        right.bar(x, auprc, width, color=method_colour(method, k), label=method)
-    labels = [classifier_title(c).replace("\n", " ") for c in classifiers]
-    for ax, name in ((left, "motif AUROC (mean ± SD per sequence)"), (right, "motif AUPRC (mean per sequence)")):
-        ax.set_xticks(np.arange(len(classifiers)), labels, rotation=30, ha="right", fontsize=8)
+        top.bar(x, auroc, width, yerr=sd, capsize=2, color=method_colour(method, k), label=method)
+        bottom.bar(x, auprc, width, color=method_colour(method, k), label=method)
+    top.axhline(0.5, color="0.6", linewidth=1, label="random ranking (AUROC)")
+    several_datasets = len({c["dataset"] for c in classifiers}) > 1
+    labels = [classifier_title(c).replace("\n", " ") if several_datasets else classifier_title(c).split("\n")[1]
+              for c in classifiers]
+    bottom.set_xticks(np.arange(len(classifiers)), labels, rotation=30, ha="right", fontsize=8)
+    for ax, name in ((top, "motif AUROC\n(mean ± SD per sequence)"), (bottom, "motif AUPRC\n(mean per sequence)")):
         ax.set_ylabel(name)
         ax.set_ylim(0, 1.05)
-        ax.legend(fontsize=8)
-    left.axhline(0.5, color="0.6", linewidth=1)
-    figure.tight_layout()
+    if not several_datasets and classifiers:
+        top.set_title(classifiers[0]["dataset"], fontsize=9)
+    shared_legend(figure, [top, bottom])
     save_figure(figure, png_path)
 
 
