@@ -168,72 +168,67 @@ rule motif_recovery:
         "../scripts/motif_recovery.py"
 
 
-rule attribution_logos:
-    wildcard_constraints:
-        **SALIENCY_WILDCARDS,
+def logos_file(run):
+    return f"{SALIENCY_FIGURES}/{run['dataset']}/{run['model']}_r{run['mask_ratio']}_s{run['seed']}.logos.png"
+
+
+def heatmap_file(dataset):
+    return f"{SALIENCY_FIGURES}/{dataset}/heatmap.png"
+
+
+def pdf_of(png):
+    return png.removesuffix(".png") + ".pdf"
+
+
+# Logos of every classifier and the heatmap of every dataset in one job: drawing them is
+# quick, and one job starts matplotlib and logomaker once instead of once per figure.
+rule saliency_figures:
     input:
-        encoded=f"{RESULTS}/encoded/{{dataset}}/test.npz",
-        classes=f"{RESULTS}/data/{{dataset}}/classes.json",
-        saliency=lambda w: list(methods_of_classifier(w).values()),
-        motifs=lambda w: (
-            [f"{RESULTS}/data/{w.dataset}/motifs.tsv.gz"] if DATASETS[w.dataset]["source"] == "synthetic" else []
-        ),
+        encoded=expand(f"{RESULTS}/encoded/{{dataset}}/test.npz", dataset=SALIENCY_DATASETS),
+        classes=expand(f"{RESULTS}/data/{{dataset}}/classes.json", dataset=SALIENCY_DATASETS),
+        motifs=expand(f"{RESULTS}/data/{{dataset}}/motifs.tsv.gz", dataset=RECOVERY_DATASETS),
+        saliency=[saliency_file(**entry) for entry in SALIENCY_ENTRIES],
     output:
-        figure=report(
-            f"{SALIENCY_FIGURES}/{{dataset}}/{CLASSIFIER_STEM}.logos.png",
-            caption="../report/attribution_logos.rst",
-            category="Saliency",
-            subcategory="Attribution logos",
-            labels={"dataset": "{dataset}", "classifier": "{model} r{mask_ratio} s{seed}"},
-        ),
-        pdf=f"{SALIENCY_FIGURES}/{{dataset}}/{CLASSIFIER_STEM}.logos.pdf",
+        logos=[
+            report(
+                logos_file(run),
+                caption="../report/attribution_logos.rst",
+                category="Saliency",
+                subcategory="Attribution logos",
+                labels={"dataset": run["dataset"], "classifier": f"{run['model']} r{run['mask_ratio']} s{run['seed']}"},
+            )
+            for run in ATTRIBUTED_RUNS
+        ],
+        logos_pdf=[pdf_of(logos_file(run)) for run in ATTRIBUTED_RUNS],
+        heatmaps=[
+            report(
+                heatmap_file(dataset),
+                caption="../report/saliency_heatmap.rst",
+                category="Saliency",
+                labels={"dataset": dataset, "content": "mean saliency heatmap"},
+            )
+            for dataset in SALIENCY_DATASETS
+        ],
+        heatmaps_pdf=[pdf_of(heatmap_file(dataset)) for dataset in SALIENCY_DATASETS],
     params:
-        methods=lambda w: list(methods_of_classifier(w)),
-        title=lambda w: f"{w.dataset}: {w.model} r={w.mask_ratio} s={w.seed}",
+        datasets=SALIENCY_DATASETS,
+        motif_datasets=RECOVERY_DATASETS,
+        runs=ATTRIBUTED_RUNS,
+        entries=SALIENCY_ENTRIES,
         width=SALIENCY["logo_width"],
     log:
-        f"{LOGS}/saliency/figures/{{dataset}}/{CLASSIFIER_STEM}.logos.log",
+        f"{LOGS}/saliency/figures.log",
     benchmark:
-        f"{BENCHMARKS}/saliency/figures/{{dataset}}/{CLASSIFIER_STEM}.logos.tsv"
+        f"{BENCHMARKS}/saliency/figures.tsv"
     conda:
         "../envs/torch.yaml"
     script:
-        "../scripts/attribution_logos.py"
-
-
-rule saliency_heatmap:
-    wildcard_constraints:
-        dataset=name_pattern(SALIENCY_DATASETS),
-    input:
-        classes=f"{RESULTS}/data/{{dataset}}/classes.json",
-        saliency=lambda w: [saliency_file(**entry) for entry in entries_of(w.dataset)],
-    output:
-        figure=report(
-            f"{SALIENCY_FIGURES}/{{dataset}}/heatmap.png",
-            caption="../report/saliency_heatmap.rst",
-            category="Saliency",
-            labels={"dataset": "{dataset}", "content": "mean saliency heatmap"},
-        ),
-        pdf=f"{SALIENCY_FIGURES}/{{dataset}}/heatmap.pdf",
-    params:
-        entries=lambda w: entries_of(w.dataset),
-        title=lambda w: f"{w.dataset}: mean saliency by position and class",
-    log:
-        f"{LOGS}/saliency/figures/{{dataset}}/heatmap.log",
-    benchmark:
-        f"{BENCHMARKS}/saliency/figures/{{dataset}}/heatmap.tsv"
-    conda:
-        "../envs/torch.yaml"
-    script:
-        "../scripts/saliency_heatmap.py"
+        "../scripts/saliency_figures.py"
 
 
 if ATTRIBUTED_RUNS:
     FINAL_OUTPUTS.extend([f"{SALIENCY_FIGURES}/perturbation.png", f"{SALIENCY_DIR}/perturbation.tsv"])
-    FINAL_OUTPUTS.extend(f"{SALIENCY_FIGURES}/{dataset}/heatmap.png" for dataset in SALIENCY_DATASETS)
-    FINAL_OUTPUTS.extend(
-        f"{SALIENCY_FIGURES}/{run['dataset']}/{run['model']}_r{run['mask_ratio']}_s{run['seed']}.logos.png"
-        for run in ATTRIBUTED_RUNS
-    )
+    FINAL_OUTPUTS.extend(heatmap_file(dataset) for dataset in SALIENCY_DATASETS)
+    FINAL_OUTPUTS.extend(logos_file(run) for run in ATTRIBUTED_RUNS)
 if RECOVERY_ENTRIES:
     FINAL_OUTPUTS.extend([f"{SALIENCY_FIGURES}/motif_recovery.png", f"{SALIENCY_DIR}/motif_recovery.tsv"])

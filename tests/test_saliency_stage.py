@@ -106,9 +106,10 @@ def test_perturbation_table_recovery_and_figures(planted):
     assert (recovery["auroc_mean"] == 1.0).all() and (recovery["n"] == 50).all()
     stage.motif_recovery(entries, list(paths.values()), {"tiny": planted / "motifs.tsv.gz"},
                          planted / "motif_recovery.tsv", planted / "motif_recovery.png")
-    stage.attribution_logos(planted / "test.npz", paths, planted / "classes.json", planted / "logos.png", "title",
-                            motifs_path=planted / "motifs.tsv.gz")
-    stage.saliency_heatmap(entries, list(paths.values()), planted / "classes.json", planted / "heatmap.png", "title")
+    run = dict(dataset="tiny", model="attngen", mask_ratio="0.1", seed="0")
+    stage.saliency_figures([run], entries, list(paths.values()), {"tiny": planted / "test.npz"},
+                           {"tiny": planted / "classes.json"}, {"tiny": planted / "motifs.tsv.gz"},
+                           [planted / "logos.png"], [planted / "heatmap.png"], width=20)
     for name in ("motif_recovery", "logos", "heatmap"):
         assert (planted / f"{name}.png").stat().st_size > 0 and (planted / f"{name}.pdf").exists()
 

@@ -12,19 +12,8 @@ import pandas as pd
 import torch
 from torch import nn
 
-from seqattr import InputError
 from seqattr.saliency import ORDERS, REMOVAL_MODES
 from seqattr.saliency.attribution import predict
-
-
-def evaluation_indices(n_total: int, n_eval: int | None, seed: int, source: str = "test split") -> np.ndarray:
-    """Sorted row indices of a seeded sample of n_eval rows (all rows when n_eval is None)."""
-    if n_eval is None:
-        return np.arange(n_total)
-    if n_eval > n_total:
-        raise InputError(f"{source}: saliency.n_eval is {n_eval} but the test split has only {n_total} "
-                         f"sequences; lower saliency.n_eval (or null for the whole split)")
-    return np.sort(np.random.default_rng(seed).choice(n_total, size=n_eval, replace=False))
 
 
 def removal_mask(scores: np.ndarray, fraction: float, order: str, rng: np.random.Generator,

@@ -15,14 +15,14 @@ import logging
 
 import numpy as np
 import pandas as pd
-import torch
 
 from seqattr import InputError
 from seqattr.encoding import load_encoded
 from seqattr.io import read_json, read_table, save_npz, write_table
-from seqattr.saliency.attribution import saliency_scores
-from seqattr.saliency.perturbation import evaluation_indices, perturbation_accuracy
 from seqattr.saliency.recovery import motif_truth, recovery_summary
+
+# torch and Captum are imported inside the steps that run a model: the table and figure
+# jobs then start in a fraction of the time.
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,8 @@ RECOVERY_COLUMNS = ["dataset", "model", "mask_ratio", "seed", "method", "auroc_m
 
 def load_classifier(path, threads: int = 1):
     """The trained classifier on CUDA when there is one, else on the CPU with `threads`."""
+    import torch
+
     from seqattr.models import load_checkpoint  # the classify stage's loader
 
     torch.set_num_threads(threads)
@@ -39,6 +41,16 @@ def load_classifier(path, threads: int = 1):
     if torch.cuda.is_available():
         model = model.to("cuda")
     return model.eval()
+
+
+def evaluation_indices(n_total: int, n_eval: int | None, seed: int, source: str = "test split") -> np.ndarray:
+    """Sorted row indices of a seeded sample of n_eval rows (all rows when n_eval is None)."""
+    if n_eval is None:
+        return np.arange(n_total)
+    if n_eval > n_total:
+        raise InputError(f"{source}: saliency.n_eval is {n_eval} but the test split has only {n_total} "
+                         f"sequences; lower saliency.n_eval (or null for the whole split)")
+    return np.sort(np.random.default_rng(seed).choice(n_total, size=n_eval, replace=False))
 
 
 def evaluation_set(encoded_path, n_eval: int | None, eval_seed: int):
@@ -56,6 +68,10 @@ def read_saliency(path) -> dict[str, np.ndarray]:
 def compute_saliency(model_path, encoded_path, output, method: str, n_eval: int | None, eval_seed: int,
                      target: str = "predicted", ig_steps: int = 50, ig_internal_batch_size: int = 1024,
                      ig_baseline: float = 0.0, batch_size: int = 256, threads: int = 1) -> None:
+    import torch
+
+    from seqattr.saliency.attribution import saliency_scores
+
     torch.manual_seed(0)
     model = load_classifier(model_path, threads)
     index, encoded = evaluation_set(encoded_path, n_eval, eval_seed)
@@ -72,6 +88,8 @@ def perturbation_table(model_path, encoded_path, saliency_paths: dict[str, str],
                        removal: str, eval_seed: int, dataset: str, model: str, mask_ratio, seed,
                        threads: int = 1) -> None:
     """The perturbation curves of one classifier, every method, as PERTURBATION_COLUMNS."""
+    from seqattr.saliency.perturbation import perturbation_accuracy
+
     classifier = load_classifier(model_path, threads)
     encoded = load_encoded(encoded_path)
     scores, index = {}, None
@@ -175,3 +193,24 @@ def saliency_heatmap(entries: list[dict], saliency_paths, classes_path, output, 
         label = classifier_label(entry["model"], entry["mask_ratio"], entry["seed"])
         panels.append((label, entry["method"], class_means(saliency["scores"], saliency["labels"], len(classes))))
     draw(panels, classes, title, output)
+
+
+def saliency_figures(runs: list[dict], entries: list[dict], saliency_paths, encoded_paths: dict[str, str],
+                     classes_paths: dict[str, str], motifs_paths: dict[str, str], logo_outputs, heatmap_outputs,
+                     width: int = 60) -> None:
+    """Attribution logos of each classifier (`runs[i]` -> `logo_outputs[i]`) and the heatmap
+    of each dataset (in `encoded_paths` order -> `heatmap_outputs`); `entries[i]` describes
+    `saliency_paths[i]`."""
+    path_of = {tuple(str(entry[k]) for k in ("dataset", "model", "mask_ratio", "seed", "method")): path
+               for entry, path in zip(entries, saliency_paths, strict=True)}
+    for run, output in zip(runs, logo_outputs, strict=True):
+        key = tuple(str(run[k]) for k in ("dataset", "model", "mask_ratio", "seed"))
+        methods = {k[4]: path for k, path in path_of.items() if k[:4] == key}
+        dataset = run["dataset"]
+        attribution_logos(encoded_paths[dataset], methods, classes_paths[dataset], output,
+                          title=f"{dataset}: {classifier_label(run['model'], run['mask_ratio'], run['seed'])}",
+                          motifs_path=motifs_paths.get(dataset), width=width)
+    for dataset, output in zip(encoded_paths, heatmap_outputs, strict=True):
+        rows = [(entry, path) for entry, path in zip(entries, saliency_paths) if entry["dataset"] == dataset]
+        saliency_heatmap([entry for entry, _ in rows], [path for _, path in rows], classes_paths[dataset], output,
+                         title=f"{dataset}: mean saliency by position and class")
