@@ -37,6 +37,8 @@ check_config(config)
 
 include: "rules/common.smk"
 include: "rules/data.smk"
+include: "rules/classify.smk"
+include: "rules/saliency.smk"
 include: "rules/report.smk"  # last: the manifest covers every stage's outputs
 
 

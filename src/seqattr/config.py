@@ -29,6 +29,26 @@ def check_datasets(config: dict) -> None:
                 raise ConfigError(f"datasets.{name}.synthetic: own_motif_probability + swap_motif_probability must be <= 1")
 
 
+def check_classify(config: dict) -> None:
+    classify = config.get("classify")
+    if not classify:
+        return
+    for ratio in classify["mask_ratios"]:
+        if not 0 <= ratio < 1:
+            raise ConfigError(f"classify.mask_ratios: {ratio} is outside [0, 1)")
+    attngen = classify["attngen"]
+    for key in ("kernel_size", "dilated_kernel_size"):
+        if attngen[key] % 2 == 0:
+            raise ConfigError(f"classify.attngen.{key}: must be odd (keeps one output per position), got {attngen[key]}")
+    for name, dataset in config["datasets"].items():
+        if dataset["source"] != "synthetic":
+            continue  # the size of imported data is known only when a job reads it
+        n_train = dataset["synthetic"]["n_train"]
+        n_fit = n_train - min(max(1, round(classify["val_fraction"] * n_train)), n_train - 1)
+        if classify["batch_size"] > n_fit:
+            raise ConfigError(f"classify.batch_size: {classify['batch_size']} is larger than the {n_fit} training "
+                              f"sequences of dataset {name} left after the validation split")
+
 def check_saliency(config: dict) -> None:
     """Methods that exist and fit the model, fractions in [0, 1], an evaluation set that
     fits the test split (known here for synthetic data; other sources are checked when
@@ -62,6 +82,7 @@ def check_saliency(config: dict) -> None:
 
 def check_config(config: dict) -> None:
     check_datasets(config)
+    check_classify(config)
     check_saliency(config)
 
 

@@ -1,0 +1,81 @@
+"""Figures of the classification sweep: learning curves and accuracy vs mask ratio."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from seqattr.io import atomic_path, read_table  # noqa: E402
+
+CNN_COLOUR = "black"
+
+
+def _label(model: str, ratio: str) -> str:
+    return "CNN" if model == "cnn" else f"AttnGen r={ratio}"
+
+
+def _save(fig, png, pdf) -> None:
+    for path in (png, pdf):
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format=str(path).rsplit(".", 1)[1], dpi=150, bbox_inches="tight")
+    plt.close(fig)
+
+
+def load_histories(runs: list[dict], paths: list[str]) -> pd.DataFrame:
+    frames = [read_table(path).assign(**run) for run, path in zip(runs, paths)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def plot_learning_curves(runs: list[dict], history_paths: list[str], png, pdf) -> None:
+    """Validation loss and accuracy per epoch: mean over seeds, band = min to max over seeds."""
+    histories = load_histories(runs, history_paths)
+    datasets = list(dict.fromkeys(histories["dataset"]))
+    fig, axes = plt.subplots(2, len(datasets), figsize=(5.5 * len(datasets), 7), squeeze=False, sharex="col")
+    series = histories.groupby(["dataset", "model", "mask_ratio"], sort=False)
+    ratios = sorted({r for m, r in zip(histories["model"], histories["mask_ratio"]) if m != "cnn"}, key=float)
+    cmap = plt.get_cmap("viridis", max(len(ratios), 1) + 1)
+    for (dataset, model, ratio), frame in series:
+        column = datasets.index(dataset)
+        colour = CNN_COLOUR if model == "cnn" else cmap(ratios.index(ratio))
+        stats = frame.groupby("epoch")[["val_loss", "val_accuracy"]].agg(["mean", "min", "max"])
+        for row, metric in enumerate(("val_loss", "val_accuracy")):
+            ax = axes[row, column]
+            ax.plot(stats.index, stats[(metric, "mean")], color=colour, marker="o", markersize=3,
+                    linestyle="--" if model == "cnn" else "-", label=_label(model, ratio))
+            ax.fill_between(stats.index, stats[(metric, "min")], stats[(metric, "max")], color=colour, alpha=0.15)
+    n_seeds = histories.groupby(["dataset", "model", "mask_ratio"])["seed"].nunique().max()
+    for column, dataset in enumerate(datasets):
+        axes[0, column].set_title(f"{dataset} ({n_seeds} seed{'s' if n_seeds > 1 else ''})")
+        axes[0, column].set_ylabel("validation loss")
+        axes[1, column].set_ylabel("validation accuracy")
+        axes[1, column].set_xlabel("epoch")
+    axes[0, -1].legend(fontsize=8)
+    _save(fig, png, pdf)
+
+
+def plot_accuracy_vs_ratio(metrics_path, png, pdf, split: str = "test") -> None:
+    """AttnGen test accuracy per mask ratio (mean, error bar = sd over seeds) and the CNN's
+    mean as a reference line (band = its min to max over seeds)."""
+    metrics = read_table(metrics_path, dtype={"mask_ratio": str})
+    metrics = metrics[metrics["split"] == split]
+    datasets = list(dict.fromkeys(metrics["dataset"]))
+    fig, axes = plt.subplots(1, len(datasets), figsize=(5.5 * len(datasets), 4), squeeze=False)
+    for ax, dataset in zip(axes[0], datasets):
+        frame = metrics[metrics["dataset"] == dataset]
+        attngen = frame[frame["model"] == "attngen"].assign(ratio=lambda f: f["mask_ratio"].astype(float))
+        if len(attngen):
+            stats = attngen.groupby("ratio")["accuracy"].agg(["mean", "std", "count"]).fillna(0.0)
+            ax.errorbar(stats.index, 100 * stats["mean"], yerr=100 * stats["std"], marker="o", capsize=3,
+                        label="AttnGen (mean ± sd over seeds)")
+        cnn = frame[frame["model"] == "cnn"]["accuracy"]
+        if len(cnn):
+            ax.axhline(100 * cnn.mean(), color=CNN_COLOUR, linestyle="--", label="CNN (mean; band: min-max)")
+            ax.axhspan(100 * cnn.min(), 100 * cnn.max(), color=CNN_COLOUR, alpha=0.1)
+        ax.set_title(dataset)
+        ax.set_xlabel("mask ratio r")
+        ax.set_ylabel(f"{split} accuracy (%)")
+        ax.legend(fontsize=8)
+    _save(fig, png, pdf)

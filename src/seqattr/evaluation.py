@@ -1,0 +1,84 @@
+"""Classifier evaluation: accuracy, macro F1 and AUROC per split, and the sweep's table."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+import torch
+from scipy.stats import rankdata
+
+from seqattr.encoding import load_encoded
+from seqattr.io import read_table, write_table
+from seqattr.models import format_ratio, read_checkpoint, load_checkpoint
+from seqattr.training import predict_logits, resolve_device, validation_split
+
+METRIC_COLUMNS = ["dataset", "model", "mask_ratio", "seed", "split", "accuracy", "f1", "auroc", "n", "epochs",
+                  "train_seconds", "train_seq_per_s"]
+DIGITS = 6  # fixed rounding so reruns give identical bytes
+
+
+def binary_auroc(scores: np.ndarray, positive: np.ndarray) -> float:
+    """Area under the ROC curve via the rank-sum (Mann-Whitney U) identity, ties averaged."""
+    n_pos, n_neg = int(positive.sum()), int((~positive).sum())
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    ranks = rankdata(scores)
+    return float((ranks[positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def classification_metrics(logits: torch.Tensor, labels: np.ndarray) -> dict:
+    """accuracy, macro F1, and AUROC (binary: class 1 vs 0; more classes: macro one-vs-rest)."""
+    probabilities = torch.softmax(logits.float(), dim=1).cpu().numpy()
+    predicted = probabilities.argmax(1)
+    n_classes = probabilities.shape[1]
+    f1s = []
+    for k in range(n_classes):
+        tp = np.sum((predicted == k) & (labels == k))
+        denominator = np.sum(predicted == k) + np.sum(labels == k)
+        f1s.append(2 * tp / denominator if denominator else 0.0)
+    if n_classes == 2:
+        auroc = binary_auroc(probabilities[:, 1], labels == 1)
+    else:
+        auroc = float(np.nanmean([binary_auroc(probabilities[:, k], labels == k) for k in range(n_classes)]))
+    return {"accuracy": float(np.mean(predicted == labels)), "f1": float(np.mean(f1s)), "auroc": auroc,
+            "n": int(len(labels))}
+
+
+def evaluate_checkpoint(model_path, train_path, test_path, output_path, dataset: str, device: str = "auto",
+                        batch_size: int = 1024) -> pd.DataFrame:
+    """Metrics of one trained classifier on its validation split (recomputed from the
+    checkpoint's seed and fraction) and on the test split, as one small table."""
+    payload = read_checkpoint(model_path)
+    extra, training = payload["extra"], payload["extra"]["training"]
+    target = torch.device(resolve_device(device))
+    model = load_checkpoint(model_path, map_location=target)
+    eval_ratio = training["mask_ratio"] if training.get("eval_masking") else 0.0
+    train, test = load_encoded(train_path), load_encoded(test_path)
+    _, val_index = validation_split(len(train), training["val_fraction"], training["seed"])
+    rows = []
+    for split, encoded, index in (("val", train, val_index), ("test", test, np.arange(len(test)))):
+        x = torch.from_numpy(encoded.as_float()[index]).to(target)
+        logits = predict_logits(model, x, batch_size=batch_size, mask_ratio=eval_ratio,
+                                bf16=bool(training.get("bf16")))
+        rows.append({"dataset": dataset, "model": payload["model_name"],
+                     "mask_ratio": format_ratio(training["mask_ratio"]), "seed": int(training["seed"]),
+                     "split": split, **classification_metrics(logits, encoded.labels[index]),
+                     "epochs": extra["epochs"], "train_seconds": extra["train_seconds"],
+                     "train_seq_per_s": extra["train_seq_per_s"]})
+    table = pd.DataFrame(rows, columns=METRIC_COLUMNS).round({"accuracy": DIGITS, "f1": DIGITS, "auroc": DIGITS,
+                                                              "train_seconds": 2, "train_seq_per_s": 1})
+    write_table(table, output_path)
+    return table
+
+
+def aggregate_metrics(paths, output_path) -> pd.DataFrame:
+    """Stack the per-model tables into the sweep's classification.tsv, in a fixed order."""
+    tables = [read_table(p, dtype={"mask_ratio": str}) for p in paths]
+    table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=METRIC_COLUMNS)
+    table["ratio_value"] = table["mask_ratio"].astype(float)
+    table = (table.sort_values(["dataset", "model", "ratio_value", "seed", "split"], kind="stable")
+             .drop(columns="ratio_value")[METRIC_COLUMNS])
+    write_table(table, output_path)
+    return table

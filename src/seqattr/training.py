@@ -1,0 +1,242 @@
+"""Training engine for the sequence classifiers.
+
+The encoded split lives in memory as one tensor on the training device and batches are
+index slices of it: no per-sample Python, no per-file reads, no DataLoader workers. AdamW,
+a seeded validation split carved from train, early stopping and the best state on
+validation loss, optional bf16 autocast on CUDA. For AttnGen the target mask ratio r is
+reached by a warm-up ramp r_t (see `mask_ratio_at`).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import math
+import time
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+from tqdm import tqdm
+
+from seqattr.models import check_ratio, supports_masking
+
+log = logging.getLogger(__name__)
+
+WARMUP_SCHEDULES = ("linear", "cosine", "none")
+HISTORY_COLUMNS = ["epoch", "train_loss", "val_loss", "val_accuracy", "seconds"]
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    epochs: int = 10
+    batch_size: int = 128
+    learning_rate: float = 1e-3
+    weight_decay: float = 1e-2
+    val_fraction: float = 0.1
+    patience: int = 3
+    mask_ratio: float = 0.0
+    warmup: float = 0.3  # fraction of all training steps (epochs x batches) over which r_t ramps to r
+    warmup_schedule: str = "linear"
+    eval_masking: bool = False  # validation (and test) with the target ratio masked, not unmasked
+    seed: int = 0
+    device: str = "auto"
+    bf16: bool = False
+    threads: int = 1
+
+    def __post_init__(self):
+        check_ratio(self.mask_ratio)
+        if self.warmup_schedule not in WARMUP_SCHEDULES:
+            raise ValueError(f"warmup_schedule must be one of {WARMUP_SCHEDULES}, not {self.warmup_schedule!r}")
+        if not 0 <= self.warmup <= 1:
+            raise ValueError(f"warmup {self.warmup} is outside [0, 1] (a fraction of all training steps)")
+        if not 0 < self.val_fraction < 1:
+            raise ValueError(f"val_fraction {self.val_fraction} is outside (0, 1)")
+        for name in ("epochs", "batch_size", "patience", "threads"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, not {getattr(self, name)}")
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "TrainingConfig":
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+
+@dataclass
+class TrainingResult:
+    model: nn.Module  # holding the best state (lowest validation loss)
+    history: pd.DataFrame
+    best_epoch: int
+    train_seconds: float
+    train_seq_per_s: float
+
+
+def resolve_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("device 'cuda' requested but no CUDA device is available (use device: auto or cpu)")
+    return torch.device(name)
+
+
+def seed_everything(seed: int, threads: int | None = None) -> None:
+    if threads:
+        torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    np.random.seed(seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+def validation_split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded (train indices, validation indices), both sorted; at least one of each."""
+    n_val = min(max(1, int(round(fraction * n))), n - 1)
+    if n < 2:
+        raise ValueError(f"need at least 2 sequences to carve a validation split, got {n}")
+    order = np.random.default_rng(seed).permutation(n)
+    return np.sort(order[n_val:]), np.sort(order[:n_val])
+
+
+def mask_ratio_at(step: int, total_steps: int, target: float, warmup: float, schedule: str = "linear") -> float:
+    """r_t: 0 at step 0, reaching `target` after warmup * total_steps steps, then constant."""
+    warmup_steps = warmup * total_steps
+    if target == 0 or schedule == "none" or warmup_steps <= 0 or step >= warmup_steps:
+        return target
+    progress = step / warmup_steps
+    if schedule == "cosine":
+        progress = 0.5 - 0.5 * math.cos(math.pi * progress)
+    return target * progress
+
+
+def _forward(model: nn.Module, x: torch.Tensor, mask_ratio: float) -> torch.Tensor:
+    return model(x, mask_ratio=mask_ratio) if mask_ratio > 0 else model(x)
+
+
+def _autocast(device: torch.device, bf16: bool):
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16 and device.type == "cuda")
+
+
+@torch.no_grad()
+def predict_logits(model: nn.Module, x: torch.Tensor, batch_size: int = 1024, mask_ratio: float = 0.0,
+                   bf16: bool = False) -> torch.Tensor:
+    """Float32 logits for all of x (on x's device), in eval mode, batch by batch."""
+    was_training = model.training
+    model.eval()
+    try:
+        with _autocast(x.device, bf16):
+            out = [_forward(model, x[i:i + batch_size], mask_ratio).float() for i in range(0, len(x), batch_size)]
+    finally:
+        model.train(was_training)
+    return torch.cat(out)
+
+
+def train_classifier(model: nn.Module, x: torch.Tensor, y: torch.Tensor, config: TrainingConfig,
+                     progress: bool = True) -> TrainingResult:
+    """Train on (x, y) minus a seeded validation split; return the best state and its history.
+
+    x: float (N, 4, L) one-hot; y: int64 (N,). Masking (mask_ratio > 0) needs a model
+    that supports it (AttnGen).
+    """
+    if config.mask_ratio > 0 and not supports_masking(model):
+        raise ValueError(f"{type(model).__name__} does not support masking; use mask_ratio 0")
+    seed_everything(config.seed, config.threads)
+    device = resolve_device(config.device)
+    train_index, val_index = validation_split(len(x), config.val_fraction, config.seed)
+    if config.batch_size > len(train_index):
+        raise ValueError(f"batch_size {config.batch_size} is larger than the {len(train_index)} training "
+                         f"sequences left after the validation split")
+    x_train, y_train = x[train_index].to(device), y[train_index].to(device)
+    x_val, y_val = x[val_index].to(device), y[val_index].to(device)
+    model = model.to(device)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
+    loss_fn = nn.CrossEntropyLoss()
+    generator = torch.Generator().manual_seed(config.seed)
+    # Drop the last partial batch: BatchNorm is unstable on a batch of one or two.
+    steps_per_epoch = len(x_train) // config.batch_size
+    total_steps = steps_per_epoch * config.epochs
+    eval_ratio = config.mask_ratio if config.eval_masking else 0.0
+
+    rows, best_loss, best_state, best_epoch, stale = [], math.inf, None, 0, 0
+    step, seen, loop_seconds = 0, 0, 0.0
+    start = time.perf_counter()
+    for epoch in range(1, config.epochs + 1):
+        epoch_start = time.perf_counter()
+        model.train()
+        order = torch.randperm(len(x_train), generator=generator).to(device)
+        total_loss = torch.zeros((), device=device)
+        bar = tqdm(range(steps_per_epoch), desc=f"epoch {epoch}/{config.epochs}", disable=not progress,
+                   mininterval=10, leave=False)
+        for b in bar:
+            batch = order[b * config.batch_size:(b + 1) * config.batch_size]
+            ratio = mask_ratio_at(step, total_steps, config.mask_ratio, config.warmup, config.warmup_schedule)
+            with _autocast(device, config.bf16):
+                loss = loss_fn(_forward(model, x_train[batch], ratio).float(), y_train[batch])
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            optimiser.step()
+            total_loss += loss.detach()
+            step += 1
+        seen += steps_per_epoch * config.batch_size
+        loop_seconds += time.perf_counter() - epoch_start
+        val_logits = predict_logits(model, x_val, mask_ratio=eval_ratio, bf16=config.bf16)
+        val_loss = float(loss_fn(val_logits, y_val))
+        val_accuracy = float((val_logits.argmax(1) == y_val).float().mean())
+        train_loss = float(total_loss) / steps_per_epoch
+        seconds = time.perf_counter() - epoch_start
+        rows.append((epoch, train_loss, val_loss, val_accuracy, seconds))
+        log.info("epoch %d/%d: train_loss %.4f val_loss %.4f val_accuracy %.4f mask_ratio %.3f (%.1f s)",
+                 epoch, config.epochs, train_loss, val_loss, val_accuracy, ratio, seconds)
+        if val_loss < best_loss:
+            best_loss, best_epoch, stale = val_loss, epoch, 0
+            best_state = copy.deepcopy(model.state_dict())
+        elif step >= config.warmup * total_steps:
+            # Patience runs only once r_t has reached r, so a ratio is never judged mid-ramp.
+            stale += 1
+            if stale >= config.patience:
+                log.info("early stop after epoch %d: no better validation loss for %d epochs", epoch, stale)
+                break
+    train_seconds = time.perf_counter() - start
+    model.load_state_dict(best_state)
+    history = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+    return TrainingResult(model.eval(), history, best_epoch, train_seconds, seen / loop_seconds)
+
+
+def training_summary(config: TrainingConfig, result: TrainingResult, n_sequences: int) -> dict:
+    """The plain-value metadata stored in the checkpoint's `extra`."""
+    return {
+        "training": asdict(config),
+        "epochs": int(len(result.history)),
+        "best_epoch": int(result.best_epoch),
+        "train_seconds": float(result.train_seconds),
+        "train_seq_per_s": float(result.train_seq_per_s),
+        "n_sequences": int(n_sequences),
+    }
+
+
+def train_to_files(train_path, classes_path, model_path, history_path, model_name: str, model_config: dict, training: dict,
+                   mask_ratio: float, seed: int, threads: int = 1) -> TrainingResult:
+    """Train one classifier on an encoded train split; write its history and checkpoint.
+
+    The checkpoint is written last and atomically, so a job killed mid-way leaves no
+    model file that Snakemake (or a reader) could take as complete.
+    """
+    from seqattr.data.canonical import read_classes
+    from seqattr.encoding import load_encoded
+    from seqattr.io import write_table
+    from seqattr.models import build_model, save_checkpoint
+
+    config = TrainingConfig.from_dict({**training, "mask_ratio": mask_ratio, "seed": seed, "threads": threads})
+    seed_everything(config.seed, config.threads)  # before build_model: the initial weights depend on it
+    encoded = load_encoded(train_path)
+    n_classes = len(read_classes(classes_path))
+    model = build_model(model_name, model_config, encoded.length, n_classes)
+    log.info("%s (%d parameters), mask ratio %s, seed %d, %d sequences of %d nt, device %s",
+             model_name, sum(p.numel() for p in model.parameters()), mask_ratio, seed, len(encoded),
+             encoded.length, resolve_device(config.device))
+    x, y = torch.from_numpy(encoded.as_float()), torch.from_numpy(encoded.labels)
+    result = train_classifier(model, x, y, config)
+    write_table(result.history.round({"train_loss": 6, "val_loss": 6, "val_accuracy": 6, "seconds": 2}),
+                history_path)
+    save_checkpoint(model_path, result.model, model_config, training_summary(config, result, len(encoded)))
+    return result
