@@ -39,6 +39,8 @@ include: "rules/common.smk"
 include: "rules/data.smk"
 include: "rules/classify.smk"
 include: "rules/saliency.smk"
+include: "rules/generative.smk"
+include: "rules/gama.smk"
 include: "rules/report.smk"  # last: the manifest covers every stage's outputs
 
 

@@ -29,6 +29,19 @@ def check_datasets(config: dict) -> None:
                 raise ConfigError(f"datasets.{name}.synthetic: own_motif_probability + swap_motif_probability must be <= 1")
 
 
+def check_generative(config: dict) -> None:
+    for name, spec in config.get("generative", {}).get("sets", {}).items():
+        key = f"generative.sets.{name}"
+        if spec["source"] == "synthetic":
+            positions = spec.get("positions")
+            if not positions:
+                raise ConfigError(f"{key}.positions: a synthetic set needs 2 to 4 implanted positions (1-based)")
+            if max(positions) > spec["length"]:
+                raise ConfigError(f"{key}.positions: {positions} must lie in 1..{spec['length']} (length)")
+            if spec.get("tokens") is not None and len(spec["tokens"]) != len(positions):
+                raise ConfigError(f"{key}.tokens: give one residue per position ({len(positions)})")
+        elif not spec.get("path"):
+            raise ConfigError(f"{key}.path: source {spec['source']!r} needs the path of the set's file")
 def check_classify(config: dict) -> None:
     classify = config.get("classify")
     if not classify:
@@ -82,6 +95,7 @@ def check_saliency(config: dict) -> None:
 
 def check_config(config: dict) -> None:
     check_datasets(config)
+    check_generative(config)
     check_classify(config)
     check_saliency(config)
 

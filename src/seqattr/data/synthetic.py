@@ -34,10 +34,10 @@ class SyntheticSpec:
     n_test: int = 5000
     length: int = 200
     seed: int = 0
-    own_motif_probability: float = 0.88
-    swap_motif_probability: float = 0.06
+    own_motif_probability: float = 0.85
+    swap_motif_probability: float = 0.03
     max_instances: int = 2
-    mutation_rate: float = 0.1
+    mutation_rate: float = 0.05
     extra: dict = field(default_factory=dict)
 
     @classmethod

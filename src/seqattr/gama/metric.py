@@ -1,0 +1,71 @@
+"""The GAMA score of each (output position, input position) pair and the per-residue profile.
+
+Follows the authors' `ig_summary.py` / `batch_ig_metric.py`: each model's IG values (all
+sequences, all output and input positions, as returned by `gama_ig`) are z-normalised
+with their own mean and standard deviation; then for output j and input p
+
+    score[j, p] = |median_trained - median_init| / ((var_trained + var_init) / pooled_j),
+    pooled_j    = sum over p' <= j of (var_trained + var_init)[j, p'] / (j + 1),
+
+with medians and variances (ddof 1, as pandas) over sequences. (The authors sum over all
+p'; the inputs after j have zero IG, hence zero variance, so the sums agree.)
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import torch
+
+
+def _standardise(values: torch.Tensor) -> torch.Tensor:
+    return (values - values.mean()) / values.std()
+
+
+def gama_matrix(ig_trained: torch.Tensor, ig_initial: torch.Tensor) -> torch.Tensor:
+    """Scores (T_out, T_in) from IG tensors (N, T_out, T_in) of the trained and initial model.
+
+    NaN where undefined: inputs after the output (p > j); output 0, which reads only the
+    START token, the same in every sequence, so its IG has no spread (the authors' code
+    writes 0 there); and any pair whose IG does not vary in either model.
+    """
+    if ig_trained.shape[1:] != ig_initial.shape[1:]:
+        raise ValueError(f"IG shapes differ: {tuple(ig_trained.shape)} vs {tuple(ig_initial.shape)}")
+    trained, initial = _standardise(ig_trained.double()), _standardise(ig_initial.double())
+    median_gap = (torch.quantile(trained, 0.5, dim=0) - torch.quantile(initial, 0.5, dim=0)).abs()
+    spread = trained.var(dim=0) + initial.var(dim=0)
+    length = spread.shape[0]
+    causal = torch.ones(length, length, dtype=torch.bool).tril()
+    pooled = (spread * causal).sum(dim=1) / torch.arange(1, length + 1, dtype=spread.dtype)
+    score = median_gap * pooled[:, None] / spread
+    score[~causal | (spread == 0)] = float("nan")
+    score[0] = float("nan")
+    return score
+
+
+def importance_profile(matrix: torch.Tensor) -> torch.Tensor:
+    """Importance (L,) of residue positions 1..L from a GAMA matrix over T = L + 2 tokens.
+
+    Residue p's importance is the mean score over the outputs that can see it and that
+    training fits: j = p..L (the predictions of r_{p+1}..r_L and END). The output after
+    END (j = L + 1) is left out, and so are the START and END inputs. NaN scores are skipped.
+    """
+    length = matrix.shape[0] - 2
+    if length < 1 or matrix.shape[0] != matrix.shape[1]:
+        raise ValueError(f"expected a square matrix over L + 2 >= 3 tokens, got {tuple(matrix.shape)}")
+    block = matrix[: length + 1, 1 : length + 1]  # outputs 0..L, inputs r_1..r_L
+    return torch.nanmean(block, dim=0)
+
+
+def matrix_table(matrix: torch.Tensor, mode: str) -> pd.DataFrame:
+    """Long table mode, output_pos, input_pos, score over token indices (0 START, L + 1 END)."""
+    length = matrix.shape[0]
+    out_pos, in_pos = torch.meshgrid(torch.arange(length), torch.arange(length), indexing="ij")
+    return pd.DataFrame({"mode": mode, "output_pos": out_pos.flatten().numpy(),
+                         "input_pos": in_pos.flatten().numpy(), "score": matrix.flatten().numpy()})
+
+
+def profile_table(profile: torch.Tensor, mode: str) -> pd.DataFrame:
+    """mode, position (1-based residue), importance, rank (1 = most important; ties by position)."""
+    frame = pd.DataFrame({"mode": mode, "position": range(1, len(profile) + 1), "importance": profile.numpy()})
+    frame["rank"] = frame["importance"].rank(ascending=False, method="first", na_option="bottom").astype(int)
+    return frame

@@ -1,0 +1,1 @@
+"""Generative models of positive-only protein sequence sets (the models GAMA explains)."""

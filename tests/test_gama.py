@@ -1,0 +1,161 @@
+"""GAMA IG against plain loops, IG completeness, the metric against the authors' formula,
+and recovery of implanted positions."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from seqattr.gama import gama_ig, gama_ig_modes, gama_matrix, importance_profile, quadrature_rule
+from seqattr.generative.alphabet import N_TOKENS, tokenize
+from seqattr.generative.lstm import GenerativeLSTM
+from seqattr.generative.sets import synthetic_positive_set
+from seqattr.generative.train import train_lstm
+
+SEQUENCES = ["ACDKL", "WYVAA", "MMNPQ"]
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Tiny models run fastest on one thread (and are not slowed by a busy second core)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def tiny_model():
+    torch.manual_seed(3)
+    return GenerativeLSTM(6).double().eval()
+
+
+def plain_loop(model, tokens, steps, accumulate):
+    """The authors' IG_sample_spc per sequence on nn.LSTM: one backward per (output j, token a)
+    per Riemann step. accumulate=False clears the input gradient before each (the method as
+    described); accumulate=True lets .grad accumulate across the loop, as their code does."""
+    results = []
+    for row in tokens:
+        embeds = torch.nn.functional.one_hot(row, N_TOKENS).double()
+        length = len(row)
+        cube = torch.zeros(length, N_TOKENS, length, N_TOKENS, dtype=torch.float64)
+        for alpha in torch.linspace(0.001, 1, steps, dtype=torch.float64):
+            polation = (alpha * embeds).requires_grad_(True)
+            out = model.forward_embedded(polation[None])
+            for j in range(length):
+                for a in range(N_TOKENS):
+                    if accumulate:
+                        out[0, j, a].backward(retain_graph=True)
+                        cube[:, :, j, a] += polation.grad
+                    else:
+                        (grad,) = torch.autograd.grad(out[0, j, a], polation, retain_graph=True)
+                        cube[:, :, j, a] += grad
+        cube *= embeds[:, :, None, None] / steps
+        observed = cube[torch.arange(length), row]  # (T_in, T_out, 22)
+        results.append(observed.mean(-1).T)  # (T_out, T_in)
+    return torch.stack(results)
+
+
+@pytest.mark.parametrize("mode", ["exact", "published"])
+def test_vectorised_ig_matches_plain_loop(tiny_model, mode):
+    tokens = tokenize(SEQUENCES)
+    expected = plain_loop(tiny_model, tokens, steps=7, accumulate=mode == "published")
+    got = gama_ig(tiny_model, tokens, mode=mode, quadrature="riemann", steps=7, batch_size=5)
+    assert got.shape == (3, 7, 7)
+    assert expected.abs().max() > 1e-2  # the comparison is not between zeros
+    assert (got - expected).abs().max() <= 1e-5
+
+
+def test_published_differs_from_exact(tiny_model):
+    ig = gama_ig_modes(tiny_model, tokenize(SEQUENCES), ("exact", "published"), steps=8)
+    assert (ig["exact"] - ig["published"]).abs().max() > 0.1 * ig["exact"].abs().max()
+
+
+def test_inputs_after_output_have_zero_ig(tiny_model):
+    ig = gama_ig(tiny_model, tokenize(SEQUENCES), steps=4)
+    upper = torch.ones(7, 7, dtype=torch.bool).triu(1)
+    assert (ig[:, upper] == 0).all()
+    assert (ig[:, ~upper].abs() > 0).any()
+
+
+def test_ig_completeness(tiny_model):
+    """Sum over input positions of the IG at the observed tokens = f(x) - f(0), where f is
+    output j's logit averaged over tokens: non-observed tokens have x - baseline = 0."""
+    tokens = tokenize(SEQUENCES)
+    onehot = torch.nn.functional.one_hot(tokens, N_TOKENS).double()
+    with torch.no_grad():
+        gap = tiny_model.forward_embedded(onehot).mean(-1) - tiny_model.forward_embedded(torch.zeros_like(onehot)).mean(-1)
+    gauss = gama_ig(tiny_model, tokens, quadrature="gauss-legendre", steps=32)
+    assert (gauss.sum(-1) - gap).abs().max() <= 1e-10
+    riemann = gama_ig(tiny_model, tokens, quadrature="riemann", steps=500)
+    assert (riemann.sum(-1) - gap).abs().max() <= 5e-3 * gap.abs().max()  # the paper's rule: O(1/steps)
+
+
+def test_quadrature_rules():
+    nodes, weights = quadrature_rule("riemann", 500)
+    assert nodes[0] == pytest.approx(0.001) and nodes[-1] == 1 and weights.sum() == pytest.approx(1)
+    nodes, weights = quadrature_rule("gauss-legendre", 8)
+    assert (weights * nodes**5).sum() == pytest.approx(1 / 6, abs=1e-14)
+    with pytest.raises(ValueError):
+        quadrature_rule("simpson", 8)
+
+
+def authors_metric(z_trained: np.ndarray, z_initial: np.ndarray) -> np.ndarray:
+    """The authors' compute_rv on pandas, applied to already-standardised arrays (N, T, T)."""
+    n, length, _ = z_trained.shape
+    rows = []
+    for name, z in (("init", z_initial), ("trained", z_trained)):
+        for i in range(n):
+            for j in range(length):
+                for p in range(length):
+                    rows.append((name, i, j, p, z[i, j, p]))
+    df = pd.DataFrame(rows, columns=["model", "line", "outDim", "pos", "ig"])
+    scores = np.zeros((length, length))
+    for j in range(1, length):
+        t = df[df.outDim == j]
+        tv = sum(t[(t.pos == p) & (t.model == m)].ig.var() for p in range(length) for m in ("init", "trained"))
+        tv /= j + 1
+        for p in range(length):
+            q = t[(t.pos == p) & (t.model == "init")].ig
+            r = t[(t.pos == p) & (t.model == "trained")].ig
+            scores[j, p] = abs(r.median() - q.median()) / ((q.var() + r.var()) / tv)
+    return scores
+
+
+def test_gama_matrix_matches_authors_formula():
+    generator = torch.Generator().manual_seed(0)
+    length = 5
+    causal = torch.ones(length, length).tril()
+    trained = torch.randn(8, length, length, generator=generator, dtype=torch.float64) * causal
+    initial = torch.randn(8, length, length, generator=generator, dtype=torch.float64) * causal * 0.3
+    matrix = gama_matrix(trained, initial)
+    z = lambda x: ((x - x.mean()) / x.std()).numpy()
+    expected = authors_metric(z(trained), z(initial))
+    defined = causal.bool().clone()
+    defined[0] = False
+    assert torch.isnan(matrix[~defined]).all()
+    assert np.allclose(matrix[defined].numpy(), expected[defined.numpy()], rtol=1e-10)
+
+
+def test_importance_profile_reduction():
+    matrix = torch.full((6, 6), float("nan"))
+    for j in range(1, 6):
+        for p in range(j + 1):
+            matrix[j, p] = 10 * j + p
+    profile = importance_profile(matrix)  # L = 4: residues 1..4, outputs p..4
+    assert profile.shape == (4,)
+    assert profile[0] == pytest.approx(np.mean([11, 21, 31, 41]))
+    assert profile[3] == pytest.approx(44)
+
+
+def test_and_set_positions_rank_top_two():
+    frame, truth = synthetic_positive_set(length=8, n=1000, positions=(3, 6), logic="AND",
+                                          signal_to_noise=1.0, seed=0)
+    config = {"hidden_size": 24, "max_epochs": 8, "batch_size": 64, "learning_rate": 0.01, "patience": 3}
+    initial, trained, history = train_lstm(frame.sequence.tolist(), config, seed=0)
+    assert history.val_nll.iloc[-1] < history.val_nll.iloc[0]
+    tokens = tokenize(frame.sequence.tolist()[:100])
+    matrix = gama_matrix(gama_ig(trained, tokens, steps=8), gama_ig(initial, tokens, steps=8))
+    profile = importance_profile(matrix)
+    top_two = set((torch.argsort(profile, descending=True)[:2] + 1).tolist())
+    assert top_two == set(truth.position)

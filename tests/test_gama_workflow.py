@@ -1,0 +1,61 @@
+"""The generative and GAMA stages inside the test run (config/test.yaml)."""
+
+import pandas as pd
+import pytest
+
+from conftest import REPO, snakemake
+from seqattr.config import ConfigError, check_generative
+from seqattr.generative.train import load_model
+
+SET = "synthetic_tiny_and"
+
+
+@pytest.mark.workflow
+def test_test_run_writes_gama_outputs(test_run):
+    generative, gama = test_run / "generative" / SET, test_run / "gama" / SET
+    sequences = pd.read_csv(generative / "sequences.tsv.gz", sep="\t")
+    assert list(sequences.columns[:2]) == ["id", "sequence"] and len(sequences) == 400
+    truth = pd.read_csv(generative / "truth.tsv", sep="\t")
+    assert truth.position.tolist() == [3, 6]
+    history = pd.read_csv(generative / "history.tsv", sep="\t")
+    assert list(history.columns) == ["epoch", "train_nll", "val_nll", "seconds"]
+    assert load_model(generative / "trained.pt").hidden_size == 16
+    assert load_model(generative / "initial.pt").hidden_size == 16
+
+    matrix = pd.read_csv(gama / "gama_matrix.tsv", sep="\t")
+    assert list(matrix.columns) == ["mode", "output_pos", "input_pos", "score"]
+    assert set(matrix["mode"]) == {"exact", "published"}
+    assert len(matrix) == 2 * 10 * 10  # L + 2 = 10 token positions
+    after = matrix[matrix.input_pos > matrix.output_pos]
+    assert after.score.isna().all() and matrix[matrix.input_pos <= matrix.output_pos].score.notna().any()
+
+    profile = pd.read_csv(gama / "profile.tsv", sep="\t")
+    assert list(profile.columns) == ["mode", "position", "importance", "rank"]
+    for mode, part in profile.groupby("mode"):
+        assert part.position.tolist() == list(range(1, 9))
+        assert sorted(part["rank"]) == list(range(1, 9))
+
+    summary = pd.read_csv(generative / "sample_summary.tsv", sep="\t")
+    assert {"validity", "novelty", "sample_nll"} <= set(summary.columns)
+    for name in (f"gama/{SET}.heatmap", f"gama/{SET}.profile", f"generative/{SET}.logo", f"generative/{SET}.nll"):
+        for ext in ("png", "pdf"):
+            assert (test_run / "figures" / f"{name}.{ext}").stat().st_size > 0
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("override, message", [
+    ('generative={"sets": {"bad": {"source": "mason"}}}', "generative.sets.bad.path"),
+    ('gama={"modes": ["fast"]}', "config key gama.modes.0"),
+])
+def test_generative_config_errors(override, message, tmp_path):
+    result = snakemake("-n", "--configfile", str(REPO / "config" / "test.yaml"), "--config", override,
+                       workdir=tmp_path, check=False)
+    assert result.returncode != 0
+    assert message in result.stderr + result.stdout
+
+
+def test_synthetic_positions_must_fit_the_length():
+    config = {"generative": {"sets": {"bad": {"source": "synthetic", "length": 8, "positions": [3, 9],
+                                              "logic": "AND", "tokens": None}}}}
+    with pytest.raises(ConfigError, match=r"generative.sets.bad.positions: \[3, 9\] must lie in 1..8"):
+        check_generative(config)

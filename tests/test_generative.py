@@ -1,0 +1,125 @@
+"""Positive sets (synthetic and real), tokenisation, the LSTM's layout, training and sampling."""
+
+import pandas as pd
+import pytest
+import torch
+
+from seqattr import InputError
+from seqattr.generative.alphabet import AMINO_ACIDS, END, START, detokenize, tokenize, tokenize_padded
+from seqattr.generative.lstm import GenerativeLSTM
+from seqattr.generative.sets import logic_holds, read_positive_set, synthetic_positive_set
+from seqattr.generative.train import load_model, save_model, train_lstm
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_tokenize_layout():
+    tokens = tokenize(["AcY", "WWA"])
+    assert tokens.tolist()[0] == [START, 1, 2, 20, END]
+    assert len(AMINO_ACIDS) == 20 and END == 21
+    assert detokenize(tokens[1].tolist()) == "WWA"
+    with pytest.raises(ValueError, match="equal lengths"):
+        tokenize(["AC", "A"])
+    padded, lengths = tokenize_padded(["AC", "A"])
+    assert padded.tolist() == [[0, 1, 2, 21], [0, 1, 21, 21]] and lengths.tolist() == [4, 3]
+
+
+@pytest.mark.parametrize("logic", ["AND", "OR", "XOR", "NAND"])
+@pytest.mark.parametrize("positions", [(2, 4), (7, 9, 11), (11, 12, 13, 14)])
+def test_synthetic_set_follows_logic(logic, positions):
+    frame, truth = synthetic_positive_set(16, 600, positions, logic, 0.6, seed=1)
+    assert len(frame) == 600 and frame.is_signal.sum() == 360
+    assert truth.position.tolist() == list(positions)
+    assert set(frame.sequence.str.len()) == {16}
+    present = [tuple(s[p - 1] == t for p, t in zip(truth.position, truth.token)) for s in frame.sequence]
+    holds = [logic_holds(logic, p) for p in present]
+    assert all(h for h, signal in zip(holds, frame.is_signal) if signal)
+    assert not any(h for h, signal in zip(holds, frame.is_signal) if not signal)
+
+
+def test_synthetic_set_is_seeded():
+    a, _ = synthetic_positive_set(16, 50, (7, 9), "AND", 0.5, seed=3)
+    b, _ = synthetic_positive_set(16, 50, (7, 9), "AND", 0.5, seed=3)
+    c, _ = synthetic_positive_set(16, 50, (7, 9), "AND", 0.5, seed=4)
+    assert a.equals(b) and not a.equals(c)
+
+
+def test_synthetic_set_rejects_bad_specs():
+    with pytest.raises(ValueError, match="1..16"):
+        synthetic_positive_set(16, 10, (0, 4), "AND", 1.0, 0)
+    with pytest.raises(ValueError, match="logic"):
+        synthetic_positive_set(16, 10, (2, 4), "NOR", 1.0, 0)
+    with pytest.raises(ValueError, match="tokens"):
+        synthetic_positive_set(16, 10, (2, 4), "AND", 1.0, 0, tokens=["A", "X"])
+
+
+def test_read_real_sets(shared_data):
+    absolut = read_positive_set(shared_data / "antibody" / "absolut_3Q3G_binders.tsv", "absolut")
+    assert len(absolut) == 1013 and set(absolut.sequence.str.len()) == {11}
+    assert list(absolut.columns) == ["id", "sequence"]
+    mason = read_positive_set(shared_data / "antibody" / "mason_HER2_CDRH3_binders.csv", "mason")
+    assert len(mason) == 8955 and set(mason.sequence.str.len()) == {10}
+    mask = pd.read_csv(shared_data / "antibody" / "absolut_3Q3G_binders.tsv", sep="\t", dtype=str).interMaskAGEpitope.iloc[0]
+    assert len(read_positive_set(shared_data / "antibody" / "absolut_3Q3G_binders.tsv", "absolut",
+                                 epitope=str(mask))) == 1013
+
+
+@pytest.mark.parametrize("content, message", [
+    ("AASeq\nACDE\nACXE\n", r"record .*number 2.* 'X' at position 3"),
+    ("AASeq\nACDE\nAC-E\n", r"'-' at position 3"),
+    ("AASeq\nACDE\nAC*E\n", r"'\*' at position 3"),
+    ("AASeq\nACDE\n\"\"\n", r"number 2.* empty sequence"),
+    ("AASeq\nACDE\nACD\n", r"number 2.* length 3 .* first record has 4"),
+])
+def test_bad_input_is_named(tmp_path, content, message):
+    path = tmp_path / "binders.csv"
+    path.write_text(content)
+    with pytest.raises(InputError, match=message) as error:
+        read_positive_set(path, "mason")
+    assert str(path) in str(error.value)
+
+
+def test_lowercase_fasta_and_minimum_size(tmp_path):
+    path = tmp_path / "set.fasta"
+    path.write_text(">a\nacde\n>b\nWYVA\n")
+    frame = read_positive_set(path, "fasta")
+    assert frame.sequence.tolist() == ["ACDE", "WYVA"] and frame.id.tolist() == ["a", "b"]
+    with pytest.raises(InputError, match="fewer than the minimum 3"):
+        read_positive_set(path, "fasta", min_size=3)
+
+
+def test_model_has_the_papers_parameter_layout(tmp_path):
+    model = GenerativeLSTM(16)
+    names = set(model.state_dict())
+    assert names == {"embedding.weight", "lstm.weight_ih_l0", "lstm.weight_hh_l0", "lstm.bias_ih_l0",
+                     "lstm.bias_hh_l0", "nn.weight", "nn.bias"}
+    assert torch.equal(model.embedding.weight, torch.eye(22)) and not model.embedding.weight.requires_grad
+    torch.save(model.state_dict(), tmp_path / "authors.pt")  # a bare state_dict, as the authors save
+    loaded = load_model(tmp_path / "authors.pt")
+    assert loaded.hidden_size == 16 and torch.equal(loaded.nn.weight, model.nn.weight)
+
+
+def test_training_learns_and_is_deterministic(tmp_path):
+    frame, _ = synthetic_positive_set(8, 300, (2, 5), "AND", 1.0, seed=0)
+    config = {"hidden_size": 16, "max_epochs": 4, "batch_size": 32, "learning_rate": 0.01}
+    initial, trained, history = train_lstm(frame.sequence.tolist(), config, seed=0)
+    assert list(history.columns) == ["epoch", "train_nll", "val_nll", "seconds"]
+    assert history.val_nll.min() < history.val_nll.iloc[0] < 3.2  # log(22) = 3.09 at chance
+    _, again, history_again = train_lstm(frame.sequence.tolist(), config, seed=0)
+    assert torch.equal(trained.nn.weight, again.nn.weight)
+    assert history.val_nll.tolist() == history_again.val_nll.tolist()
+    assert not torch.equal(initial.nn.weight, trained.nn.weight)
+    save_model(trained, tmp_path / "trained.pt")
+    assert torch.equal(load_model(tmp_path / "trained.pt").nn.weight, trained.nn.weight)
+
+
+def test_sampling_ends_with_end_token():
+    torch.manual_seed(0)
+    rows = GenerativeLSTM(8).sample(20, temperature=1.0, max_length=12, generator=torch.Generator().manual_seed(0))
+    assert rows.shape[0] == 20 and (rows[:, 0] == START).all() and (rows[:, 1:] != START).all()
