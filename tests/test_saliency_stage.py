@@ -116,7 +116,12 @@ def test_perturbation_table_recovery_and_figures(planted):
 
 @pytest.fixture
 def demo_config():
-    return yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    """config/config.yaml with the schema's defaults filled in, as the Snakefile sees it."""
+    from snakemake.utils import validate
+
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    validate(config, str(REPO / "config" / "schema.yaml"))
+    return config
 
 
 @pytest.mark.parametrize("change, message", [
