@@ -41,6 +41,7 @@ check_config(config)
 include: "rules/common.smk"
 include: "rules/data.smk"
 include: "rules/classify.smk"
+include: "rules/saliency.smk"
 include: "rules/generative.smk"
 include: "rules/gama.smk"
 include: "rules/gama_validation.smk"

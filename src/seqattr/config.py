@@ -105,12 +105,43 @@ def check_classify(config: dict) -> None:
             raise ConfigError(f"classify.batch_size: {classify['batch_size']} is larger than the {n_fit} training "
                               f"sequences of dataset {name} left after the validation split")
 
+def check_saliency(config: dict) -> None:
+    """Methods that exist and fit the model, fractions in [0, 1], an evaluation set that
+    fits the test split (known here for synthetic data; other sources are checked when
+    the saliency job reads the split)."""
+    from seqattr.saliency import ATTENTION_MODELS, METHODS, REMOVAL_MODES, TARGETS
+
+    saliency = config.get("saliency") or {}
+    for model, methods in (saliency.get("methods") or {}).items():
+        for method in methods:
+            if method not in METHODS:
+                raise ConfigError(f"saliency.methods.{model}: unknown method {method!r}; allowed: {', '.join(METHODS)}")
+            if method == "attention" and model not in ATTENTION_MODELS:
+                allowed = ", ".join(m for m in METHODS if m != "attention")
+                raise ConfigError(f"saliency.methods.{model}: 'attention' needs a model with attention scores "
+                                  f"({', '.join(ATTENTION_MODELS)}); allowed for {model}: {allowed}")
+    if saliency.get("removal", "zero") not in REMOVAL_MODES:
+        raise ConfigError(f"saliency.removal: {saliency['removal']!r} is not one of {', '.join(REMOVAL_MODES)}")
+    if saliency.get("target", "predicted") not in TARGETS:
+        raise ConfigError(f"saliency.target: {saliency['target']!r} is not one of {', '.join(TARGETS)}")
+    for fraction in saliency.get("fractions", []):
+        if not 0 <= fraction <= 1:
+            raise ConfigError(f"saliency.fractions: {fraction} is outside [0, 1]")
+    n_eval = saliency.get("n_eval")
+    if n_eval is None:
+        return
+    for name, dataset in config["datasets"].items():
+        if dataset["source"] == "synthetic" and n_eval > dataset["synthetic"].get("n_test", 5000):
+            raise ConfigError(f"saliency.n_eval: {n_eval} is larger than the test split of {name} "
+                              f"({dataset['synthetic'].get('n_test', 5000)} sequences); lower it or use null for the whole split")
+
 
 def check_config(config: dict) -> None:
     check_datasets(config)
     check_generative(config)
     check_classify(config)
     check_gama_benchmark(config)
+    check_saliency(config)
 
 
 def schema_error_line(error) -> str:

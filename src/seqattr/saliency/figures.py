@@ -1,0 +1,227 @@
+"""Figures of the saliency stage: perturbation curves, motif recovery, attribution logos,
+mean-saliency heatmaps. Each is written as PNG and PDF (same name, other suffix)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import logomaker  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from seqattr.io import atomic_path  # noqa: E402
+from seqattr.saliency import ORDERS  # noqa: E402
+
+ORDER_STYLES = {"top": "-", "random": ":", "bottom": "--"}
+METHOD_COLOURS = {"attention": "tab:red", "ig": "tab:blue", "grad_x_input": "tab:green"}
+CLASSIFIER_KEYS = ["dataset", "model", "mask_ratio", "seed"]
+
+
+def save_figure(figure, png_path: str | os.PathLike) -> None:
+    """PNG at `png_path` and PDF beside it, each written atomically; the figure is closed."""
+    png_path = Path(png_path)
+    for path, fmt in ((png_path, "png"), (png_path.with_suffix(".pdf"), "pdf")):
+        with atomic_path(path) as tmp:
+            # metadata without dates: equal figures give equal files
+            figure.savefig(tmp, format=fmt, dpi=150, bbox_inches="tight",
+                           metadata={"CreationDate": None} if fmt == "pdf" else {"Software": None})
+    plt.close(figure)
+
+
+def classifier_title(row) -> str:
+    ratio = "" if row["model"] == "cnn" else f" r={float(row['mask_ratio']):g}"
+    return f"{row['dataset']}\n{row['model']}{ratio} s={int(row['seed'])}"
+
+
+def grid(n_panels: int, columns: int, width: float, height: float):
+    columns = max(1, min(columns, n_panels))
+    rows = max(1, -(-n_panels // columns))
+    figure, axes = plt.subplots(rows, columns, figsize=(width * columns, height * rows), squeeze=False)
+    for ax in axes.flat[n_panels:]:
+        ax.set_visible(False)
+    return figure, list(axes.flat)
+
+
+def method_colour(method: str, k: int):
+    return METHOD_COLOURS.get(method, f"C{k + 3}")
+
+
+def perturbation_figure(table: pd.DataFrame, chance: dict[str, float], png_path) -> None:
+    """Accuracy vs fraction removed: a panel per classifier, a line per method and order."""
+    classifiers = table[CLASSIFIER_KEYS].drop_duplicates().to_dict("records")
+    figure, axes = grid(len(classifiers), 3, 4.2, 3.4)
+    for ax, classifier in zip(axes, classifiers):
+        rows = table.loc[(table[CLASSIFIER_KEYS] == pd.Series(classifier)).all(axis=1)]
+        for k, method in enumerate(rows["method"].unique()):
+            for order in ORDERS:
+                if order == "random" and k > 0:
+                    continue  # the same random draws for every method: one line
+                curve = rows[(rows["method"] == method) & (rows["order"] == order)].sort_values("fraction")
+                label = "random" if order == "random" else f"{method}, {order}"
+                colour = "0.35" if order == "random" else method_colour(method, k)
+                ax.plot(100 * curve["fraction"], 100 * curve["accuracy"], ORDER_STYLES[order], color=colour,
+                        marker="o", markersize=3, label=label)
+        level = chance.get(classifier["dataset"])
+        if level is not None:
+            ax.axhline(100 * level, color="0.6", linewidth=1, label="chance (majority class)")
+        ax.set_title(classifier_title(classifier), fontsize=9)
+        ax.set_xlabel("positions removed (%)")
+        ax.set_ylabel("accuracy (%)")
+        ax.set_ylim(0, 102)
+    shared_legend(figure, axes)
+    save_figure(figure, png_path)
+
+
+def shared_legend(figure, axes) -> None:
+    """One legend for all panels, right of them, so that no line is hidden under it."""
+    handles = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(label, handle)
+    figure.tight_layout()
+    figure.legend(list(handles.values()), list(handles.keys()), loc="center left", bbox_to_anchor=(1.0, 0.5),
+                  fontsize=8, frameon=False)
+
+
+def motif_recovery_figure(table: pd.DataFrame, png_path) -> None:
+    """Mean per-sequence AUROC (with SD) and AUPRC per classifier and method."""
+    classifiers = table[CLASSIFIER_KEYS].drop_duplicates().to_dict("records")
+    methods = list(dict.fromkeys(table["method"]))
+    figure, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(max(5.0, 1.1 * len(classifiers) + 2.5), 6.0))
+    width = 0.8 / max(1, len(methods))
+    for k, method in enumerate(methods):
+        values = [table.loc[(table[CLASSIFIER_KEYS] == pd.Series(c)).all(axis=1) & (table["method"] == method)]
+                  for c in classifiers]
+        auroc = [v["auroc_mean"].iloc[0] if len(v) else np.nan for v in values]
+        sd = [v["auroc_sd"].iloc[0] if len(v) else np.nan for v in values]
+        auprc = [v["auprc_mean"].iloc[0] if len(v) else np.nan for v in values]
+        x = np.arange(len(classifiers)) + (k - (len(methods) - 1) / 2) * width
+        top.bar(x, auroc, width, yerr=sd, capsize=2, color=method_colour(method, k), label=method)
+        bottom.bar(x, auprc, width, color=method_colour(method, k), label=method)
+    top.axhline(0.5, color="0.6", linewidth=1, label="random ranking (AUROC)")
+    several_datasets = len({c["dataset"] for c in classifiers}) > 1
+    labels = [classifier_title(c).replace("\n", " ") if several_datasets else classifier_title(c).split("\n")[1]
+              for c in classifiers]
+    bottom.set_xticks(np.arange(len(classifiers)), labels, rotation=30, ha="right", fontsize=8)
+    for ax, name in ((top, "motif AUROC\n(mean ± SD per sequence)"), (bottom, "motif AUPRC\n(mean per sequence)")):
+        ax.set_ylabel(name)
+        ax.set_ylim(0, 1.05)
+    if not several_datasets and classifiers:
+        top.set_title(classifiers[0]["dataset"], fontsize=9)
+    shared_legend(figure, [top, bottom])
+    save_figure(figure, png_path)
+
+
+def pick_examples(labels, predictions, classes, has_motif=None) -> dict[int, int]:
+    """Per class, the first correctly predicted row (with a planted motif when known)."""
+    examples = {}
+    for k in range(len(classes)):
+        candidates = (labels == k) & (predictions == k)
+        if has_motif is not None and (candidates & has_motif).any():
+            candidates &= has_motif
+        if not candidates.any():
+            candidates = labels == k
+        if candidates.any():
+            examples[k] = int(np.flatnonzero(candidates)[0])
+    return examples
+
+
+def logo_window(length: int, width: int, centre: int) -> slice:
+    width = min(width, length)
+    start = min(max(centre - width // 2, 0), length - width)
+    return slice(start, start + width)
+
+
+def attribution_logos(onehot: np.ndarray, saliency: dict[str, dict], classes: list[str], title: str, png_path,
+                      truth: np.ndarray | None = None, width: int = 60) -> None:
+    """One logo per class example and method: letter height = saliency at the observed base
+    (below the axis when negative); planted motifs shaded.
+
+    Each logo shows a window of `width` positions around the example's first planted motif
+    (or, without one, its highest-|saliency| position under the first method): logomaker
+    draws every letter of every position, and the whole of a 200-nt sequence took about
+    4 times as long for letters too small to read.
+
+    `onehot` (N, 4, L) and every `saliency[method]` (ids, labels, predictions, scores) refer
+    to the same evaluation rows.
+    """
+    first = next(iter(saliency.values()))
+    has_motif = truth.any(axis=1) if truth is not None else None
+    examples = pick_examples(first["labels"], first["predictions"], classes, has_motif)
+    panels = [(k, method) for k in examples for method in saliency]
+    length = onehot.shape[2]
+    width = min(width, length)
+    figure, axes = plt.subplots(len(panels), 1, figsize=(max(6.0, width * 0.12), 1.6 * len(panels)), squeeze=False)
+    for ax, (k, method) in zip(axes[:, 0], panels):
+        row = examples[k]
+        if truth is not None and truth[row].any():
+            start, end = intervals(truth[row])[0]
+            centre = (start + end) // 2
+        else:
+            centre = int(np.argmax(np.abs(first["scores"][row])))
+        window = logo_window(length, width, centre)
+        heights = onehot[row, :, window].T.astype(float) * saliency[method]["scores"][row, window][:, None]
+        frame = pd.DataFrame(heights, columns=list("ACGT"), index=np.arange(window.start, window.stop))
+        logomaker.Logo(frame, ax=ax, color_scheme="classic", flip_below=False)
+        ax.axhline(0, color="0.5", linewidth=0.5)
+        if truth is not None:
+            for start, end in intervals(truth[row, window]):
+                ax.axvspan(window.start + start - 0.5, window.start + end - 0.5, color="gold", alpha=0.25, zorder=-1)
+        predicted = classes[int(first["predictions"][row])]
+        ax.set_title(f"{method}: {first['ids'][row]} (class {classes[k]}, predicted {predicted}), "
+                     f"positions {window.start}-{window.stop - 1}", fontsize=8)
+        ax.set_ylabel("saliency", fontsize=8)
+    axes[-1, 0].set_xlabel("position")
+    figure.suptitle(title, fontsize=10)
+    figure.tight_layout()
+    save_figure(figure, png_path)
+
+
+def intervals(flags: np.ndarray):
+    """(start, end) of each run of True."""
+    padded = np.concatenate([[False], flags, [False]]).astype(np.int8)
+    changes = np.flatnonzero(np.diff(padded))
+    return list(zip(changes[::2], changes[1::2]))
+
+
+def saliency_heatmap(panels: list[tuple[str, str, np.ndarray]], classes: list[str], title: str, png_path) -> None:
+    """Mean saliency by position (columns) and class (rows): one heatmap per classifier and
+    method. `panels` holds (classifier label, method, (n_classes, L) means); each panel has
+    its own colour scale, symmetric around zero."""
+    classifiers = list(dict.fromkeys(label for label, _, _ in panels))
+    methods = list(dict.fromkeys(method for _, method, _ in panels))
+    length = panels[0][2].shape[1] if panels else 1
+    figure, axes = plt.subplots(len(classifiers), len(methods), squeeze=False,
+                                figsize=(max(4.0, length * 0.03) * len(methods), 1.1 + 0.35 * len(classes) * len(classifiers)))
+    lookup = {(label, method): means for label, method, means in panels}
+    for i, label in enumerate(classifiers):
+        for j, method in enumerate(methods):
+            ax = axes[i, j]
+            means = lookup.get((label, method))
+            if means is None:
+                ax.set_visible(False)
+                continue
+            scale = float(np.nanmax(np.abs(means))) or 1.0
+            image = ax.imshow(means, aspect="auto", cmap="RdBu_r", vmin=-scale, vmax=scale, interpolation="nearest")
+            ax.set_yticks(range(len(classes)), classes, fontsize=7)
+            ax.set_title(f"{label}: {method}", fontsize=8)
+            figure.colorbar(image, ax=ax, fraction=0.03, pad=0.01)
+            if i == len(classifiers) - 1:
+                ax.set_xlabel("position")
+    figure.suptitle(title, fontsize=10)
+    figure.tight_layout()
+    save_figure(figure, png_path)
+
+
+def class_means(scores: np.ndarray, labels: np.ndarray, n_classes: int) -> np.ndarray:
+    """(n_classes, L) mean saliency of each true class (NaN for a class with no rows)."""
+    means = np.full((n_classes, scores.shape[1]), np.nan)
+    for k in range(n_classes):
+        if (labels == k).any():
+            means[k] = scores[labels == k].mean(axis=0)
+    return means
