@@ -26,6 +26,8 @@ datasets:
       classes:
         - {name: a, gc: 0.4, cpg_ratio: 0.5, motifs: [ACGTACGT]}
         - {name: b, gc: 0.4, cpg_ratio: 0.5, motifs: [TTGGCCAA]}
+saliency:
+  n_eval: 50  # the default (3,000) is larger than this test split, a config error
 """
 
 

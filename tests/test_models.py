@@ -26,6 +26,21 @@ def test_importance_is_a_distribution_over_positions():
     assert model.training  # importance() restores the mode it found
 
 
+def test_importance_spreads_each_weight_over_its_receptive_field(monkeypatch):
+    model = build_model("attngen", {"kernel_size": 5, "dilations": [2], "dilated_kernel_size": 3}, 30, 2)
+    assert model.receptive_field == 5 + 2 * 2
+    logits = torch.full((2, 30), -1e4)
+    logits[0, 12] = 0.0  # all attention on position 12
+    logits[1, 0] = 0.0  # on the first position: half its field lies outside the sequence
+    monkeypatch.setattr(model, "attention_logits", lambda x: logits)
+    scores = model.importance(torch.rand(2, 4, 30))
+    expected = torch.zeros(2, 30)
+    expected[0, 8:17] = 1 / 9
+    expected[1, 0:5] = 1 / 5
+    torch.testing.assert_close(scores, expected)
+    assert model.attention_weights(torch.rand(2, 4, 30))[0, 12] == 1.0
+
+
 def test_lowest_fraction_mask_marks_exactly_the_lowest_positions():
     scores = torch.tensor([[5.0, 1.0, 3.0, 0.0, 4.0, 2.0, 9.0, 8.0, 7.0, 6.0],
                            [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]])

