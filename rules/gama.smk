@@ -20,7 +20,7 @@ rule gama:
     wildcard_constraints:
         set=name_pattern(GENERATIVE_SETS),
     params:
-        gama={k: GAMA[k] for k in ("modes", "quadrature", "steps", "batch_size", "max_sequences", "seed")},
+        gama={k: GAMA[k] for k in ("modes", "quadrature", "steps", "batch_size", "max_sequences", "seed", "device")},
     threads: GAMA["threads"]
     resources:
         gpu=GAMA["gpu"],

@@ -25,7 +25,7 @@ rule gama_benchmark:
         experiment=lambda wildcards: BENCHMARK_EXPERIMENTS[wildcards.experiment].as_dict(),
         train=benchmark_training if BENCHMARK else {},
         gama={"modes": BENCHMARK["modes"] if BENCHMARK else [],
-              **{k: GAMA[k] for k in ("quadrature", "steps", "batch_size")}},
+              **{k: GAMA[k] for k in ("quadrature", "steps", "batch_size", "device")}},
         n_attributed=(BENCHMARK["n_attributed"] or GAMA["max_sequences"]) if BENCHMARK else None,
         threshold_z=BENCHMARK["threshold_z"] if BENCHMARK else None,
     threads: BENCHMARK["threads"] if BENCHMARK else 1

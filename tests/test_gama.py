@@ -159,3 +159,15 @@ def test_and_set_positions_rank_top_two():
     profile = importance_profile(matrix)
     top_two = set((torch.argsort(profile, descending=True)[:2] + 1).tolist())
     assert top_two == set(truth.position)
+
+
+def test_device_option_returns_cpu_tensors_and_refuses_missing_cuda(tiny_model):
+    tokens = tokenize(SEQUENCES)
+    on_cpu = gama_ig(tiny_model, tokens, device="cpu")
+    assert on_cpu.device.type == "cpu"
+    torch.testing.assert_close(on_cpu, gama_ig(tiny_model, tokens, device="auto"))
+    if not torch.cuda.is_available():
+        with pytest.raises(RuntimeError, match="device 'cuda' requested but no CUDA device"):
+            gama_ig(tiny_model, tokens, device="cuda")
+    initial, trained, _ = train_lstm(SEQUENCES * 4, {"hidden_size": 4, "max_epochs": 1, "device": "auto"}, seed=0)
+    assert {p.device.type for m in (initial, trained) for p in m.parameters()} == {"cpu"}

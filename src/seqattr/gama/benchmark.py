@@ -114,7 +114,8 @@ def run_benchmark_experiment(experiment: Experiment, train_config: dict, gama_co
     keep = attribution_sample(len(frame), n_attributed, experiment.seed)
     tokens = tokenize(frame["sequence"].iloc[keep].tolist())
     modes = list(gama_config["modes"])
-    options = {k: gama_config[k] for k in ("quadrature", "steps", "batch_size") if gama_config.get(k) is not None}
+    options = {k: gama_config[k] for k in ("quadrature", "steps", "batch_size", "device")
+               if gama_config.get(k) is not None}
     rows = []
     gama_started = time.perf_counter()
     # Every mode from one set of backward passes per model (gama_ig_modes shares them).

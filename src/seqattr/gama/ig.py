@@ -25,11 +25,14 @@ bench/gama_speed.py (hidden 1024, 11 residues, 32 Gauss-Legendre nodes, 1 thread
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import torch
 
 from seqattr.generative.alphabet import N_TOKENS
 from seqattr.generative.lstm import GenerativeLSTM
+from seqattr.training import resolve_device
 
 MODES = ("exact", "published")
 QUADRATURES = ("gauss-legendre", "riemann")
@@ -87,12 +90,13 @@ def _integrated_observed_gradients(model, tokens, nodes, weights, readouts, batc
     n, length = tokens.shape
     k = len(nodes)
     dtype = readouts.dtype
-    result = torch.zeros(len(readouts), n, length, length, dtype=dtype)
+    device = tokens.device
+    result = torch.zeros(len(readouts), n, length, length, dtype=dtype, device=device)
     if n == 0:
         return result
     token_columns = model.lstm.weight_ih_l0.detach().T  # (22, 4H)
     bias = _gate_bias(model)
-    pairs = torch.cartesian_prod(torch.arange(n), torch.arange(k)).view(-1, 2)
+    pairs = torch.cartesian_prod(torch.arange(n, device=device), torch.arange(k, device=device)).view(-1, 2)
     for start in range(0, len(pairs), batch_size):
         seq_index, node_index = pairs[start:start + batch_size].unbind(1)
         batch_tokens = tokens[seq_index]
@@ -110,14 +114,21 @@ def _integrated_observed_gradients(model, tokens, nodes, weights, readouts, batc
 
 
 def gama_ig_modes(model: GenerativeLSTM, tokens: torch.Tensor, modes=("exact",), quadrature: str = "gauss-legendre",
-                  steps: int = 32, batch_size: int = 4096) -> dict[str, torch.Tensor]:
-    """`gama_ig` for several modes at once, sharing the exact mode's backward passes."""
+                  steps: int = 32, batch_size: int = 4096, device: str = "auto") -> dict[str, torch.Tensor]:
+    """`gama_ig` for several modes at once, sharing the exact mode's backward passes.
+
+    Computed on `device` (auto: CUDA when present); the tensors come back on the CPU.
+    """
     modes = tuple(modes)
     for mode in modes:
         if mode not in MODES:
             raise ValueError(f"mode {mode!r}: allowed {MODES}")
+    target = resolve_device(device)
+    if next(model.parameters()).device != target:
+        model = copy.deepcopy(model).to(target)  # the caller's model stays where it was
+    tokens = tokens.to(target)
     dtype = model.nn.weight.dtype
-    nodes, weights = quadrature_rule(quadrature, steps, dtype)
+    nodes, weights = (tensor.to(target) for tensor in quadrature_rule(quadrature, steps, dtype))
     head = model.nn.weight.detach()  # (22, H)
     readouts = [head.mean(0)]  # d mean_a logit[j, a]
     if "published" in modes:
@@ -126,7 +137,7 @@ def gama_ig_modes(model: GenerativeLSTM, tokens: torch.Tensor, modes=("exact",),
         # gradients of every (j', a') visited so far. Averaged over a, that is the
         # token-summed gradient of every earlier output plus output j's logits weighted
         # by (22 - a) / 22: one extra readout per output.
-        token_weights = (N_TOKENS - torch.arange(N_TOKENS, dtype=dtype)) / N_TOKENS
+        token_weights = (N_TOKENS - torch.arange(N_TOKENS, dtype=dtype, device=target)) / N_TOKENS
         readouts.append(token_weights @ head)
     with torch.enable_grad():
         # x - baseline = 1 at the observed token, so the IG there is the integral itself
@@ -137,11 +148,11 @@ def gama_ig_modes(model: GenerativeLSTM, tokens: torch.Tensor, modes=("exact",),
     if "published" in modes:
         earlier = N_TOKENS * (torch.cumsum(integrals[0], dim=1) - integrals[0])  # sum over j' < j
         result["published"] = earlier + integrals[1]
-    return result
+    return {mode: tensor.cpu() for mode, tensor in result.items()}
 
 
 def gama_ig(model: GenerativeLSTM, tokens: torch.Tensor, mode: str = "exact", quadrature: str = "gauss-legendre",
-            steps: int = 32, batch_size: int = 4096) -> torch.Tensor:
+            steps: int = 32, batch_size: int = 4096, device: str = "auto") -> torch.Tensor:
     """IG tensor (N, T_out, T_in), T = L + 2 token positions (layout in the module docstring).
 
     mode "exact": IG of each output position's logits on its own, averaged over the 22
@@ -149,9 +160,10 @@ def gama_ig(model: GenerativeLSTM, tokens: torch.Tensor, mode: str = "exact", qu
     input .grad accumulates across the (output, token) loop (see gama_ig_modes).
     quadrature: "gauss-legendre" (default; `steps` nodes) or "riemann" (the paper: 500
     nodes linspace(0.001, 1, 500), weights 1/500). `batch_size` bounds the (sequence, node)
-    rows per forward pass. Computed in the model's dtype.
+    rows per forward pass. Computed in the model's dtype on `device` (auto: CUDA when
+    present); returned on the CPU.
     """
-    return gama_ig_modes(model, tokens, (mode,), quadrature, steps, batch_size)[mode]
+    return gama_ig_modes(model, tokens, (mode,), quadrature, steps, batch_size, device)[mode]
 
 
 def gama_hypercube(model: GenerativeLSTM, tokens: torch.Tensor, mode: str = "exact",

@@ -26,7 +26,8 @@ def attributed_sequences(sequences: list[str], max_sequences: int | None, seed: 
 
 
 def run_gama(initial_path, trained_path, sequences_path, modes, quadrature: str, steps: int, batch_size: int,
-             max_sequences: int | None, seed: int, matrix_path, profile_path, threads: int = 1) -> None:
+             max_sequences: int | None, seed: int, matrix_path, profile_path, threads: int = 1,
+             device: str = "auto") -> None:
     torch.set_num_threads(threads)
     sequences = attributed_sequences(read_table(sequences_path)["sequence"].tolist(), max_sequences, seed)
     tokens = tokenize(sequences)
@@ -34,7 +35,7 @@ def run_gama(initial_path, trained_path, sequences_path, modes, quadrature: str,
     ig = {}
     for name, path in (("initial", initial_path), ("trained", trained_path)):
         started = time.perf_counter()
-        ig[name] = gama_ig_modes(load_model(path), tokens, modes, quadrature, steps, batch_size)
+        ig[name] = gama_ig_modes(load_model(path), tokens, modes, quadrature, steps, batch_size, device)
         log.info("IG of the %s model on %d sequences (%s, %s x %d): %.1f s", name, len(sequences),
                  "+".join(modes), quadrature, steps, time.perf_counter() - started)
     for mode in modes:

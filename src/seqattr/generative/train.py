@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from seqattr.generative.alphabet import tokenize_padded
 from seqattr.generative.lstm import GenerativeLSTM
+from seqattr.training import resolve_device
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ TRAINING_DEFAULTS = {
     "validation_fraction": 0.1,
     "patience": 5,
     "min_delta": 0.0,
+    "device": "auto",
 }
 
 
@@ -54,15 +56,18 @@ def train_lstm(sequences: list[str], config: dict, seed: int):
     """Train a GenerativeLSTM on `sequences`; returns (initial_model, trained_model, history).
 
     config keys (defaults in TRAINING_DEFAULTS): hidden_size, max_epochs, batch_size,
-    learning_rate, validation_fraction, patience, min_delta. history has one row per epoch:
-    epoch, train_nll, val_nll (mean nats per token), seconds.
+    learning_rate, validation_fraction, patience, min_delta, device (auto: CUDA when
+    present). history has one row per epoch: epoch, train_nll, val_nll (mean nats per
+    token), seconds. Both models are returned on the CPU.
     """
     settings = {**TRAINING_DEFAULTS, **{k: v for k, v in config.items() if v is not None}}
     seed_everything(seed)
+    device = resolve_device(settings["device"])
     model = GenerativeLSTM(settings["hidden_size"])
     initial = copy.deepcopy(model)
+    model.to(device)
 
-    tokens, lengths = tokenize_padded(sequences)
+    tokens, lengths = (tensor.to(device) for tensor in tokenize_padded(sequences))
     generator = torch.Generator().manual_seed(seed)
     order = torch.randperm(len(tokens), generator=generator)
     n_val = int(round(len(tokens) * settings["validation_fraction"]))
@@ -70,6 +75,7 @@ def train_lstm(sequences: list[str], config: dict, seed: int):
         n_val = min(max(n_val, 1), len(tokens) - 1)
     else:
         n_val = 0
+    order = order.to(device)
     val_idx, train_idx = order[:n_val], order[n_val:]
     val_tokens, val_lengths = tokens[val_idx], lengths[val_idx]
 
@@ -79,7 +85,7 @@ def train_lstm(sequences: list[str], config: dict, seed: int):
     for epoch in tqdm(range(1, settings["max_epochs"] + 1), desc="epochs", mininterval=5):
         started = time.perf_counter()
         model.train()
-        permutation = train_idx[torch.randperm(len(train_idx), generator=generator)]
+        permutation = train_idx[torch.randperm(len(train_idx), generator=generator).to(device)]
         total, count = 0.0, 0
         for start in range(0, len(permutation), settings["batch_size"]):
             batch = permutation[start:start + settings["batch_size"]]
@@ -103,7 +109,7 @@ def train_lstm(sequences: list[str], config: dict, seed: int):
                 log.info("early stop after epoch %d: no improvement for %d epochs", epoch, stale)
                 break
     model.load_state_dict(best_state)
-    return initial, model, pd.DataFrame(rows, columns=["epoch", "train_nll", "val_nll", "seconds"])
+    return initial, model.cpu(), pd.DataFrame(rows, columns=["epoch", "train_nll", "val_nll", "seconds"])
 
 
 def save_model(model: GenerativeLSTM, path) -> None:
