@@ -39,3 +39,14 @@ def test_run(tmp_path_factory) -> Path:
     workdir = tmp_path_factory.mktemp("test_run")
     snakemake("--configfile", str(REPO / "config" / "test.yaml"), workdir=workdir)
     return workdir / "results" / "test"
+
+
+@pytest.fixture
+def one_thread():
+    """Tiny models run fastest on one thread (and are not slowed by a busy second core)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

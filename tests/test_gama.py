@@ -15,13 +15,7 @@ from seqattr.generative.train import train_lstm
 SEQUENCES = ["ACDKL", "WYVAA", "MMNPQ"]
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models run fastest on one thread (and are not slowed by a busy second core)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture

@@ -11,12 +11,7 @@ from seqattr.generative.sets import logic_holds, read_positive_set, synthetic_po
 from seqattr.generative.train import load_model, save_model, train_lstm
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_tokenize_layout():

@@ -10,6 +10,7 @@ from seqattr.saliency.attribution import saliency_scores
 from seqattr.saliency.perturbation import perturbation_accuracy, removal_mask, remove_positions
 from seqattr.saliency.stage import evaluation_indices
 from seqattr.saliency.recovery import motif_truth, per_sequence_auprc, per_sequence_auroc, recovery_summary
+from saliency_helpers import WindowModel
 
 
 def one_hot(codes):
@@ -28,26 +29,6 @@ class Linear(nn.Module):
 
     def forward(self, x):
         return torch.einsum("ncl,kcl->nk", x, self.weights) + self.bias
-
-
-class WindowModel(nn.Module):
-    """Class 1 iff the window [start, end) holds more G than C; looks at nothing else.
-    importance() is a softmax that puts (nearly) all mass on the window."""
-
-    def __init__(self, start, end):
-        super().__init__()
-        self.start, self.end = start, end
-        self.scale = nn.Parameter(torch.tensor(5.0))
-
-    def forward(self, x):
-        window = x[:, :, self.start:self.end]
-        evidence = self.scale * (window[:, 2].sum(1) - window[:, 1].sum(1))
-        return torch.stack([-evidence, evidence], dim=1)
-
-    def importance(self, x):
-        logits = torch.full(x.shape[::2], -20.0)
-        logits[:, self.start:self.end] = 0.0
-        return torch.softmax(logits, dim=1)
 
 
 def test_linear_model_ig_and_grad_x_input_equal_the_weight_at_the_observed_base():

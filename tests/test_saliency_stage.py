@@ -1,38 +1,18 @@
-"""The saliency stage's file steps and its config checks, with small models defined here."""
+"""The saliency stage's file steps and its config checks, on small known-answer models."""
 
 import copy
 
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 import yaml
-from torch import nn
 
 from conftest import REPO
 from seqattr.config import ConfigError, check_config
 from seqattr.encoding import EncodedSet, save_encoded
 from seqattr.io import read_table, write_json, write_table
 from seqattr.saliency import stage
-
-
-class WindowModel(nn.Module):
-    """Class 1 iff the window holds more G than C; attention on the window only."""
-
-    def __init__(self, start, end):
-        super().__init__()
-        self.start, self.end = start, end
-        self.scale = nn.Parameter(torch.tensor(5.0))
-
-    def forward(self, x):
-        window = x[:, :, self.start:self.end]
-        evidence = self.scale * (window[:, 2].sum(1) - window[:, 1].sum(1))
-        return torch.stack([-evidence, evidence], dim=1)
-
-    def importance(self, x):
-        logits = torch.full(x.shape[::2], -20.0)
-        logits[:, self.start:self.end] = 0.0
-        return torch.softmax(logits, dim=1)
+from saliency_helpers import WindowModel
 
 
 @pytest.fixture
