@@ -130,10 +130,11 @@ def classification_report(path, caption):
     return report(path, caption=f"../report/{caption}.rst", category="Classification")
 
 
-FINAL_OUTPUTS.extend([
-    classification_report(f"{RESULTS}/metrics/classification.tsv", "classification_table"),
-    classification_report(f"{CLASSIFY_FIGURES}/learning_curves.png", "learning_curves"),
-    classification_report(f"{CLASSIFY_FIGURES}/accuracy_vs_ratio.png", "accuracy_vs_ratio"),
-    f"{CLASSIFY_FIGURES}/learning_curves.pdf",
-    f"{CLASSIFY_FIGURES}/accuracy_vs_ratio.pdf",
-])
+if CLASSIFIER_RUNS:  # a GAMA-only config has no classification dataset
+    FINAL_OUTPUTS.extend([
+        classification_report(f"{RESULTS}/metrics/classification.tsv", "classification_table"),
+        classification_report(f"{CLASSIFY_FIGURES}/learning_curves.png", "learning_curves"),
+        classification_report(f"{CLASSIFY_FIGURES}/accuracy_vs_ratio.png", "accuracy_vs_ratio"),
+        f"{CLASSIFY_FIGURES}/learning_curves.pdf",
+        f"{CLASSIFY_FIGURES}/accuracy_vs_ratio.pdf",
+    ])

@@ -73,8 +73,10 @@ def test_mason_config_on_a_slice_of_the_real_table(shared_data, tmp_path):
                "results/mason_small/figures/gama/mason_her2.profile.png",
                "results/mason_small/figures/gama/mason_her2.heatmap.png",
                "results/mason_small/figures/generative/mason_her2.logo.png"]
-    snakemake(*targets, "--configfile", str(_small_config("mason", tmp_path)), "--config",
+    # The default target: a GAMA-only config must not schedule the classification stage.
+    snakemake("--configfile", str(_small_config("mason", tmp_path)), "--config",
               f"mason_table={subset}", workdir=tmp_path)
+    assert (results / "manifest.json").exists() and not (results / "metrics").exists()
     profile = read_table(results / "gama" / "mason_her2" / "profile.tsv")
     assert sorted(set(profile["mode"])) == ["exact", "published"]
     assert profile.groupby("mode")["position"].apply(list).tolist() == [list(range(1, 11))] * 2
