@@ -8,7 +8,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from seqattr.io import atomic_path, read_table  # noqa: E402
+from seqattr.figures import save_figure  # noqa: E402
+from seqattr.io import read_table  # noqa: E402
 
 CNN_COLOUR = "black"
 
@@ -17,19 +18,12 @@ def _label(model: str, ratio: str) -> str:
     return "CNN" if model == "cnn" else f"AttnGen r={ratio}"
 
 
-def _save(fig, png, pdf) -> None:
-    for path in (png, pdf):
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, format=str(path).rsplit(".", 1)[1], dpi=150, bbox_inches="tight")
-    plt.close(fig)
-
-
 def load_histories(runs: list[dict], paths: list[str]) -> pd.DataFrame:
     frames = [read_table(path).assign(**run) for run, path in zip(runs, paths)]
     return pd.concat(frames, ignore_index=True)
 
 
-def plot_learning_curves(runs: list[dict], history_paths: list[str], png, pdf) -> None:
+def plot_learning_curves(runs: list[dict], history_paths: list[str], png) -> None:
     """Validation loss and accuracy per epoch: mean over seeds, band = min to max over seeds."""
     histories = load_histories(runs, history_paths)
     datasets = list(dict.fromkeys(histories["dataset"]))
@@ -53,10 +47,10 @@ def plot_learning_curves(runs: list[dict], history_paths: list[str], png, pdf) -
         axes[1, column].set_ylabel("validation accuracy")
         axes[1, column].set_xlabel("epoch")
     axes[0, -1].legend(fontsize=8)
-    _save(fig, png, pdf)
+    save_figure(fig, png)  # and the PDF beside it
 
 
-def plot_accuracy_vs_ratio(metrics_path, png, pdf, split: str = "test") -> None:
+def plot_accuracy_vs_ratio(metrics_path, png, split: str = "test") -> None:
     """AttnGen test accuracy per mask ratio (mean, error bar = sd over seeds) and the CNN's
     mean as a reference line (band = its min to max over seeds)."""
     metrics = read_table(metrics_path, dtype={"mask_ratio": str})
@@ -78,4 +72,4 @@ def plot_accuracy_vs_ratio(metrics_path, png, pdf, split: str = "test") -> None:
         ax.set_xlabel("mask ratio r")
         ax.set_ylabel(f"{split} accuracy (%)")
         ax.legend(fontsize=8)
-    _save(fig, png, pdf)
+    save_figure(fig, png)  # and the PDF beside it

@@ -12,7 +12,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from seqattr.data.canonical import read_classes, read_split  # noqa: E402
-from seqattr.io import atomic_path, read_table, write_table  # noqa: E402
+from seqattr.figures import save_figure  # noqa: E402
+from seqattr.io import read_table, write_table  # noqa: E402
 
 
 def gc_content(sequences: pd.Series) -> np.ndarray:
@@ -30,16 +31,6 @@ def summary_table(splits: dict[str, pd.DataFrame], classes: list[str]) -> pd.Dat
                          "length_min": int(lengths.min()), "length_max": int(lengths.max()),
                          "gc_mean": round(float(gc_content(part["sequence"]).mean()), 4)})
     return pd.DataFrame(rows)
-
-
-def save_figure(figure, png_path: str | Path) -> None:
-    """PNG at the given path and a PDF beside it, both written atomically."""
-    png_path = Path(png_path)
-    for path in (png_path, png_path.with_suffix(".pdf")):
-        with atomic_path(path) as tmp:
-            figure.savefig(tmp, format=path.suffix[1:], dpi=150, bbox_inches="tight",
-                           metadata={"CreationDate": None} if path.suffix == ".pdf" else None)
-    plt.close(figure)
 
 
 def overview_figure(splits: dict[str, pd.DataFrame], classes: list[str], motifs: pd.DataFrame | None, title: str):

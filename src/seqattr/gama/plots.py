@@ -8,9 +8,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 
-from seqattr.data.summary import save_figure  # noqa: E402
+from seqattr.figures import save_figure  # noqa: E402
 from seqattr.generative.alphabet import AMINO_ACIDS  # noqa: E402
 from seqattr.io import read_table  # noqa: E402
 

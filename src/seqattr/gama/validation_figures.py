@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from seqattr.gama.benchmark import fnr_summary  # noqa: E402
-from seqattr.data.summary import save_figure  # noqa: E402
+from seqattr.figures import save_figure  # noqa: E402
 
 MODE_STYLE = {"exact": ("-", "o", None), "published": ("--", "s", "none")}  # line, marker, marker fill
 RULE_LABEL = {"fnr_rank": "FNR, rank rule (top-k)", "fnr_threshold": "FNR, threshold rule (modified z > {z:g})"}

@@ -10,7 +10,8 @@ import torch
 
 from seqattr.generative.alphabet import END, START, detokenize, tokenize_padded
 from seqattr.generative.sets import read_positive_set, synthetic_positive_set
-from seqattr.generative.train import load_model, mean_nll, save_model, seed_everything, train_lstm
+from seqattr.generative.train import load_model, mean_nll, save_model, train_lstm
+from seqattr.training import seed_everything
 from seqattr.io import read_table, write_table
 
 log = logging.getLogger(__name__)

@@ -12,14 +12,13 @@ import copy
 import logging
 import time
 
-import numpy as np
 import pandas as pd
 import torch
 from tqdm import tqdm
 
 from seqattr.generative.alphabet import tokenize_padded
 from seqattr.generative.lstm import GenerativeLSTM
-from seqattr.training import resolve_device
+from seqattr.training import resolve_device, seed_everything
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +32,6 @@ TRAINING_DEFAULTS = {
     "min_delta": 0.0,
     "device": "auto",
 }
-
-
-def seed_everything(seed: int) -> None:
-    torch.manual_seed(seed)
-    np.random.seed(seed)
-    torch.use_deterministic_algorithms(True, warn_only=True)
 
 
 def mean_nll(model: GenerativeLSTM, tokens: torch.Tensor, lengths: torch.Tensor, batch_size: int = 1024) -> float:

@@ -3,8 +3,6 @@ mean-saliency heatmaps. Each is written as PNG and PDF (same name, other suffix)
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import matplotlib
 
@@ -14,23 +12,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from seqattr.io import atomic_path  # noqa: E402
+from seqattr.figures import save_figure  # noqa: E402
 from seqattr.saliency import ORDERS  # noqa: E402
 
 ORDER_STYLES = {"top": "-", "random": ":", "bottom": "--"}
 METHOD_COLOURS = {"attention": "tab:red", "ig": "tab:blue", "grad_x_input": "tab:green"}
 CLASSIFIER_KEYS = ["dataset", "model", "mask_ratio", "seed"]
-
-
-def save_figure(figure, png_path: str | os.PathLike) -> None:
-    """PNG at `png_path` and PDF beside it, each written atomically; the figure is closed."""
-    png_path = Path(png_path)
-    for path, fmt in ((png_path, "png"), (png_path.with_suffix(".pdf"), "pdf")):
-        with atomic_path(path) as tmp:
-            # metadata without dates: equal figures give equal files
-            figure.savefig(tmp, format=fmt, dpi=150, bbox_inches="tight",
-                           metadata={"CreationDate": None} if fmt == "pdf" else {"Software": None})
-    plt.close(figure)
 
 
 def classifier_title(row) -> str:
