@@ -38,13 +38,19 @@ def test_test_run_writes_the_benchmark_table_and_figure(test_run):
     assert (test_run / "figures" / "gama" / "benchmark_fnr.png").stat().st_size > 10_000
 
 
-@pytest.mark.workflow
-def test_absolut_config_on_a_slice_of_the_real_table(shared_data, tmp_path):
-    source = shared_data / "antibody" / "absolut_3Q3G_binders.tsv"
+def real_table_slice(source, rows: int, folder):
+    """The first `rows` records of a real table from ../shared/data, in the same format."""
     if not source.exists():
         pytest.skip(f"{source} not present")
-    subset = tmp_path / "absolut_subset.tsv"
-    pd.read_csv(source, sep="\t", dtype=str, keep_default_na=False).head(120).to_csv(subset, sep="\t", index=False)
+    sep = "\t" if source.suffix == ".tsv" else ","
+    subset = folder / f"{source.stem}_subset{source.suffix}"
+    pd.read_csv(source, sep=sep, dtype=str, keep_default_na=False).head(rows).to_csv(subset, sep=sep, index=False)
+    return subset
+
+
+@pytest.mark.workflow
+def test_absolut_config_on_a_slice_of_the_real_table(shared_data, tmp_path):
+    subset = real_table_slice(shared_data / "antibody" / "absolut_3Q3G_binders.tsv", 120, tmp_path)
     results = tmp_path / "results" / "absolut_small"
     targets = [f"results/absolut_small/gama/absolut_3Q3G/{name}.tsv" for name in ("ground_truth", "mode_agreement")]
     targets.append("results/absolut_small/figures/gama/absolut_3Q3G.ground_truth.png")
@@ -63,11 +69,7 @@ def test_absolut_config_on_a_slice_of_the_real_table(shared_data, tmp_path):
 
 @pytest.mark.workflow
 def test_mason_config_on_a_slice_of_the_real_table(shared_data, tmp_path):
-    source = shared_data / "antibody" / "mason_HER2_CDRH3_binders.csv"
-    if not source.exists():
-        pytest.skip(f"{source} not present")
-    subset = tmp_path / "mason_subset.csv"
-    pd.read_csv(source).head(150).to_csv(subset, index=False)
+    subset = real_table_slice(shared_data / "antibody" / "mason_HER2_CDRH3_binders.csv", 150, tmp_path)
     results = tmp_path / "results" / "mason_small"
     targets = ["results/mason_small/gama/mason_her2/mode_agreement.tsv",
                "results/mason_small/figures/gama/mason_her2.profile.png",

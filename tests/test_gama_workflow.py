@@ -3,7 +3,6 @@
 import pandas as pd
 import pytest
 
-from conftest import REPO, snakemake
 from seqattr.config import ConfigError, check_generative
 from seqattr.generative.train import load_model
 
@@ -40,18 +39,6 @@ def test_test_run_writes_gama_outputs(test_run):
     for name in (f"gama/{SET}.heatmap", f"gama/{SET}.profile", f"generative/{SET}.logo", f"generative/{SET}.nll"):
         for ext in ("png", "pdf"):
             assert (test_run / "figures" / f"{name}.{ext}").stat().st_size > 0
-
-
-@pytest.mark.workflow
-@pytest.mark.parametrize("override, message", [
-    ('generative={"sets": {"bad": {"source": "mason"}}}', "generative.sets.bad.path"),
-    ('gama={"modes": ["fast"]}', "config key gama.modes.0"),
-])
-def test_generative_config_errors(override, message, tmp_path):
-    result = snakemake("-n", "--configfile", str(REPO / "config" / "test.yaml"), "--config", override,
-                       workdir=tmp_path, check=False)
-    assert result.returncode != 0
-    assert message in result.stderr + result.stdout
 
 
 def test_synthetic_positions_must_fit_the_length():

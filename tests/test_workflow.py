@@ -36,6 +36,8 @@ def test_dry_run_of_every_config(config, tmp_path):
         ("run=../elsewhere", "config key run: '../elsewhere' does not match"),
         ("run=a..b", "config key run: 'a..b' is not allowed"),
         ('encoding={"pad": 1}', "('pad' was unexpected); allowed keys: crop, ambiguous"),
+        ('generative={"sets": {"bad": {"source": "mason"}}}', "generative.sets.bad.path"),
+        ('gama={"modes": ["fast"]}', "config key gama.modes.0"),
     ],
 )
 def test_config_errors_name_the_key_and_what_is_allowed(override, message, tmp_path):
