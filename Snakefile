@@ -1,12 +1,13 @@
 # seqattr: AttnGen and GAMA attribution, reproducibly.
-# `snakemake --cores all` runs the embedded demo (config/config.yaml); pick another
-# run with `--configfile config/<name>.yaml`.
+# `snakemake --cores all` runs the embedded demo (config/config.yaml); pick another run
+# with `--configfile config/<name>.yaml`. Each stage is one rules/<stage>.smk and one
+# package src/seqattr/<stage>/; rules/common.smk holds the paths and `final_outputs()`.
 import os
 import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
 
 min_version("9.0")
 
@@ -16,7 +17,7 @@ SRC = str(Path(workflow.basedir) / "src")
 sys.path.insert(0, SRC)
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (SRC, os.environ.get("PYTHONPATH")) if p)
 
-from seqattr.config import apply_table_overrides, check_config, schema_error_line
+from seqattr.config import ConfigError, apply_table_overrides, validate_config
 
 
 # A --configfile on the command line replaces the default instead of being merged into
@@ -27,15 +28,13 @@ if not workflow.overwrite_configfiles:
 
 
 # --config absolut_table=... / mason_table=... point the generative sets at another file
-# (a relative path is taken from the project root).
-apply_table_overrides(config, project_root=workflow.basedir)
+# (a relative path is taken from the project root). Then the schema (which fills its
+# defaults) and the checks across keys: each problem is one line naming the key.
 try:
-    validate(config, "config/schema.yaml")
-except WorkflowError as error:
-    if error.__context__ is None:
-        raise
-    raise WorkflowError(schema_error_line(error.__context__)) from None
-check_config(config)
+    apply_table_overrides(config, project_root=workflow.basedir)
+    validate_config(config, Path(workflow.basedir) / "config" / "schema.yaml")
+except ConfigError as error:
+    raise WorkflowError(str(error)) from None
 
 
 include: "rules/common.smk"
@@ -45,10 +44,10 @@ include: "rules/saliency.smk"
 include: "rules/generative.smk"
 include: "rules/gama.smk"
 include: "rules/gama_validation.smk"
-include: "rules/report.smk"  # last: the manifest covers every stage's outputs
+include: "rules/manifest.smk"
 
 
 rule all:
     default_target: True
     input:
-        FINAL_OUTPUTS,
+        final_outputs(),

@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from seqattr.encoding import encode_split, load_encoded, save_encoded
+from seqattr.data.encoding import encode_split, load_encoded, save_encoded
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Cost of the GAMA synthetic benchmark grid on this machine, from a measured slice.
 
-Times the three parts of one `gama_benchmark` experiment at the grid's settings and
+Times the three parts of one `gama_grid` experiment at the grid's settings and
 scales them, printing each measurement and the estimate:
   * generating the set (measured at full size);
   * one training epoch, measured on --train-subset sequences and scaled linearly to the
@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import torch
 import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
@@ -33,24 +36,23 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
+    from seqattr.config import validate_config
     from seqattr.gama import gama_ig_modes
-    from seqattr.gama.benchmark import expand_grid
+    from seqattr.gama_validation.experiments import expand_grid
     from seqattr.generative.alphabet import tokenize
+    from seqattr.generative.engine import TRAINING_DEFAULTS, train_lstm, training_settings
     from seqattr.generative.sets import synthetic_positive_set
-    from seqattr.generative.train import TRAINING_DEFAULTS, train_lstm
 
     config = yaml.safe_load(open(args.config))
-    grid = {"seeds": [0], "length": 16, "n_sequences": 10000, "n_attributed": None, "modes": ["exact", "published"],
-            "train": {}, **config["gama_benchmark"]}
+    validate_config(config, ROOT / "config" / "schema.yaml")  # fills the schema's defaults, as the Snakefile does
+    grid = config["gama_grid"]
     experiments = expand_grid(grid)
-    gama = config.get("gama", {})
-    options = {k: gama[k] for k in ("quadrature", "steps", "batch_size") if gama.get(k) is not None}
-    # As rule gama_benchmark: the generative stage's settings, the benchmark's overrides on top.
-    generative = config.get("generative", {})
-    training = {k: v for k, v in generative.get("training", {}).items() if k != "seed"}
-    train = {**generative.get("model", {}), **training, **grid["train"]}
-    settings = {**TRAINING_DEFAULTS, **train}
-    grid["n_attributed"] = grid["n_attributed"] or gama.get("max_sequences", 1000)
+    gama = config["gama"]
+    options = {"quadrature": gama["quadrature"], "steps": gama["ig_steps"], "batch_size": gama["batch_size"]}
+    # As rule gama_grid_experiment: the generative stage's settings, the grid's overrides on top.
+    generative = config["generative"]
+    settings = {**TRAINING_DEFAULTS, **training_settings(generative["model"], generative["training"], grid["train"])}
+    grid["n_attributed"] = grid["n_attributed"] or gama["max_sequences"] or 1000
     first = next(iter(experiments.values()))
     print(f"grid: {len(experiments)} experiments, L={first.length}, {first.n_sequences} sequences, "
           f"hidden {settings['hidden_size']}, n_attributed {grid['n_attributed']}, modes {grid['modes']}, "

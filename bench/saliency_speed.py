@@ -1,7 +1,7 @@
 """Time Integrated Gradients (Captum, 50 steps) on 3,000 x 200 nt on the CPU.
 
 Target (issue 4): under 2 minutes on 2 CPU cores. Uses the project's CNN and AttnGen
-from seqattr.models.build_model (with the demo config's hyperparameters) when present; otherwise a stand-in CNN of the same
+from seqattr.classify.models.build_model (with the demo config's hyperparameters) when present; otherwise a stand-in CNN of the same
 shape (the genomic-benchmarks baseline: three Conv1d blocks 16/8/4, kernel 8, BatchNorm,
 max-pool 2, Linear 512), and says so. Untrained weights: the cost does not depend on them.
 
@@ -45,13 +45,13 @@ def demo_model_configs() -> dict:
 
 def models(length: int):
     try:
-        from seqattr.models import build_model
+        from seqattr.classify.models import build_model
     except ImportError:
-        yield "stand-in CNN (seqattr.models not available)", stand_in_cnn(length)
+        yield "stand-in CNN (seqattr.classify.models not available)", stand_in_cnn(length)
         return
     configs = demo_model_configs()
     for name in ("cnn", "attngen"):
-        yield f"seqattr.models {name} (demo hyperparameters)", build_model(name, configs.get(name, {}), length, 2)
+        yield f"seqattr.classify.models {name} (demo hyperparameters)", build_model(name, configs.get(name, {}), length, 2)
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 On the same synthetic data (default 75,000 x 200 nt, two classes) it measures one
 training epoch of
-  (a) seqattr's engine (seqattr.training.train_classifier) with the CNN baseline;
+  (a) seqattr's engine (seqattr.classify.engine.train_classifier) with the CNN baseline;
   (b) the genomic-benchmarks PyTorch example as published: one text file per sequence,
       read in the Dataset's __getitem__, per-character tokenisation (<bos>/<eos> added)
       and vocabulary lookup in the collate function, a DataLoader with batch size 64, and
@@ -32,9 +32,9 @@ from torch.utils.data import DataLoader, Dataset
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from seqattr.data.synthetic import SyntheticSpec, generate  # noqa: E402
-from seqattr.encoding import encode_split  # noqa: E402
-from seqattr.models import build_model  # noqa: E402
-from seqattr.training import TrainingConfig, resolve_device, train_classifier  # noqa: E402
+from seqattr.data.encoding import encode_split  # noqa: E402
+from seqattr.classify.models import build_model  # noqa: E402
+from seqattr.classify.engine import TrainingConfig, resolve_device, train_classifier  # noqa: E402
 
 BATCH = 64
 

@@ -1,21 +1,272 @@
-# Shared names for every stage. Each stage's .smk appends its final files to FINAL_OUTPUTS.
+# What a run asks for, where each artefact lives, and what it delivers: every stage's
+# rules read their paths and lists from here, and `rule all` asks `final_outputs()`.
+# Nothing here imports torch or Biopython: `snakemake -n` pays for neither.
 import re
+
+from seqattr.classify import TRAINING_KEYS, format_ratio
+from seqattr.data.local import input_files as local_input_files
+from seqattr.gama_validation.experiments import expand_grid
 
 RUN = config["run"]
 RESULTS = f"results/{RUN}"
 LOGS = f"{RESULTS}/logs"
-BENCHMARKS = f"{RESULTS}/benchmarks"
+BENCHMARKS = f"{RESULTS}/benchmarks"  # Snakemake's benchmark: files (time and memory per job)
+FIGURES = f"{RESULTS}/figures"
+
 DATASETS = config["datasets"]
-FINAL_OUTPUTS = []
-# Files from outside results/ that a run reads (local datasets, antibody tables): the
-# manifest records their sha256. Stages append to it.
-EXTERNAL_INPUTS = []
+CLASSIFY = config["classify"]
+SALIENCY = config["saliency"]
+GENERATIVE = config["generative"]
+GAMA = config["gama"]
+GRID = config.get("gama_grid")
+
+
+def name_pattern(names):
+    """A wildcard constraint that matches exactly these names (and nothing when empty)."""
+    return "|".join(map(re.escape, map(str, names))) if names else "(?!)"
+
+
+def unique(items):
+    return list(dict.fromkeys(items))
+
+
+# --- what the config asks for -------------------------------------------------------
 
 
 def datasets_with_source(*sources):
     return [name for name, spec in DATASETS.items() if spec["source"] in sources]
 
 
-def name_pattern(names):
-    """A wildcard constraint that matches exactly these names (and nothing when empty)."""
-    return "|".join(map(re.escape, names)) if names else "(?!)"
+SYNTHETIC_DATASETS = datasets_with_source("synthetic")
+IMPORTED_DATASETS = datasets_with_source("local", "genomic_benchmarks")
+
+
+def model_ratios(model):
+    """Mask ratios (file-name strings) trained for a model: the CNN has no masking."""
+    if model != "attngen":
+        return [format_ratio(0)]
+    return [format_ratio(r) for r in CLASSIFY["mask_ratios"]]
+
+
+def training_params(model):
+    """What a training job reads from `classify`: the engine's keys and its model's section."""
+    return {**{key: CLASSIFY[key] for key in TRAINING_KEYS}, model: CLASSIFY[model]}
+
+
+# Every trained classifier: dataset, model, mask_ratio (file-name string), seed.
+CLASSIFIER_RUNS = [
+    {"dataset": dataset, "model": model, "mask_ratio": ratio, "seed": seed}
+    for dataset in DATASETS
+    for model in CLASSIFY["models"]
+    for ratio in model_ratios(model)
+    for seed in CLASSIFY["seeds"]
+]
+
+
+def saliency_methods(model):
+    return SALIENCY["methods"].get(model, [])
+
+
+ATTRIBUTED_RUNS = [run for run in CLASSIFIER_RUNS if saliency_methods(run["model"])]
+SALIENCY_ENTRIES = [dict(run, method=method) for run in ATTRIBUTED_RUNS for method in saliency_methods(run["model"])]
+SALIENCY_DATASETS = unique(run["dataset"] for run in ATTRIBUTED_RUNS)
+RECOVERY_ENTRIES = [entry for entry in SALIENCY_ENTRIES if entry["dataset"] in SYNTHETIC_DATASETS]
+RECOVERY_DATASETS = unique(entry["dataset"] for entry in RECOVERY_ENTRIES)
+
+GENERATIVE_SETS = list(GENERATIVE["sets"])
+SYNTHETIC_POSITIVE_SETS = [s for s in GENERATIVE_SETS if GENERATIVE["sets"][s]["source"] == "synthetic"]
+REAL_POSITIVE_SETS = [s for s in GENERATIVE_SETS if GENERATIVE["sets"][s]["source"] != "synthetic"]
+GROUND_TRUTH_SETS = [s for s in GENERATIVE_SETS if GENERATIVE["sets"][s]["source"] == "absolut"]
+GRID_EXPERIMENTS = expand_grid(GRID) if GRID else {}
+
+
+# --- one path helper per artefact -----------------------------------------------------
+# Called with no arguments a helper gives the rule's pattern ({dataset}, ...); called
+# with values (or a CLASSIFIER_RUNS entry, **run) it gives one concrete file.
+
+
+def dataset_file(name, dataset="{dataset}"):
+    """Canonical data: train.tsv.gz, test.tsv.gz, classes.json, motifs.tsv.gz, summary.tsv."""
+    return f"{RESULTS}/data/{dataset}/{name}"
+
+
+def encoded_file(split, dataset="{dataset}"):
+    return f"{RESULTS}/encoded/{dataset}/{split}.npz"
+
+
+def dataset_overview(ext, dataset="{dataset}"):
+    return f"{FIGURES}/data/{dataset}.overview.{ext}"
+
+
+def classifier_stem(model="{model}", mask_ratio="{mask_ratio}", seed="{seed}"):
+    return f"{model}_r{mask_ratio}_s{seed}"
+
+
+def model_file(dataset="{dataset}", model="{model}", mask_ratio="{mask_ratio}", seed="{seed}", ext="pt"):
+    """The trained classifier (ext pt) and its history (ext history.tsv)."""
+    return f"{RESULTS}/models/{dataset}/{classifier_stem(model, mask_ratio, seed)}.{ext}"
+
+
+def metrics_file(dataset="{dataset}", model="{model}", mask_ratio="{mask_ratio}", seed="{seed}"):
+    return f"{RESULTS}/metrics/{dataset}/{classifier_stem(model, mask_ratio, seed)}.tsv"
+
+
+CLASSIFICATION_TABLE = f"{RESULTS}/metrics/classification.tsv"
+
+
+def classification_figure(name, ext):
+    """learning_curves or accuracy_vs_ratio."""
+    return f"{FIGURES}/classification/{name}.{ext}"
+
+
+def saliency_file(dataset="{dataset}", model="{model}", mask_ratio="{mask_ratio}", seed="{seed}", method="{method}"):
+    return f"{RESULTS}/saliency/{dataset}/{classifier_stem(model, mask_ratio, seed)}.{method}.npz"
+
+
+def perturbation_file(dataset="{dataset}", model="{model}", mask_ratio="{mask_ratio}", seed="{seed}"):
+    return f"{RESULTS}/saliency/perturbation/{dataset}/{classifier_stem(model, mask_ratio, seed)}.tsv"
+
+
+def saliency_table(name):
+    """perturbation or motif_recovery."""
+    return f"{RESULTS}/saliency/{name}.tsv"
+
+
+def saliency_figure(name, ext):
+    """perturbation or motif_recovery."""
+    return f"{FIGURES}/saliency/{name}.{ext}"
+
+
+def logos_figure(ext, dataset="{dataset}", model="{model}", mask_ratio="{mask_ratio}", seed="{seed}"):
+    return f"{FIGURES}/saliency/{dataset}/{classifier_stem(model, mask_ratio, seed)}.logos.{ext}"
+
+
+def heatmap_figure(ext, dataset="{dataset}"):
+    return f"{FIGURES}/saliency/{dataset}/heatmap.{ext}"
+
+
+def generative_file(name, set="{set}"):
+    """sequences.tsv.gz, truth.tsv, initial.pt, trained.pt, history.tsv, samples.tsv.gz, sample_summary.tsv."""
+    return f"{RESULTS}/generative/{set}/{name}"
+
+
+def generative_figure(kind, ext, set="{set}"):
+    """logo or nll."""
+    return f"{FIGURES}/generative/{set}.{kind}.{ext}"
+
+
+def gama_file(name, set="{set}"):
+    """gama_matrix.tsv, profile.tsv, ground_truth.tsv, mode_agreement.tsv."""
+    return f"{RESULTS}/gama/{set}/{name}"
+
+
+def gama_figure(kind, ext, set="{set}"):
+    """heatmap, profile or ground_truth."""
+    return f"{FIGURES}/gama/{set}.{kind}.{ext}"
+
+
+def grid_experiment_file(experiment="{experiment}"):
+    return f"{RESULTS}/gama/benchmark/{experiment}.tsv"
+
+
+GRID_TABLE = f"{RESULTS}/gama/benchmark.tsv"
+
+
+def grid_figure(ext):
+    return f"{FIGURES}/gama/benchmark_fnr.{ext}"
+
+
+MANIFEST = f"{RESULTS}/manifest.json"
+
+
+def log_file(stage, name):
+    return f"{LOGS}/{stage}/{name}.log"
+
+
+def benchmark_file(stage, name):
+    return f"{BENCHMARKS}/{stage}/{name}.tsv"
+
+
+def classifier_saliency_files(dataset, model, mask_ratio, seed):
+    """Method -> saliency file of one classifier."""
+    return {method: saliency_file(dataset, model, mask_ratio, seed, method) for method in saliency_methods(model)}
+
+
+def with_path(entry):
+    """A SALIENCY_ENTRIES entry with its saliency file under `path`."""
+    return dict(entry, path=saliency_file(**entry))
+
+
+def saliency_figure_plan():
+    """What the saliency_figures job draws: each classifier's logos and each dataset's heatmap,
+    with the saliency files each reads and the PNG and PDF it writes."""
+    logos = [
+        {"classifier": run, "saliency_files": classifier_saliency_files(**run),
+         "png": logos_figure("png", **run), "pdf": logos_figure("pdf", **run)}
+        for run in ATTRIBUTED_RUNS
+    ]
+    heatmaps = [
+        {"dataset": dataset, "png": heatmap_figure("png", dataset), "pdf": heatmap_figure("pdf", dataset),
+         "saliency_files": [with_path(entry) for entry in SALIENCY_ENTRIES if entry["dataset"] == dataset]}
+        for dataset in SALIENCY_DATASETS
+    ]
+    return {"logos": logos, "heatmaps": heatmaps}
+
+
+def report_caption(name):
+    return f"../report/{name}.rst"
+
+
+# One set of wildcard constraints for every rule; a rule narrows one only where it serves
+# a subset (synthetic vs imported datasets, classifiers that have saliency methods).
+wildcard_constraints:
+    dataset=name_pattern(DATASETS),
+    model=name_pattern(CLASSIFY["models"]),
+    mask_ratio=name_pattern(unique(run["mask_ratio"] for run in CLASSIFIER_RUNS)),
+    seed=r"\d+",
+    method=name_pattern(unique(entry["method"] for entry in SALIENCY_ENTRIES)),
+    set=name_pattern(GENERATIVE_SETS),
+    experiment=name_pattern(GRID_EXPERIMENTS),
+
+
+# --- what a run delivers ------------------------------------------------------------
+
+
+def final_outputs():
+    """Every file `rule all` asks for (the manifest's own file last), from the config alone."""
+    both = ("png", "pdf")
+    outputs = []
+    for dataset in DATASETS:
+        outputs += [encoded_file("train", dataset), encoded_file("test", dataset), dataset_file("summary.tsv", dataset)]
+        outputs += [dataset_overview(ext, dataset) for ext in both]
+    if CLASSIFIER_RUNS:
+        outputs.append(CLASSIFICATION_TABLE)
+        outputs += [classification_figure(name, ext) for name in ("learning_curves", "accuracy_vs_ratio") for ext in both]
+    if ATTRIBUTED_RUNS:
+        outputs += [saliency_table("perturbation")] + [saliency_figure("perturbation", ext) for ext in both]
+        outputs += [heatmap_figure(ext, dataset) for dataset in SALIENCY_DATASETS for ext in both]
+        outputs += [logos_figure(ext, **run) for run in ATTRIBUTED_RUNS for ext in both]
+    if RECOVERY_ENTRIES:
+        outputs += [saliency_table("motif_recovery")] + [saliency_figure("motif_recovery", ext) for ext in both]
+    for name in GENERATIVE_SETS:
+        outputs.append(generative_file("sample_summary.tsv", name))
+        outputs += [generative_figure(kind, ext, name) for kind in ("logo", "nll") for ext in both]
+        outputs += [gama_file("gama_matrix.tsv", name), gama_file("profile.tsv", name)]
+        outputs += [gama_figure(kind, ext, name) for kind in ("heatmap", "profile") for ext in both]
+        if len(GAMA["modes"]) > 1:
+            outputs.append(gama_file("mode_agreement.tsv", name))
+    for name in GROUND_TRUTH_SETS:
+        outputs += [gama_file("ground_truth.tsv", name)] + [gama_figure("ground_truth", ext, name) for ext in both]
+    if GRID_EXPERIMENTS:
+        outputs += [GRID_TABLE] + [grid_figure(ext) for ext in both]
+    return outputs + [MANIFEST]
+
+
+def external_inputs():
+    """Files from outside results/ that the run reads: the manifest records their sha256."""
+    files = []
+    for spec in DATASETS.values():
+        if spec["source"] == "local":
+            files += local_input_files(spec["local"])
+    files += [spec["path"] for spec in GENERATIVE["sets"].values() if spec["source"] != "synthetic"]
+    return files

@@ -1,33 +1,32 @@
-# GAMA: IG of the initial and trained generative LSTM on each set, the GAMA matrix and profile.
+# Stage gama: IG of the initial and trained generative LSTM on each set, the GAMA matrix
+# and importance profile, their figures (src/seqattr/gama/).
 
-GAMA = config["gama"]
-GAMA_DIR = f"{RESULTS}/gama"
+# The GAMA options the attribution job reads (not threads or gpu).
+GAMA_OPTIONS = ("modes", "quadrature", "ig_steps", "batch_size", "max_sequences", "seed", "device")
 
 
 rule gama:
     input:
-        initial=f"{GENERATIVE_DIR}/{{set}}/initial.pt",
-        trained=f"{GENERATIVE_DIR}/{{set}}/trained.pt",
-        sequences=f"{GENERATIVE_DIR}/{{set}}/sequences.tsv.gz",
+        initial=generative_file("initial.pt"),
+        trained=generative_file("trained.pt"),
+        sequences=generative_file("sequences.tsv.gz"),
     output:
-        matrix=f"{GAMA_DIR}/{{set}}/gama_matrix.tsv",
+        matrix=gama_file("gama_matrix.tsv"),
         profile=report(
-            f"{GAMA_DIR}/{{set}}/profile.tsv",
-            caption="../report/gama_profile_table.rst",
+            gama_file("profile.tsv"),
+            caption=report_caption("gama_profile_table"),
             category="GAMA",
             labels={"set": "{set}", "content": "importance profile table"},
         ),
-    wildcard_constraints:
-        set=name_pattern(GENERATIVE_SETS),
     params:
-        gama={k: GAMA[k] for k in ("modes", "quadrature", "steps", "batch_size", "max_sequences", "seed", "device")},
+        options={key: GAMA[key] for key in GAMA_OPTIONS},
     threads: GAMA["threads"]
     resources:
         gpu=GAMA["gpu"],
     log:
-        f"{LOGS}/gama/{{set}}.log",
+        log_file("gama", "{set}"),
     benchmark:
-        f"{BENCHMARKS}/gama/{{set}}.tsv"
+        benchmark_file("gama", "{set}")
     conda:
         "../envs/torch.yaml"
     script:
@@ -36,38 +35,31 @@ rule gama:
 
 rule plot_gama:
     input:
-        matrix=f"{GAMA_DIR}/{{set}}/gama_matrix.tsv",
-        profile=f"{GAMA_DIR}/{{set}}/profile.tsv",
+        matrix=gama_file("gama_matrix.tsv"),
+        profile=gama_file("profile.tsv"),
         truth=lambda wildcards: (
-            [f"{GENERATIVE_DIR}/{wildcards.set}/truth.tsv"] if wildcards.set in SYNTHETIC_POSITIVE_SETS else []
-        ),  # a list: empty for real sets
+            [generative_file("truth.tsv", wildcards.set)] if wildcards.set in SYNTHETIC_POSITIVE_SETS else []
+        ),
     output:
         heatmap=report(
-            f"{RESULTS}/figures/gama/{{set}}.heatmap.png",
-            caption="../report/gama_heatmap.rst",
+            gama_figure("heatmap", "png"),
+            caption=report_caption("gama_heatmap"),
             category="GAMA",
             labels={"set": "{set}", "content": "GAMA heatmap"},
         ),
-        heatmap_pdf=f"{RESULTS}/figures/gama/{{set}}.heatmap.pdf",
+        heatmap_pdf=gama_figure("heatmap", "pdf"),
         profile=report(
-            f"{RESULTS}/figures/gama/{{set}}.profile.png",
-            caption="../report/gama_profile.rst",
+            gama_figure("profile", "png"),
+            caption=report_caption("gama_profile"),
             category="GAMA",
             labels={"set": "{set}", "content": "importance profile"},
         ),
-        profile_pdf=f"{RESULTS}/figures/gama/{{set}}.profile.pdf",
+        profile_pdf=gama_figure("profile", "pdf"),
     log:
-        f"{LOGS}/gama/{{set}}.plot.log",
+        log_file("gama", "{set}.plot"),
     benchmark:
-        f"{BENCHMARKS}/gama/{{set}}.plot.tsv"
+        benchmark_file("gama", "{set}.plot")
     conda:
-        "../envs/torch.yaml"  # logomaker; the alphabet module imports torch
+        "../envs/torch.yaml"
     script:
         "../scripts/plot_gama.py"
-
-
-FINAL_OUTPUTS.extend(
-    expand(f"{GAMA_DIR}/{{set}}/{{table}}.tsv", set=GENERATIVE_SETS, table=["gama_matrix", "profile"])
-    + expand(f"{RESULTS}/figures/gama/{{set}}.{{kind}}.{{ext}}", set=GENERATIVE_SETS, kind=["heatmap", "profile"],
-             ext=["png", "pdf"])
-)

@@ -1,82 +1,79 @@
-# GAMA validations (issue 6): the paper's synthetic benchmark grid, the Absolut!
-# biophysical ground truth, and the two GAMA modes against each other on every set.
-# Reads the per-set outputs of rules/generative.smk and rules/gama.smk (include it after them).
-
-from seqattr.gama.benchmark import expand_grid
-
-BENCHMARK = config.get("gama_benchmark")
-BENCHMARK_EXPERIMENTS = expand_grid(BENCHMARK) if BENCHMARK else {}
-GROUND_TRUTH_SETS = [s for s in GENERATIVE_SETS if GENERATIVE["sets"][s]["source"] == "absolut"]
-MODE_PAIRS = len(GAMA["modes"]) > 1
+# Stage gama_validation: the GAMA paper's synthetic grid (FNR of the implanted
+# positions), the Absolut! biophysical ground truth, and the two GAMA modes against each
+# other on every set (src/seqattr/gama_validation/).
 
 
-def benchmark_training(wildcards=None):
-    """The generative stage's model and training settings, with the benchmark's overrides."""
-    training = {k: v for k, v in GENERATIVE["training"].items() if k != "seed"}  # each experiment has its seed
-    return {**GENERATIVE["model"], **training, **BENCHMARK["train"]}
-
-
-rule gama_benchmark:
+rule gama_grid_experiment:
     output:
-        f"{GAMA_DIR}/benchmark/{{experiment}}.tsv",
-    wildcard_constraints:
-        experiment=name_pattern(BENCHMARK_EXPERIMENTS),
+        grid_experiment_file(),
     params:
-        experiment=lambda wildcards: BENCHMARK_EXPERIMENTS[wildcards.experiment].as_dict(),
-        train=benchmark_training if BENCHMARK else {},
-        gama={"modes": BENCHMARK["modes"] if BENCHMARK else [],
-              **{k: GAMA[k] for k in ("quadrature", "steps", "batch_size", "device")}},
-        n_attributed=(BENCHMARK["n_attributed"] or GAMA["max_sequences"]) if BENCHMARK else None,
-        threshold_z=BENCHMARK["threshold_z"] if BENCHMARK else None,
-    threads: BENCHMARK["threads"] if BENCHMARK else 1
+        grid=GRID,
+        generative={"model": GENERATIVE["model"], "training": GENERATIVE["training"]},
+        gama={key: GAMA[key] for key in ("quadrature", "ig_steps", "batch_size", "device", "max_sequences")},
+    threads: GRID["threads"] if GRID else 1
     resources:
-        gpu=BENCHMARK["gpu"] if BENCHMARK else 0,
+        gpu=GRID["gpu"] if GRID else 0,
     log:
-        f"{LOGS}/gama/benchmark/{{experiment}}.log",
+        log_file("gama", "benchmark/{experiment}"),
     benchmark:
-        f"{BENCHMARKS}/gama/benchmark/{{experiment}}.tsv"
+        benchmark_file("gama", "benchmark/{experiment}")
     conda:
         "../envs/torch.yaml"
     script:
-        "../scripts/gama_benchmark.py"
+        "../scripts/gama_grid_experiment.py"
 
 
-rule gama_benchmark_summary:
+rule gama_grid_summary:
     input:
-        expand(f"{GAMA_DIR}/benchmark/{{experiment}}.tsv", experiment=BENCHMARK_EXPERIMENTS),
+        [grid_experiment_file(experiment) for experiment in GRID_EXPERIMENTS],
     output:
-        table=report(f"{GAMA_DIR}/benchmark.tsv", caption="../report/gama_benchmark.rst", category="GAMA",
-                     labels={"set": "synthetic benchmark", "content": "FNR table"}),
-        png=report(f"{RESULTS}/figures/gama/benchmark_fnr.png", caption="../report/gama_benchmark_fnr.rst",
-                   category="GAMA", labels={"set": "synthetic benchmark", "content": "FNR figure"}),
-        pdf=f"{RESULTS}/figures/gama/benchmark_fnr.pdf",
+        table=report(
+            GRID_TABLE,
+            caption=report_caption("gama_grid"),
+            category="GAMA",
+            labels={"set": "synthetic grid", "content": "FNR table"},
+        ),
+        png=report(
+            grid_figure("png"),
+            caption=report_caption("gama_grid_fnr"),
+            category="GAMA",
+            labels={"set": "synthetic grid", "content": "FNR figure"},
+        ),
+        pdf=grid_figure("pdf"),
     log:
-        f"{LOGS}/gama/benchmark_summary.log",
+        log_file("gama", "benchmark_summary"),
     benchmark:
-        f"{BENCHMARKS}/gama/benchmark_summary.tsv"
+        benchmark_file("gama", "benchmark_summary")
     conda:
         "../envs/torch.yaml"
     script:
-        "../scripts/gama_benchmark_summary.py"
+        "../scripts/gama_grid_summary.py"
 
 
 rule gama_ground_truth:
     input:
-        profile=f"{GAMA_DIR}/{{set}}/profile.tsv",
+        profile=gama_file("profile.tsv"),
         absolut=lambda wildcards: GENERATIVE["sets"][wildcards.set]["path"],
     output:
-        table=report(f"{GAMA_DIR}/{{set}}/ground_truth.tsv", caption="../report/gama_ground_truth.rst",
-                     category="GAMA", labels={"set": "{set}", "content": "ground truth table"}),
-        png=report(f"{RESULTS}/figures/gama/{{set}}.ground_truth.png",
-                   caption="../report/gama_ground_truth_scatter.rst", category="GAMA",
-                   labels={"set": "{set}", "content": "ground truth scatter"}),
-        pdf=f"{RESULTS}/figures/gama/{{set}}.ground_truth.pdf",
+        table=report(
+            gama_file("ground_truth.tsv"),
+            caption=report_caption("gama_ground_truth"),
+            category="GAMA",
+            labels={"set": "{set}", "content": "ground truth table"},
+        ),
+        png=report(
+            gama_figure("ground_truth", "png"),
+            caption=report_caption("gama_ground_truth_scatter"),
+            category="GAMA",
+            labels={"set": "{set}", "content": "ground truth scatter"},
+        ),
+        pdf=gama_figure("ground_truth", "pdf"),
     wildcard_constraints:
         set=name_pattern(GROUND_TRUTH_SETS),
     log:
-        f"{LOGS}/gama/{{set}}.ground_truth.log",
+        log_file("gama", "{set}.ground_truth"),
     benchmark:
-        f"{BENCHMARKS}/gama/{{set}}.ground_truth.tsv"
+        benchmark_file("gama", "{set}.ground_truth")
     conda:
         "../envs/torch.yaml"
     script:
@@ -85,25 +82,19 @@ rule gama_ground_truth:
 
 rule gama_mode_agreement:
     input:
-        profile=f"{GAMA_DIR}/{{set}}/profile.tsv",
+        profile=gama_file("profile.tsv"),
     output:
-        report(f"{GAMA_DIR}/{{set}}/mode_agreement.tsv", caption="../report/gama_mode_agreement.rst",
-               category="GAMA", labels={"set": "{set}", "content": "exact vs published"}),
-    wildcard_constraints:
-        set=name_pattern(GENERATIVE_SETS),
+        report(
+            gama_file("mode_agreement.tsv"),
+            caption=report_caption("gama_mode_agreement"),
+            category="GAMA",
+            labels={"set": "{set}", "content": "exact vs published"},
+        ),
     log:
-        f"{LOGS}/gama/{{set}}.mode_agreement.log",
+        log_file("gama", "{set}.mode_agreement"),
     benchmark:
-        f"{BENCHMARKS}/gama/{{set}}.mode_agreement.tsv"
+        benchmark_file("gama", "{set}.mode_agreement")
     conda:
         "../envs/torch.yaml"
     script:
         "../scripts/gama_mode_agreement.py"
-
-
-if BENCHMARK_EXPERIMENTS:
-    FINAL_OUTPUTS.extend([f"{GAMA_DIR}/benchmark.tsv", f"{RESULTS}/figures/gama/benchmark_fnr.png"])
-FINAL_OUTPUTS.extend(expand(f"{GAMA_DIR}/{{set}}/ground_truth.tsv", set=GROUND_TRUTH_SETS))
-FINAL_OUTPUTS.extend(expand(f"{RESULTS}/figures/gama/{{set}}.ground_truth.png", set=GROUND_TRUTH_SETS))
-if MODE_PAIRS:
-    FINAL_OUTPUTS.extend(expand(f"{GAMA_DIR}/{{set}}/mode_agreement.tsv", set=GENERATIVE_SETS))

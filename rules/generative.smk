@@ -1,28 +1,19 @@
-# Positive-only sets and the generative LSTMs trained on them (GAMA's models).
-
-GENERATIVE = config["generative"]
-GENERATIVE_SETS = list(GENERATIVE["sets"])
-SYNTHETIC_POSITIVE_SETS = [s for s in GENERATIVE_SETS if GENERATIVE["sets"][s]["source"] == "synthetic"]
-REAL_POSITIVE_SETS = [s for s in GENERATIVE_SETS if GENERATIVE["sets"][s]["source"] != "synthetic"]
-GENERATIVE_DIR = f"{RESULTS}/generative"
-
-
-def generative_training_params(wildcards):
-    return GENERATIVE["training"]
+# Stage generative: positive-only sets and the generative LSTMs trained on them, GAMA's
+# models (src/seqattr/generative/).
 
 
 rule make_synthetic_positive_set:
     output:
-        sequences=f"{GENERATIVE_DIR}/{{set}}/sequences.tsv.gz",
-        truth=f"{GENERATIVE_DIR}/{{set}}/truth.tsv",
+        sequences=generative_file("sequences.tsv.gz"),
+        truth=generative_file("truth.tsv"),
     wildcard_constraints:
         set=name_pattern(SYNTHETIC_POSITIVE_SETS),
     params:
         spec=lambda wildcards: GENERATIVE["sets"][wildcards.set],
     log:
-        f"{LOGS}/generative/{{set}}.set.log",
+        log_file("generative", "{set}.set"),
     benchmark:
-        f"{BENCHMARKS}/generative/{{set}}.set.tsv"
+        benchmark_file("generative", "{set}.set")
     conda:
         "../envs/torch.yaml"
     script:
@@ -33,15 +24,15 @@ rule import_positive_set:
     input:
         lambda wildcards: GENERATIVE["sets"][wildcards.set]["path"],
     output:
-        sequences=f"{GENERATIVE_DIR}/{{set}}/sequences.tsv.gz",
+        sequences=generative_file("sequences.tsv.gz"),
     wildcard_constraints:
         set=name_pattern(REAL_POSITIVE_SETS),
     params:
         spec=lambda wildcards: GENERATIVE["sets"][wildcards.set],
     log:
-        f"{LOGS}/generative/{{set}}.set.log",
+        log_file("generative", "{set}.set"),
     benchmark:
-        f"{BENCHMARKS}/generative/{{set}}.set.tsv"
+        benchmark_file("generative", "{set}.set")
     conda:
         "../envs/torch.yaml"
     script:
@@ -50,11 +41,11 @@ rule import_positive_set:
 
 rule train_generative:
     input:
-        sequences=f"{GENERATIVE_DIR}/{{set}}/sequences.tsv.gz",
+        sequences=generative_file("sequences.tsv.gz"),
     output:
-        initial=f"{GENERATIVE_DIR}/{{set}}/initial.pt",
-        trained=f"{GENERATIVE_DIR}/{{set}}/trained.pt",
-        history=f"{GENERATIVE_DIR}/{{set}}/history.tsv",
+        initial=generative_file("initial.pt"),
+        trained=generative_file("trained.pt"),
+        history=generative_file("history.tsv"),
     params:
         model=GENERATIVE["model"],
         training=GENERATIVE["training"],
@@ -62,9 +53,9 @@ rule train_generative:
     resources:
         gpu=GENERATIVE["gpu"],
     log:
-        f"{LOGS}/generative/{{set}}.train.log",
+        log_file("generative", "{set}.train"),
     benchmark:
-        f"{BENCHMARKS}/generative/{{set}}.train.tsv"
+        benchmark_file("generative", "{set}.train")
     conda:
         "../envs/torch.yaml"
     script:
@@ -73,13 +64,13 @@ rule train_generative:
 
 rule sample_generative:
     input:
-        trained=f"{GENERATIVE_DIR}/{{set}}/trained.pt",
-        sequences=f"{GENERATIVE_DIR}/{{set}}/sequences.tsv.gz",
+        trained=generative_file("trained.pt"),
+        sequences=generative_file("sequences.tsv.gz"),
     output:
-        samples=f"{GENERATIVE_DIR}/{{set}}/samples.tsv.gz",
+        samples=generative_file("samples.tsv.gz"),
         summary=report(
-            f"{GENERATIVE_DIR}/{{set}}/sample_summary.tsv",
-            caption="../report/generative_samples.rst",
+            generative_file("sample_summary.tsv"),
+            caption=report_caption("generative_samples"),
             category="GAMA",
             labels={"set": "{set}", "content": "samples: validity, novelty, NLL"},
         ),
@@ -87,9 +78,9 @@ rule sample_generative:
         sample=GENERATIVE["sample"],
     threads: 1
     log:
-        f"{LOGS}/generative/{{set}}.sample.log",
+        log_file("generative", "{set}.sample"),
     benchmark:
-        f"{BENCHMARKS}/generative/{{set}}.sample.tsv"
+        benchmark_file("generative", "{set}.sample")
     conda:
         "../envs/torch.yaml"
     script:
@@ -98,39 +89,28 @@ rule sample_generative:
 
 rule plot_positive_set:
     input:
-        sequences=f"{GENERATIVE_DIR}/{{set}}/sequences.tsv.gz",
-        history=f"{GENERATIVE_DIR}/{{set}}/history.tsv",
+        sequences=generative_file("sequences.tsv.gz"),
+        history=generative_file("history.tsv"),
     output:
         logo=report(
-            f"{RESULTS}/figures/generative/{{set}}.logo.png",
-            caption="../report/generative_logo.rst",
+            generative_figure("logo", "png"),
+            caption=report_caption("generative_logo"),
             category="GAMA",
             labels={"set": "{set}", "content": "sequence logo"},
         ),
-        logo_pdf=f"{RESULTS}/figures/generative/{{set}}.logo.pdf",
+        logo_pdf=generative_figure("logo", "pdf"),
         nll=report(
-            f"{RESULTS}/figures/generative/{{set}}.nll.png",
-            caption="../report/generative_nll.rst",
+            generative_figure("nll", "png"),
+            caption=report_caption("generative_nll"),
             category="GAMA",
             labels={"set": "{set}", "content": "NLL curve"},
         ),
-        nll_pdf=f"{RESULTS}/figures/generative/{{set}}.nll.pdf",
+        nll_pdf=generative_figure("nll", "pdf"),
     log:
-        f"{LOGS}/generative/{{set}}.plot.log",
+        log_file("generative", "{set}.plot"),
     benchmark:
-        f"{BENCHMARKS}/generative/{{set}}.plot.tsv"
+        benchmark_file("generative", "{set}.plot")
     conda:
         "../envs/torch.yaml"  # logomaker; the alphabet module imports torch
     script:
         "../scripts/plot_positive_set.py"
-
-
-for spec in GENERATIVE["sets"].values():
-    if spec["source"] != "synthetic":
-        EXTERNAL_INPUTS.append(spec["path"])
-
-FINAL_OUTPUTS.extend(
-    expand(f"{GENERATIVE_DIR}/{{set}}/sample_summary.tsv", set=GENERATIVE_SETS)
-    + expand(f"{RESULTS}/figures/generative/{{set}}.{{kind}}.{{ext}}", set=GENERATIVE_SETS, kind=["logo", "nll"],
-             ext=["png", "pdf"])
-)

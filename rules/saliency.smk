@@ -1,74 +1,29 @@
-# Saliency of every trained classifier (attention, Integrated Gradients, grad x input),
-# AttnGen's perturbation test, recovery of the planted motifs, logos and heatmaps.
-# Needs rules/classify.smk (CLASSIFIER_RUNS, model_path) included before it.
+# Stage saliency: attention, Integrated Gradients and grad x input of every trained
+# classifier, AttnGen's perturbation test, recovery of the planted motifs, logos and
+# heatmaps (src/seqattr/saliency/).
 
-SALIENCY = config["saliency"]
-SALIENCY_DIR = f"{RESULTS}/saliency"
-SALIENCY_FIGURES = f"{RESULTS}/figures/saliency"
-SALIENCY_METHODS = SALIENCY["methods"]  # model name -> methods
-CLASSIFIER_STEM = "{model}_r{mask_ratio}_s{seed}"
-
-
-def saliency_methods(model):
-    return SALIENCY_METHODS.get(model, [])
-
-
-def saliency_file(dataset, model, mask_ratio, seed, method):
-    return f"{SALIENCY_DIR}/{dataset}/{model}_r{mask_ratio}_s{seed}.{method}.npz"
-
-
-ATTRIBUTED_RUNS = [run for run in CLASSIFIER_RUNS if saliency_methods(run["model"])]
-SALIENCY_ENTRIES = [
-    dict(run, method=method) for run in ATTRIBUTED_RUNS for method in saliency_methods(run["model"])
-]
-SALIENCY_DATASETS = list(dict.fromkeys(run["dataset"] for run in ATTRIBUTED_RUNS))
-RECOVERY_ENTRIES = [entry for entry in SALIENCY_ENTRIES if DATASETS[entry["dataset"]]["source"] == "synthetic"]
-RECOVERY_DATASETS = list(dict.fromkeys(entry["dataset"] for entry in RECOVERY_ENTRIES))
-
-
-def methods_of_classifier(wildcards):
-    return {
-        method: saliency_file(wildcards.dataset, wildcards.model, wildcards.mask_ratio, wildcards.seed, method)
-        for method in saliency_methods(wildcards.model)
-    }
-
-
-def entries_of(dataset):
-    return [entry for entry in SALIENCY_ENTRIES if entry["dataset"] == dataset]
-
-
-SALIENCY_WILDCARDS = dict(
-    dataset=name_pattern(SALIENCY_DATASETS),
-    model=name_pattern(sorted(SALIENCY_METHODS)),
-    mask_ratio=r"[0-9][0-9.]*",
-    seed=r"[0-9]+",
-)
+# The saliency options every attribution job reads (not threads, gpu, figure settings).
+SALIENCY_OPTIONS = ("n_eval", "eval_seed", "target", "ig_steps", "ig_internal_batch_size", "ig_baseline",
+                    "batch_size", "device")
 
 
 rule saliency:
     wildcard_constraints:
-        **SALIENCY_WILDCARDS,
-        method=name_pattern(sorted({m for methods in SALIENCY_METHODS.values() for m in methods})),
+        model=name_pattern(sorted(SALIENCY["methods"])),
     input:
-        model=lambda w: model_path(w.dataset, w.model, w.mask_ratio, w.seed),
-        encoded=f"{RESULTS}/encoded/{{dataset}}/test.npz",
+        model=model_file(),
+        encoded=encoded_file("test"),
     output:
-        f"{SALIENCY_DIR}/{{dataset}}/{CLASSIFIER_STEM}.{{method}}.npz",
+        saliency_file(),
     params:
-        n_eval=SALIENCY["n_eval"],
-        eval_seed=SALIENCY["eval_seed"],
-        target=SALIENCY["target"],
-        ig_steps=SALIENCY["ig_steps"],
-        ig_internal_batch_size=SALIENCY["ig_internal_batch_size"],
-        ig_baseline=SALIENCY["ig_baseline"],
-        batch_size=SALIENCY["batch_size"],
+        options={key: SALIENCY[key] for key in SALIENCY_OPTIONS},
     threads: SALIENCY["threads"]
     resources:
         gpu=SALIENCY["gpu"],
     log:
-        f"{LOGS}/saliency/{{dataset}}/{CLASSIFIER_STEM}.{{method}}.log",
+        log_file("saliency", "{dataset}/" + classifier_stem() + ".{method}"),
     benchmark:
-        f"{BENCHMARKS}/saliency/{{dataset}}/{CLASSIFIER_STEM}.{{method}}.tsv"
+        benchmark_file("saliency", "{dataset}/" + classifier_stem() + ".{method}")
     conda:
         "../envs/torch.yaml"
     script:
@@ -77,25 +32,26 @@ rule saliency:
 
 rule perturbation:
     wildcard_constraints:
-        **SALIENCY_WILDCARDS,
+        model=name_pattern(sorted(SALIENCY["methods"])),
     input:
-        model=lambda w: model_path(w.dataset, w.model, w.mask_ratio, w.seed),
-        encoded=f"{RESULTS}/encoded/{{dataset}}/test.npz",
-        saliency=lambda w: list(methods_of_classifier(w).values()),
+        model=model_file(),
+        encoded=encoded_file("test"),
+        saliency=lambda w: list(classifier_saliency_files(w.dataset, w.model, w.mask_ratio, w.seed).values()),
     output:
-        f"{SALIENCY_DIR}/perturbation/{{dataset}}/{CLASSIFIER_STEM}.tsv",
+        perturbation_file(),
     params:
-        methods=lambda w: list(methods_of_classifier(w)),
+        saliency_files=lambda w: classifier_saliency_files(w.dataset, w.model, w.mask_ratio, w.seed),
         fractions=SALIENCY["fractions"],
         removal=SALIENCY["removal"],
         eval_seed=SALIENCY["eval_seed"],
+        device=SALIENCY["device"],
     threads: SALIENCY["threads"]
     resources:
         gpu=SALIENCY["gpu"],
     log:
-        f"{LOGS}/saliency/perturbation/{{dataset}}/{CLASSIFIER_STEM}.log",
+        log_file("saliency", "perturbation/{dataset}/" + classifier_stem()),
     benchmark:
-        f"{BENCHMARKS}/saliency/perturbation/{{dataset}}/{CLASSIFIER_STEM}.tsv"
+        benchmark_file("saliency", "perturbation/{dataset}/" + classifier_stem())
     conda:
         "../envs/torch.yaml"
     script:
@@ -104,33 +60,30 @@ rule perturbation:
 
 rule perturbation_summary:
     input:
-        tables=[
-            f"{SALIENCY_DIR}/perturbation/{run['dataset']}/{run['model']}_r{run['mask_ratio']}_s{run['seed']}.tsv"
-            for run in ATTRIBUTED_RUNS
-        ],
-        encoded=expand(f"{RESULTS}/encoded/{{dataset}}/test.npz", dataset=SALIENCY_DATASETS),
+        tables=[perturbation_file(**run) for run in ATTRIBUTED_RUNS],
+        encoded=[encoded_file("test", dataset) for dataset in SALIENCY_DATASETS],
     output:
         table=report(
-            f"{SALIENCY_DIR}/perturbation.tsv",
-            caption="../report/perturbation_table.rst",
+            saliency_table("perturbation"),
+            caption=report_caption("perturbation_table"),
             category="Saliency",
             labels={"content": "perturbation table"},
         ),
-        figure=report(
-            f"{SALIENCY_FIGURES}/perturbation.png",
-            caption="../report/perturbation.rst",
+        png=report(
+            saliency_figure("perturbation", "png"),
+            caption=report_caption("perturbation"),
             category="Saliency",
             labels={"content": "perturbation test"},
         ),
-        pdf=f"{SALIENCY_FIGURES}/perturbation.pdf",
+        pdf=saliency_figure("perturbation", "pdf"),
     params:
-        datasets=SALIENCY_DATASETS,
+        encoded_files={dataset: encoded_file("test", dataset) for dataset in SALIENCY_DATASETS},
         n_eval=SALIENCY["n_eval"],
         eval_seed=SALIENCY["eval_seed"],
     log:
-        f"{LOGS}/saliency/perturbation_summary.log",
+        log_file("saliency", "perturbation_summary"),
     benchmark:
-        f"{BENCHMARKS}/saliency/perturbation_summary.tsv"
+        benchmark_file("saliency", "perturbation_summary")
     conda:
         "../envs/torch.yaml"
     script:
@@ -140,95 +93,75 @@ rule perturbation_summary:
 rule motif_recovery:
     input:
         saliency=[saliency_file(**entry) for entry in RECOVERY_ENTRIES],
-        motifs=expand(f"{RESULTS}/data/{{dataset}}/motifs.tsv.gz", dataset=RECOVERY_DATASETS),
+        motifs=[dataset_file("motifs.tsv.gz", dataset) for dataset in RECOVERY_DATASETS],
     output:
         table=report(
-            f"{SALIENCY_DIR}/motif_recovery.tsv",
-            caption="../report/motif_recovery_table.rst",
+            saliency_table("motif_recovery"),
+            caption=report_caption("motif_recovery_table"),
             category="Saliency",
             labels={"content": "motif recovery table"},
         ),
-        figure=report(
-            f"{SALIENCY_FIGURES}/motif_recovery.png",
-            caption="../report/motif_recovery.rst",
+        png=report(
+            saliency_figure("motif_recovery", "png"),
+            caption=report_caption("motif_recovery"),
             category="Saliency",
             labels={"content": "motif recovery"},
         ),
-        pdf=f"{SALIENCY_FIGURES}/motif_recovery.pdf",
+        pdf=saliency_figure("motif_recovery", "pdf"),
     params:
-        entries=RECOVERY_ENTRIES,
-        datasets=RECOVERY_DATASETS,
+        saliency_files=[with_path(entry) for entry in RECOVERY_ENTRIES],
+        motifs_files={dataset: dataset_file("motifs.tsv.gz", dataset) for dataset in RECOVERY_DATASETS},
     log:
-        f"{LOGS}/saliency/motif_recovery.log",
+        log_file("saliency", "motif_recovery"),
     benchmark:
-        f"{BENCHMARKS}/saliency/motif_recovery.tsv"
+        benchmark_file("saliency", "motif_recovery")
     conda:
         "../envs/torch.yaml"
     script:
         "../scripts/motif_recovery.py"
 
 
-def logos_file(run):
-    return f"{SALIENCY_FIGURES}/{run['dataset']}/{run['model']}_r{run['mask_ratio']}_s{run['seed']}.logos.png"
-
-
-def heatmap_file(dataset):
-    return f"{SALIENCY_FIGURES}/{dataset}/heatmap.png"
-
-
-def pdf_of(png):
-    return png.removesuffix(".png") + ".pdf"
-
-
 # Logos of every classifier and the heatmap of every dataset in one job: drawing them is
 # quick, and one job starts matplotlib and logomaker once instead of once per figure.
 rule saliency_figures:
     input:
-        encoded=expand(f"{RESULTS}/encoded/{{dataset}}/test.npz", dataset=SALIENCY_DATASETS),
-        classes=expand(f"{RESULTS}/data/{{dataset}}/classes.json", dataset=SALIENCY_DATASETS),
-        motifs=expand(f"{RESULTS}/data/{{dataset}}/motifs.tsv.gz", dataset=RECOVERY_DATASETS),
+        encoded=[encoded_file("test", dataset) for dataset in SALIENCY_DATASETS],
+        classes=[dataset_file("classes.json", dataset) for dataset in SALIENCY_DATASETS],
+        motifs=[dataset_file("motifs.tsv.gz", dataset) for dataset in RECOVERY_DATASETS],
         saliency=[saliency_file(**entry) for entry in SALIENCY_ENTRIES],
     output:
         logos=[
             report(
-                logos_file(run),
-                caption="../report/attribution_logos.rst",
+                logos_figure("png", **run),
+                caption=report_caption("attribution_logos"),
                 category="Saliency",
                 subcategory="Attribution logos",
                 labels={"dataset": run["dataset"], "classifier": f"{run['model']} r{run['mask_ratio']} s{run['seed']}"},
             )
             for run in ATTRIBUTED_RUNS
         ],
-        logos_pdf=[pdf_of(logos_file(run)) for run in ATTRIBUTED_RUNS],
+        logos_pdf=[logos_figure("pdf", **run) for run in ATTRIBUTED_RUNS],
         heatmaps=[
             report(
-                heatmap_file(dataset),
-                caption="../report/saliency_heatmap.rst",
+                heatmap_figure("png", dataset),
+                caption=report_caption("saliency_heatmap"),
                 category="Saliency",
                 labels={"dataset": dataset, "content": "mean saliency heatmap"},
             )
             for dataset in SALIENCY_DATASETS
         ],
-        heatmaps_pdf=[pdf_of(heatmap_file(dataset)) for dataset in SALIENCY_DATASETS],
+        heatmaps_pdf=[heatmap_figure("pdf", dataset) for dataset in SALIENCY_DATASETS],
     params:
-        datasets=SALIENCY_DATASETS,
-        motif_datasets=RECOVERY_DATASETS,
-        runs=ATTRIBUTED_RUNS,
-        entries=SALIENCY_ENTRIES,
+        plan=saliency_figure_plan(),
+        encoded_files={dataset: encoded_file("test", dataset) for dataset in SALIENCY_DATASETS},
+        classes_files={dataset: dataset_file("classes.json", dataset) for dataset in SALIENCY_DATASETS},
+        motifs_files={dataset: dataset_file("motifs.tsv.gz", dataset) for dataset in RECOVERY_DATASETS},
         width=SALIENCY["logo_width"],
     log:
-        f"{LOGS}/saliency/figures.log",
+        log_file("saliency", "figures"),
     benchmark:
-        f"{BENCHMARKS}/saliency/figures.tsv"
+        benchmark_file("saliency", "figures")
     conda:
         "../envs/torch.yaml"
     script:
         "../scripts/saliency_figures.py"
-
-
-if ATTRIBUTED_RUNS:
-    FINAL_OUTPUTS.extend([f"{SALIENCY_FIGURES}/perturbation.png", f"{SALIENCY_DIR}/perturbation.tsv"])
-    FINAL_OUTPUTS.extend(heatmap_file(dataset) for dataset in SALIENCY_DATASETS)
-    FINAL_OUTPUTS.extend(logos_file(run) for run in ATTRIBUTED_RUNS)
-if RECOVERY_ENTRIES:
-    FINAL_OUTPUTS.extend([f"{SALIENCY_FIGURES}/motif_recovery.png", f"{SALIENCY_DIR}/motif_recovery.tsv"])

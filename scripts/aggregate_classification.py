@@ -1,5 +1,5 @@
-from seqattr.evaluation import aggregate_metrics
+from seqattr.classify import steps
 from seqattr.workflow import logged
 
 with logged(snakemake.log[0]):
-    aggregate_metrics(snakemake.input, snakemake.output[0])
+    steps.aggregate(snakemake.input, snakemake.output[0])

@@ -1,7 +1,7 @@
-from seqattr.gama.steps import run_gama
+from seqattr.gama import steps
 from seqattr.workflow import logged
 
 with logged(snakemake.log[0]):
-    run_gama(snakemake.input.initial, snakemake.input.trained, snakemake.input.sequences,
-             matrix_path=snakemake.output.matrix, profile_path=snakemake.output.profile,
-             threads=snakemake.threads, **snakemake.params.gama)
+    i, o = snakemake.input, snakemake.output
+    steps.gama(i.initial, i.trained, i.sequences, o.matrix, o.profile, threads=snakemake.threads,
+               **snakemake.params.options)

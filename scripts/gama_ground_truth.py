@@ -1,6 +1,7 @@
-from seqattr.gama.validation_steps import ground_truth_step
+from seqattr.gama_validation import steps
 from seqattr.workflow import logged
 
-with logged(snakemake.log[0]) as log:
-    ground_truth_step(snakemake.input.profile, snakemake.input.absolut, snakemake.wildcards.set,
-                      snakemake.output.table, snakemake.output.png)
+with logged(snakemake.log[0]):
+    o = snakemake.output
+    steps.ground_truth(snakemake.input.profile, snakemake.input.absolut, o.table, o.png, o.pdf,
+                       set_name=snakemake.wildcards.set)

@@ -1,5 +1,5 @@
-from seqattr.gama.validation_steps import mode_agreement_step
+from seqattr.gama_validation import steps
 from seqattr.workflow import logged
 
-with logged(snakemake.log[0]) as log:
-    mode_agreement_step(snakemake.input.profile, snakemake.output[0])
+with logged(snakemake.log[0]):
+    steps.mode_agreement_table(snakemake.input.profile, snakemake.output[0])

@@ -1,7 +1,7 @@
-from seqattr.saliency.stage import motif_recovery
+from seqattr.saliency import steps
 from seqattr.workflow import logged
 
 with logged(snakemake.log[0]):
-    motif_recovery(snakemake.params.entries, snakemake.input.saliency,
-                   dict(zip(snakemake.params.datasets, snakemake.input.motifs, strict=True)),
-                   snakemake.output.table, snakemake.output.figure)
+    o = snakemake.output
+    steps.motif_recovery(o.table, o.png, o.pdf, saliency_files=snakemake.params.saliency_files,
+                         motifs_files=snakemake.params.motifs_files)

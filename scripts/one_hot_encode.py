@@ -1,7 +1,6 @@
-from seqattr.encoding import encode_files
+from seqattr.data import steps
 from seqattr.workflow import logged
 
 with logged(snakemake.log[0]):
-    encode_files(snakemake.input.train, snakemake.input.test, snakemake.input.classes,
-                 snakemake.output.train, snakemake.output.test, length=snakemake.params.length,
-                 crop=snakemake.params.crop, ambiguous=snakemake.params.ambiguous)
+    i, o, p = snakemake.input, snakemake.output, snakemake.params
+    steps.encode(i.train, i.test, i.classes, o.train, o.test, length=p.length, crop=p.crop, ambiguous=p.ambiguous)

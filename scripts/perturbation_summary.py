@@ -1,8 +1,7 @@
-from seqattr.saliency.stage import perturbation_summary
+from seqattr.saliency import steps
 from seqattr.workflow import logged
 
 with logged(snakemake.log[0]):
-    perturbation_summary(snakemake.input.tables,
-                         dict(zip(snakemake.params.datasets, snakemake.input.encoded, strict=True)),
-                         snakemake.params.n_eval, snakemake.params.eval_seed,
-                         snakemake.output.table, snakemake.output.figure)
+    p, o = snakemake.params, snakemake.output
+    steps.perturbation_summary(snakemake.input.tables, o.table, o.png, o.pdf, encoded_files=p.encoded_files,
+                               n_eval=p.n_eval, eval_seed=p.eval_seed)

@@ -1,6 +1,7 @@
-from seqattr.gama.plots import gama_figures
+from seqattr.gama import steps
 from seqattr.workflow import logged
 
 with logged(snakemake.log[0]):
-    gama_figures(snakemake.input.matrix, snakemake.input.profile, snakemake.output.heatmap, snakemake.output.profile,
-                 snakemake.wildcards.set, truth_path=snakemake.input.truth[0] if snakemake.input.truth else None)
+    i, o = snakemake.input, snakemake.output
+    steps.figures(i.matrix, i.profile, o.heatmap, o.heatmap_pdf, o.profile, o.profile_pdf,
+                  name=snakemake.wildcards.set, truth_path=i.truth[0] if i.truth else None)

@@ -1,6 +1,7 @@
-from seqattr.gama.plots import set_figures
+from seqattr.generative import steps
 from seqattr.workflow import logged
 
 with logged(snakemake.log[0]):
-    set_figures(snakemake.input.sequences, snakemake.input.history, snakemake.output.logo, snakemake.output.nll,
-                snakemake.wildcards.set)
+    o = snakemake.output
+    steps.set_figures(snakemake.input.sequences, snakemake.input.history, o.logo, o.logo_pdf, o.nll, o.nll_pdf,
+                      name=snakemake.wildcards.set)

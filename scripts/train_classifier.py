@@ -1,8 +1,8 @@
-from seqattr.training import train_to_files
+from seqattr.classify import steps
 from seqattr.workflow import logged
 
 with logged(snakemake.log[0]):
-    train_to_files(snakemake.input.train, snakemake.input.classes, snakemake.output.model, snakemake.output.history,
-                   model_name=snakemake.wildcards.model, model_config=snakemake.params.model_config,
-                   training=snakemake.params.training, mask_ratio=float(snakemake.wildcards.mask_ratio),
-                   seed=int(snakemake.wildcards.seed), threads=snakemake.threads)
+    w = snakemake.wildcards
+    steps.train(snakemake.input.train, snakemake.input.classes, snakemake.output.model, snakemake.output.history,
+                classify=snakemake.params.classify, model=w.model, mask_ratio=w.mask_ratio, seed=w.seed,
+                threads=snakemake.threads)

@@ -1,7 +1,7 @@
-from seqattr.generative.steps import train_and_save
+from seqattr.generative import steps
 from seqattr.workflow import logged
 
 with logged(snakemake.log[0]):
-    train_and_save(snakemake.input.sequences, snakemake.params.model, snakemake.params.training,
-                   snakemake.output.initial, snakemake.output.trained, snakemake.output.history,
-                   threads=snakemake.threads)
+    o = snakemake.output
+    steps.train(snakemake.input.sequences, o.initial, o.trained, o.history, model=snakemake.params.model,
+                training=snakemake.params.training, threads=snakemake.threads)

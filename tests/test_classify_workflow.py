@@ -52,15 +52,16 @@ def test_bad_classify_config_fails_before_any_job(tmp_path):
     # (the other config checks are unit-tested in test_training.py; one dry run each is slow)
     result = dry_run(tmp_path, BASE + "classify:\n  mask_ratios: [0, 1.0]\n")
     assert result.returncode != 0
-    assert re.search(r"classify.mask_ratios: 1.0 is outside \[0, 1\)", result.stderr + result.stdout)
+    assert re.search(r"config key classify.mask_ratios.1: 1.0 is greater than or equal to the maximum of 1",
+                     result.stderr + result.stdout)
 
 
 @pytest.mark.workflow
 def test_test_run_trains_evaluates_and_plots(test_run):
-    from seqattr.evaluation import METRIC_COLUMNS
+    from seqattr.classify.evaluation import METRIC_COLUMNS
     from seqattr.io import read_table
-    from seqattr.models import load_checkpoint
-    from seqattr.training import HISTORY_COLUMNS
+    from seqattr.classify.models import load_checkpoint
+    from seqattr.classify.engine import HISTORY_COLUMNS
 
     table = read_table(test_run / "metrics" / "classification.tsv", dtype={"mask_ratio": str})
     assert list(table.columns) == METRIC_COLUMNS

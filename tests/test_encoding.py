@@ -3,7 +3,8 @@ import pandas as pd
 import pytest
 
 from seqattr import InputError
-from seqattr.encoding import encode, encode_files, encode_split, load_encoded, one_hot, save_encoded
+from seqattr.data.encoding import encode, encode_split, load_encoded, one_hot, save_encoded
+from seqattr.data import steps
 from seqattr.io import write_json, write_table
 
 
@@ -85,7 +86,7 @@ def test_encode_files_defaults_length_to_longest_training_sequence(tmp_path):
     write_table(frame(["ACG", "ACGTA"], ["a", "b"]), tmp_path / "train.tsv.gz")
     write_table(frame(["ACGTACG", "A"], ["a", "b"]), tmp_path / "test.tsv.gz")
     write_json(["a", "b"], tmp_path / "classes.json")
-    length = encode_files(tmp_path / "train.tsv.gz", tmp_path / "test.tsv.gz", tmp_path / "classes.json",
+    length = steps.encode(tmp_path / "train.tsv.gz", tmp_path / "test.tsv.gz", tmp_path / "classes.json",
                           tmp_path / "train.npz", tmp_path / "test.npz", length=None)
     assert length == 5
     assert load_encoded(tmp_path / "test.npz").onehot.shape == (2, 4, 5)
@@ -96,6 +97,6 @@ def test_failed_encoding_leaves_no_output(tmp_path):
     write_table(frame(["ACGT", "ACGT"], ["a", "b"]), tmp_path / "test.tsv.gz")
     write_json(["a", "b"], tmp_path / "classes.json")
     with pytest.raises(InputError, match="train.tsv.gz: record 'r1', position 3"):
-        encode_files(tmp_path / "train.tsv.gz", tmp_path / "test.tsv.gz", tmp_path / "classes.json",
+        steps.encode(tmp_path / "train.tsv.gz", tmp_path / "test.tsv.gz", tmp_path / "classes.json",
                      tmp_path / "train.npz", tmp_path / "test.npz", length=4)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["classes.json", "test.tsv.gz", "train.tsv.gz"]

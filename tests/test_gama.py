@@ -10,7 +10,7 @@ from seqattr.gama import gama_ig, gama_ig_modes, gama_matrix, importance_profile
 from seqattr.generative.alphabet import N_TOKENS, tokenize
 from seqattr.generative.lstm import GenerativeLSTM
 from seqattr.generative.sets import synthetic_positive_set
-from seqattr.generative.train import train_lstm
+from seqattr.generative.engine import train_lstm
 
 SEQUENCES = ["ACDKL", "WYVAA", "MMNPQ"]
 

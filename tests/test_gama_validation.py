@@ -7,10 +7,12 @@ import pandas as pd
 import pytest
 
 from seqattr import InputError
-from seqattr.gama.benchmark import attribution_sample, expand_grid, score_profile
-from seqattr.gama.validation import (detected_by_rank, detected_by_threshold, false_negative_rate,
-                                     false_positive_rate, ground_truth_table, modified_z, parse_contributions,
-                                     per_position_energy, read_absolut_contributions, spearman)
+from seqattr.gama_validation.detection import (detected_by_rank, detected_by_threshold, false_negative_rate,
+                                              false_positive_rate, modified_z)
+from seqattr.gama_validation.experiments import expand_grid
+from seqattr.gama_validation.grid import attribution_sample, score_profile
+from seqattr.gama_validation.ground_truth import (ground_truth_table, parse_contributions, per_position_energy,
+                                                  read_absolut_contributions, spearman)
 
 
 # --- contribPerAAparaBind ---------------------------------------------------------------
@@ -191,8 +193,8 @@ def test_paper_grid_has_270_experiments():
     from pathlib import Path
 
     grid = yaml.safe_load((Path(__file__).resolve().parents[1] / "config" / "gama_grid.yaml").read_text())
-    experiments = expand_grid({"seeds": [0], "length": 16, "n_sequences": 10000, **grid["gama_benchmark"]})
-    assert len(experiments) == 270 * len(grid["gama_benchmark"]["seeds"])
+    experiments = expand_grid({"seeds": [0], "length": 16, "n_sequences": 10000, **grid["gama_grid"]})
+    assert len(experiments) == 270 * len(grid["gama_grid"]["seeds"])
     assert {e.length for e in experiments.values()} == {16}
     assert {e.n_sequences for e in experiments.values()} == {10000}
 
@@ -207,14 +209,15 @@ def test_attribution_sample_is_seeded_and_sorted():
 # --- one benchmark experiment end to end (needs the GAMA core) ----------------------------
 
 def test_run_benchmark_experiment_gives_one_row_per_mode_with_rates_in_range():
-    pytest.importorskip("seqattr.generative.train")
-    from seqattr.gama.benchmark import BENCHMARK_COLUMNS, Experiment, benchmark_frame, run_benchmark_experiment
+    pytest.importorskip("seqattr.generative.engine")
+    from seqattr.gama_validation.experiments import Experiment
+    from seqattr.gama_validation.grid import GRID_COLUMNS, grid_frame, run_grid_experiment
 
     experiment = Experiment("AND", (2, 4), 1.0, 0, 8, 300)
-    rows = run_benchmark_experiment(experiment, {"hidden_size": 16, "max_epochs": 3},
-                                    {"modes": ["exact", "published"], "steps": 8}, n_attributed=16)
-    frame = benchmark_frame(rows)
-    assert list(frame.columns) == BENCHMARK_COLUMNS
+    rows = run_grid_experiment(experiment, {"hidden_size": 16, "max_epochs": 3},
+                               {"modes": ["exact", "published"], "ig_steps": 8}, n_attributed=16)
+    frame = grid_frame(rows)
+    assert list(frame.columns) == GRID_COLUMNS
     assert frame["mode"].tolist() == ["exact", "published"]
     assert frame["experiment"].unique().tolist() == ["AND_p2-4_snr1.0_s0"]
     for column in ("fnr_rank", "fnr_threshold", "fpr_threshold"):

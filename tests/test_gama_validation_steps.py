@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from seqattr.gama.benchmark import BENCHMARK_COLUMNS, benchmark_frame, format_benchmark
-from seqattr.gama.validation_steps import benchmark_summary_step, ground_truth_step, mode_agreement_step
+from seqattr.gama_validation.grid import GRID_COLUMNS, grid_frame, format_grid
+from seqattr.gama_validation.steps import grid_summary, ground_truth, mode_agreement_table
 from seqattr.io import read_table, write_table
 
 
@@ -25,18 +25,18 @@ def test_benchmark_summary_concatenates_experiments_and_draws_the_figure(tmp_pat
                 eid = f"{logic}_p{'-'.join(map(str, positions))}_snr{snr:.1f}_s0"
                 rows = [_row(eid, logic, positions, snr, mode, 0.5 if snr < 1 else 0.0) for mode in ("exact", "published")]
                 path = tmp_path / f"{eid}.tsv"
-                write_table(format_benchmark(benchmark_frame(rows)), path)
+                write_table(format_grid(grid_frame(rows)), path)
                 inputs.append(path)
     table, png, pdf = tmp_path / "benchmark.tsv", tmp_path / "fnr.png", tmp_path / "fnr.pdf"
-    benchmark_summary_step(inputs, table, png)
+    grid_summary(inputs, table, png, pdf)
     result = read_table(table, dtype={"positions": str})
-    assert list(result.columns) == BENCHMARK_COLUMNS
+    assert list(result.columns) == GRID_COLUMNS
     assert len(result) == 16 and set(result["mode"]) == {"exact", "published"}
     assert result["positions"].iloc[0] == "2,4"
     assert png.stat().st_size > 10_000 and pdf.stat().st_size > 1_000
     # Same inputs, same table bytes.
     first = table.read_bytes()
-    benchmark_summary_step(inputs, table, png)
+    grid_summary(inputs, table, png, pdf)
     assert table.read_bytes() == first
 
 
@@ -60,7 +60,7 @@ def test_ground_truth_step_writes_table_and_scatter(tmp_path):
     frame.loc[frame["mode"] == "exact", "importance"] = [0.3, 0.9, 0.1, 0.2]  # same order as |energy|
     write_table(frame, profile)
     table, png, pdf = tmp_path / "ground_truth.tsv", tmp_path / "gt.png", tmp_path / "gt.pdf"
-    ground_truth_step(profile, absolut, "toy", table, png)
+    ground_truth(profile, absolut, table, png, pdf, set_name="toy")
     result = read_table(table)
     exact = result[result["mode"] == "exact"]
     assert exact["mean_energy"].tolist() == pytest.approx([-1.0, -5.0, -1 / 6, -2 / 3], abs=1e-6)
@@ -78,7 +78,7 @@ def test_mode_agreement_step_compares_the_modes(tmp_path):
     ])
     write_table(frame, profile)
     output = tmp_path / "agreement.tsv"
-    mode_agreement_step(profile, output)
+    mode_agreement_table(profile, output)
     table = read_table(output, dtype=str)
     assert table[["mode_a", "mode_b"]].values.tolist() == [["exact", "published"]]
     assert table["top4_a"].iloc[0] == "2,4,6,5" and table["top4_b"].iloc[0] == "5,3,1,2"

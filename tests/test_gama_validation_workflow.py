@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from conftest import REPO, snakemake
-from seqattr.gama.benchmark import BENCHMARK_COLUMNS
+from seqattr.gama_validation.grid import GRID_COLUMNS
 from seqattr.io import read_table
 
 # The stage runs once the Snakefile includes it (after the GAMA core's rules).
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.skipif('include: "rules/gama_validation.smk"' not in (R
 
 # The run configs at test size: a tiny LSTM, few epochs, few attributed sequences.
 SMALL = {"model": {"hidden_size": 8}, "training": {"max_epochs": 2}, "sample": {"n": 10}}
-SMALL_GAMA = {"steps": 8, "max_sequences": 24}
+SMALL_GAMA = {"ig_steps": 8, "max_sequences": 24}
 
 
 def _small_config(name: str, tmp_path):
@@ -31,7 +31,7 @@ def _small_config(name: str, tmp_path):
 @pytest.mark.workflow
 def test_test_run_writes_the_benchmark_table_and_figure(test_run):
     table = read_table(test_run / "gama" / "benchmark.tsv", dtype={"positions": str})
-    assert list(table.columns) == BENCHMARK_COLUMNS
+    assert list(table.columns) == GRID_COLUMNS
     assert table["experiment"].unique().tolist() == ["AND_p2-4_snr1.0_s0"]
     assert table["mode"].tolist() == ["exact", "published"]
     assert table[["fnr_rank", "fnr_threshold"]].stack().between(0, 1).all()

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from seqattr.config import ConfigError, check_generative
-from seqattr.generative.train import load_model
+from seqattr.generative.checkpoint import load_model
 
 SET = "synthetic_tiny_and"
 

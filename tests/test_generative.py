@@ -8,7 +8,8 @@ from seqattr import InputError
 from seqattr.generative.alphabet import AMINO_ACIDS, END, START, detokenize, tokenize, tokenize_padded
 from seqattr.generative.lstm import GenerativeLSTM
 from seqattr.generative.sets import logic_holds, read_positive_set, synthetic_positive_set
-from seqattr.generative.train import load_model, save_model, train_lstm
+from seqattr.generative.checkpoint import load_model, save_model
+from seqattr.generative.engine import train_lstm
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")

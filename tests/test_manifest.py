@@ -4,7 +4,7 @@ import json
 import pytest
 
 from conftest import REPO, snakemake
-from seqattr.manifest import build_manifest, config_changes, git_state, sha256
+from seqattr.manifest.provenance import build_manifest, config_changes, git_state, sha256
 
 
 def test_config_changes_lists_dotted_keys():

@@ -2,10 +2,10 @@ import pytest
 import torch
 
 from seqattr.config import ConfigError
-from seqattr.models import (AttnGen, CheckpointError, build_model, check_ratio, format_ratio, load_checkpoint,
+from seqattr.classify.models import (AttnGen, CheckpointError, build_model, check_ratio, format_ratio, load_checkpoint,
                             read_checkpoint, save_checkpoint)
-from seqattr.models.attngen import lowest_fraction_mask
-from seqattr.training import mask_ratio_at
+from seqattr.classify.models.attngen import lowest_fraction_mask
+from seqattr.classify.engine import mask_ratio_at
 
 SMALL_ATTNGEN = {"channels": 8, "dilations": [2]}
 

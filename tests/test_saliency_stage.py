@@ -8,10 +8,10 @@ import pytest
 import yaml
 
 from conftest import REPO
-from seqattr.config import ConfigError, check_config
-from seqattr.encoding import EncodedSet, save_encoded
+from seqattr.config import ConfigError, check_config, validate_config
+from seqattr.data.encoding import EncodedSet, save_encoded
 from seqattr.io import read_table, write_json, write_table
-from seqattr.saliency import stage
+from seqattr.saliency import steps
 from saliency_helpers import WindowModel
 
 
@@ -31,7 +31,7 @@ def planted(tmp_path, monkeypatch):
     write_json(["human_like", "worm_like"], tmp_path / "classes.json")
     motifs = pd.DataFrame({"id": ids, "start": 10, "end": 18, "motif": "GGGGGGGG", "class": "x"})
     write_table(motifs, tmp_path / "motifs.tsv.gz")
-    monkeypatch.setattr(stage, "load_classifier", lambda path, threads=1: WindowModel(10, 18))
+    monkeypatch.setattr(steps, "load_classifier", lambda path, device="auto", threads=1: WindowModel(10, 18))
     return tmp_path
 
 
@@ -39,57 +39,59 @@ def saliency_files(folder, methods=("attention", "ig", "grad_x_input")):
     paths = {}
     for method in methods:
         paths[method] = folder / f"attngen_r0.1_s0.{method}.npz"
-        stage.compute_saliency("model.pt", folder / "test.npz", paths[method], method, n_eval=50, eval_seed=1,
-                               ig_steps=8)
+        steps.saliency("model.pt", folder / "test.npz", paths[method], method=method, n_eval=50, eval_seed=1,
+                       ig_steps=8)
     return paths
 
 
 def test_saliency_files_hold_the_evaluation_sample(planted):
     paths = saliency_files(planted)
-    data = stage.read_saliency(paths["ig"])
+    data = steps.read_saliency(paths["ig"])
     assert set(data) == {"ids", "index", "labels", "predictions", "targets", "scores", "delta"}
     assert data["scores"].shape == (50, 40) and data["scores"].dtype == np.float32
     assert data["ids"].tolist() == [f"test_{i:03d}" for i in data["index"]]
     assert (data["predictions"] == data["labels"]).all()
     assert np.abs(data["scores"][:, :10]).max() == 0 and (data["scores"][:, 10:18] > 0).all()
     again = planted / "again.npz"
-    stage.compute_saliency("model.pt", planted / "test.npz", again, "ig", n_eval=50, eval_seed=1, ig_steps=8)
+    steps.saliency("model.pt", planted / "test.npz", again, method="ig", n_eval=50, eval_seed=1, ig_steps=8)
     assert again.read_bytes() == paths["ig"].read_bytes()  # deterministic bytes on rerun
     with pytest.raises(Exception, match="n_eval is 61 but the test split has only 60"):
-        stage.compute_saliency("model.pt", planted / "test.npz", planted / "x.npz", "ig", n_eval=61, eval_seed=1)
+        steps.saliency("model.pt", planted / "test.npz", planted / "x.npz", method="ig", n_eval=61, eval_seed=1)
     assert not (planted / "x.npz").exists()
 
 
 def test_perturbation_table_recovery_and_figures(planted):
     paths = saliency_files(planted)
     table_path = planted / "perturbation" / "attngen_r0.1_s0.tsv"
-    stage.perturbation_table("model.pt", planted / "test.npz", {m: str(p) for m, p in paths.items()}, table_path,
-                             fractions=[0, 0.1, 0.2, 0.5], removal="zero", eval_seed=0, dataset="tiny",
-                             model="attngen", mask_ratio="0.1", seed="0")
+    run = dict(dataset="tiny", model="attngen", mask_ratio="0.1", seed="0")
+    steps.perturbation("model.pt", planted / "test.npz", table_path, saliency_files={m: str(p) for m, p in paths.items()},
+                       classifier=run, fractions=[0, 0.1, 0.2, 0.5], removal="zero", eval_seed=0)
     table = read_table(table_path)
-    assert list(table.columns) == stage.PERTURBATION_COLUMNS
+    assert list(table.columns) == steps.PERTURBATION_COLUMNS
     assert len(table) == 3 * 3 * 4
     top = table[(table["order"] == "top") & (table["fraction"] == 0.2)]
     assert (top["accuracy"] <= 0.6).all()  # 8 of 40 positions = the whole window
     assert (table[table["order"] == "bottom"]["accuracy"] == 1.0).all()
 
     summary = planted / "perturbation.tsv"
-    stage.perturbation_summary([table_path], {"tiny": str(planted / "test.npz")}, 50, 1, summary,
-                               planted / "perturbation.png")
+    steps.perturbation_summary([table_path], summary, planted / "perturbation.png", planted / "perturbation.pdf",
+                               encoded_files={"tiny": str(planted / "test.npz")}, n_eval=50, eval_seed=1)
     assert read_table(summary).equals(table)
     assert (planted / "perturbation.png").stat().st_size > 0 and (planted / "perturbation.pdf").exists()
 
-    entries = [dict(dataset="tiny", model="attngen", mask_ratio="0.1", seed="0", method=m) for m in paths]
-    recovery = stage.motif_recovery_table(entries, list(paths.values()), {"tiny": planted / "motifs.tsv.gz"},
-                                          planted / "motif_recovery.tsv")
-    assert list(recovery.columns) == stage.RECOVERY_COLUMNS
+    entries = [dict(run, method=m, path=path) for m, path in paths.items()]
+    recovery = steps.motif_recovery_table(entries, {"tiny": planted / "motifs.tsv.gz"})
+    assert list(recovery.columns) == steps.RECOVERY_COLUMNS
     assert (recovery["auroc_mean"] == 1.0).all() and (recovery["n"] == 50).all()
-    stage.motif_recovery(entries, list(paths.values()), {"tiny": planted / "motifs.tsv.gz"},
-                         planted / "motif_recovery.tsv", planted / "motif_recovery.png")
-    run = dict(dataset="tiny", model="attngen", mask_ratio="0.1", seed="0")
-    stage.saliency_figures([run], entries, list(paths.values()), {"tiny": planted / "test.npz"},
-                           {"tiny": planted / "classes.json"}, {"tiny": planted / "motifs.tsv.gz"},
-                           [planted / "logos.png"], [planted / "heatmap.png"], width=20)
+    steps.motif_recovery(planted / "motif_recovery.tsv", planted / "motif_recovery.png",
+                         planted / "motif_recovery.pdf", saliency_files=entries,
+                         motifs_files={"tiny": planted / "motifs.tsv.gz"})
+    logos = [{"classifier": run, "saliency_files": paths, "png": planted / "logos.png", "pdf": planted / "logos.pdf"}]
+    heatmaps = [{"dataset": "tiny", "saliency_files": entries, "png": planted / "heatmap.png",
+                 "pdf": planted / "heatmap.pdf"}]
+    steps.saliency_figures(logos=logos, heatmaps=heatmaps, encoded_files={"tiny": planted / "test.npz"},
+                           classes_files={"tiny": planted / "classes.json"},
+                           motifs_files={"tiny": planted / "motifs.tsv.gz"}, width=20)
     for name in ("motif_recovery", "logos", "heatmap"):
         assert (planted / f"{name}.png").stat().st_size > 0 and (planted / f"{name}.pdf").exists()
 
@@ -104,16 +106,19 @@ def demo_config():
     return config
 
 
+# Enums and ranges are the schema's, checks across keys config.py's: validate_config runs
+# both, as the Snakefile does, and each problem is one line naming the key.
 @pytest.mark.parametrize("change, message", [
-    (lambda s: s["methods"].update(cnn=["attention", "ig"]), "saliency.methods.cnn: 'attention' needs a model"),
-    (lambda s: s["methods"].update(attngen=["shap"]), "saliency.methods.attngen: unknown method 'shap'"),
-    (lambda s: s.update(fractions=[0, 1.5]), "saliency.fractions: 1.5 is outside [0, 1]"),
-    (lambda s: s.update(removal="shuffle"), "saliency.removal: 'shuffle' is not one of zero, random_base"),
+    (lambda s: s["methods"].update(cnn=["attention", "ig"]),
+     "config key saliency.methods.cnn.0: 'attention' is not one of ['ig', 'grad_x_input']"),
+    (lambda s: s["methods"].update(attngen=["shap"]), "config key saliency.methods.attngen.0: 'shap' is not one of"),
+    (lambda s: s.update(fractions=[0, 1.5]), "config key saliency.fractions.1: 1.5 is greater than the maximum of 1"),
+    (lambda s: s.update(removal="shuffle"), "config key saliency.removal: 'shuffle' is not one of ['zero', 'random_base']"),
     (lambda s: s.update(n_eval=5001), "saliency.n_eval: 5001 is larger than the test split of synthetic_human_worm"),
 ])
 def test_bad_saliency_config_is_one_clear_error(demo_config, change, message):
-    check_config(demo_config)
+    validate_config(copy.deepcopy(demo_config), REPO / "config" / "schema.yaml")
     bad = copy.deepcopy(demo_config)
     change(bad["saliency"])
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]").replace(".", r"\.")):
-        check_config(bad)
+        validate_config(bad, REPO / "config" / "schema.yaml")

@@ -3,7 +3,7 @@
 import numpy as np
 
 from seqattr.data import local
-from seqattr.encoding import encode_split
+from seqattr.data.encoding import encode_split
 
 
 def test_human_enhancers_cohn_through_the_local_source(shared_data):

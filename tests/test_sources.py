@@ -122,7 +122,8 @@ def test_genomic_benchmarks_cached_folder_is_converted(tmp_path):
     assert len(splits.train) == 6 and len(splits.test) == 4
     assert splits.train["id"].tolist()[:2] == ["human_0", "human_1"]
     assert set(splits.train["sequence"]) == {"ACGT" * 5, "TTAA" * 5}
-    write_splits(splits, tmp_path / "out")
+    (tmp_path / "out").mkdir()
+    write_splits(splits, *(tmp_path / "out" / name for name in ("train.tsv.gz", "test.tsv.gz", "classes.json")))
     assert read_split(tmp_path / "out" / "train.tsv.gz").equals(splits.train)
     assert read_classes(tmp_path / "out" / "classes.json") == ["human", "worm"]
 

@@ -2,15 +2,17 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+import yaml
 
 from classify_helpers import easy_task
-from seqattr.config import ConfigError, check_config
-from seqattr.encoding import EncodedSet, save_encoded
-from seqattr.evaluation import METRIC_COLUMNS, aggregate_metrics, binary_auroc, evaluate_checkpoint
+from conftest import REPO
+from seqattr.config import ConfigError, check_config, validate_config
+from seqattr.data.encoding import EncodedSet, save_encoded
+from seqattr.classify.evaluation import METRIC_COLUMNS, binary_auroc
+from seqattr.classify import steps
 from seqattr.io import read_table, write_json
-from seqattr.models import build_model, load_checkpoint
-from seqattr.training import (HISTORY_COLUMNS, TrainingConfig, predict_logits, train_classifier, train_to_files,
-                              validation_split)
+from seqattr.classify.models import build_model, load_checkpoint
+from seqattr.classify.engine import HISTORY_COLUMNS, TrainingConfig, predict_logits, train_classifier, validation_split
 
 LENGTH = 60
 FAST = {"epochs": 3, "batch_size": 32, "learning_rate": 0.01, "patience": 3, "warmup": 0.3, "device": "cpu"}
@@ -119,15 +121,15 @@ def test_train_evaluate_aggregate_files(tmp_path):
     outputs = []
     for model, ratio, config in (("cnn", 0.0, {}), ("attngen", 0.1, SMALL_ATTNGEN)):
         stem = tmp_path / f"{model}_r{ratio:g}_s0"
-        train_to_files(paths["train"], paths["classes"], f"{stem}.pt", f"{stem}.history.tsv", model, config,
-                       FAST, mask_ratio=ratio, seed=0)
+        steps.train(paths["train"], paths["classes"], f"{stem}.pt", f"{stem}.history.tsv",
+                       classify={**FAST, model: config}, model=model, mask_ratio=ratio, seed=0)
         assert list(read_table(f"{stem}.history.tsv").columns) == HISTORY_COLUMNS
         assert not load_checkpoint(f"{stem}.pt").training
-        table = evaluate_checkpoint(f"{stem}.pt", paths["train"], paths["test"], f"{stem}.tsv", dataset="easy")
+        table = steps.evaluate(f"{stem}.pt", paths["train"], paths["test"], f"{stem}.tsv", dataset="easy")
         assert table["split"].tolist() == ["val", "test"]
         assert table["n"].tolist() == [24, 100]
         outputs.append(f"{stem}.tsv")
-    table = aggregate_metrics(outputs[::-1], tmp_path / "classification.tsv")
+    table = steps.aggregate(outputs[::-1], tmp_path / "classification.tsv")
     assert list(table.columns) == METRIC_COLUMNS
     written = read_table(tmp_path / "classification.tsv", dtype={"mask_ratio": str})
     assert written[["model", "mask_ratio", "split"]].values.tolist() == [
@@ -138,8 +140,8 @@ def test_train_evaluate_aggregate_files(tmp_path):
 def test_failed_training_leaves_no_checkpoint(tmp_path):
     paths = encoded_files(tmp_path, n_train=40)
     with pytest.raises(ValueError, match="batch_size"):
-        train_to_files(paths["train"], paths["classes"], tmp_path / "m.pt", tmp_path / "m.history.tsv", "cnn", {},
-                       {**FAST, "batch_size": 64}, mask_ratio=0.0, seed=0)
+        steps.train(paths["train"], paths["classes"], tmp_path / "m.pt", tmp_path / "m.history.tsv",
+                       classify={**FAST, "batch_size": 64}, model="cnn", mask_ratio=0.0, seed=0)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["classes.json", "test.npz", "train.npz"]
 
 
@@ -151,9 +153,12 @@ def demo_like_config(**classify):
                      "attngen": {"kernel_size": 9, "dilated_kernel_size": 3}, **classify}}
 
 
-def test_config_check_rejects_ratio_outside_unit_interval():
-    with pytest.raises(ConfigError, match=r"classify.mask_ratios: 1.0 is outside \[0, 1\)"):
-        check_config(demo_like_config(mask_ratios=[0, 1.0]))
+def test_config_rejects_ratio_outside_unit_interval():
+    """The range is the schema's (config/schema.yaml), checked before any job runs."""
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    config["classify"]["mask_ratios"] = [0, 1.0]
+    with pytest.raises(ConfigError, match=r"config key classify.mask_ratios.1: 1.0 is greater than or equal to the maximum of 1"):
+        validate_config(config, REPO / "config" / "schema.yaml")
 
 
 def test_config_check_rejects_batch_larger_than_synthetic_train():

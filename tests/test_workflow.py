@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from conftest import REPO, shared_data_dir, snakemake
-from seqattr.encoding import load_encoded
+from seqattr.data.encoding import load_encoded
 
 CONFIGS = sorted((REPO / "config").glob("*.yaml"))
 CONFIGS = [path for path in CONFIGS if path.name != "schema.yaml"]

@@ -2,6 +2,6 @@
 
 __version__ = "0.1.0"
 
+from seqattr.errors import ConfigError, InputError
 
-class InputError(ValueError):
-    """Bad user input: the message names the file, the record and the position."""
+__all__ = ["ConfigError", "InputError", "__version__"]

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import os
 
-
-class ConfigError(ValueError):
-    pass
+from seqattr.errors import ConfigError
 
 
 def check_datasets(config: dict) -> None:
@@ -59,17 +57,17 @@ def apply_table_overrides(config: dict, project_root=None) -> None:
             spec["path"] = str(path)
 
 
-def check_gama_benchmark(config: dict) -> None:
-    grid = config.get("gama_benchmark")
+def check_gama_grid(config: dict) -> None:
+    grid = config.get("gama_grid")
     if not grid:
         return
     for positions in grid["position_sets"]:
         if max(positions) > grid["length"]:
-            raise ConfigError(f"gama_benchmark.position_sets: {positions} has a position beyond length "
+            raise ConfigError(f"gama_grid.position_sets: {positions} has a position beyond length "
                               f"{grid['length']} (positions are 1-based, 1..{grid['length']})")
     for value in grid["signal_to_noise"]:
         if abs(value * 10 - round(value * 10)) > 1e-9:
-            raise ConfigError(f"gama_benchmark.signal_to_noise: {value} is not on the 0.1 grid (0.1, 0.2, ..., 1.0)")
+            raise ConfigError(f"gama_grid.signal_to_noise: {value} is not on the 0.1 grid (0.1, 0.2, ..., 1.0)")
 
 
 def check_generative(config: dict) -> None:
@@ -85,13 +83,12 @@ def check_generative(config: dict) -> None:
                 raise ConfigError(f"{key}.tokens: give one residue per position ({len(positions)})")
         elif not spec.get("path"):
             raise ConfigError(f"{key}.path: source {spec['source']!r} needs the path of the set's file")
+
+
 def check_classify(config: dict) -> None:
     classify = config.get("classify")
     if not classify:
         return
-    for ratio in classify["mask_ratios"]:
-        if not 0 <= ratio < 1:
-            raise ConfigError(f"classify.mask_ratios: {ratio} is outside [0, 1)")
     attngen = classify["attngen"]
     for key in ("kernel_size", "dilated_kernel_size"):
         if attngen[key] % 2 == 0:
@@ -106,27 +103,10 @@ def check_classify(config: dict) -> None:
                               f"sequences of dataset {name} left after the validation split")
 
 def check_saliency(config: dict) -> None:
-    """Methods that exist and fit the model, fractions in [0, 1], an evaluation set that
-    fits the test split (known here for synthetic data; other sources are checked when
-    the saliency job reads the split)."""
-    from seqattr.saliency import ATTENTION_MODELS, METHODS, REMOVAL_MODES, TARGETS
-
+    """An evaluation set that fits the test split (known here for synthetic data; other
+    sources are checked when the saliency job reads the split). Method names, which
+    methods each model allows, fractions, removal and target are the schema's."""
     saliency = config.get("saliency") or {}
-    for model, methods in (saliency.get("methods") or {}).items():
-        for method in methods:
-            if method not in METHODS:
-                raise ConfigError(f"saliency.methods.{model}: unknown method {method!r}; allowed: {', '.join(METHODS)}")
-            if method == "attention" and model not in ATTENTION_MODELS:
-                allowed = ", ".join(m for m in METHODS if m != "attention")
-                raise ConfigError(f"saliency.methods.{model}: 'attention' needs a model with attention scores "
-                                  f"({', '.join(ATTENTION_MODELS)}); allowed for {model}: {allowed}")
-    if saliency.get("removal", "zero") not in REMOVAL_MODES:
-        raise ConfigError(f"saliency.removal: {saliency['removal']!r} is not one of {', '.join(REMOVAL_MODES)}")
-    if saliency.get("target", "predicted") not in TARGETS:
-        raise ConfigError(f"saliency.target: {saliency['target']!r} is not one of {', '.join(TARGETS)}")
-    for fraction in saliency.get("fractions", []):
-        if not 0 <= fraction <= 1:
-            raise ConfigError(f"saliency.fractions: {fraction} is outside [0, 1]")
     n_eval = saliency.get("n_eval")
     if n_eval is None:
         return
@@ -140,7 +120,7 @@ def check_config(config: dict) -> None:
     check_datasets(config)
     check_generative(config)
     check_classify(config)
-    check_gama_benchmark(config)
+    check_gama_grid(config)
     check_saliency(config)
 
 
@@ -154,3 +134,19 @@ def schema_error_line(error) -> str:
         message = f"{error.instance!r} is not allowed"
     description = error.schema.get("description")
     return f"config key {key}: {message}" + (f" ({description.strip()})" if description else "")
+
+
+def validate_config(config: dict, schema_path) -> None:
+    """Schema validation (which fills the schema's defaults into `config`, in place), then
+    the cross-key checks: the Snakefile's check, also usable on a config loaded by hand.
+    Every problem is one ConfigError naming the key."""
+    from snakemake.exceptions import WorkflowError
+    from snakemake.utils import validate
+
+    try:
+        validate(config, str(schema_path))
+    except WorkflowError as error:
+        if error.__context__ is None:
+            raise
+        raise ConfigError(schema_error_line(error.__context__)) from None
+    check_config(config)

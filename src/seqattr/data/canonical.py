@@ -110,13 +110,15 @@ def stratified_split(frame: pd.DataFrame, test_fraction: float, seed: int) -> tu
     return frame[~is_test].reset_index(drop=True), frame[is_test].reset_index(drop=True)
 
 
-def write_splits(splits: LabelledSplits, outdir: str | Path) -> None:
-    outdir = Path(outdir)
-    write_table(splits.train[COLUMNS], outdir / "train.tsv.gz")
-    write_table(splits.test[COLUMNS], outdir / "test.tsv.gz")
-    write_json(splits.classes, outdir / "classes.json")
+def write_splits(splits: LabelledSplits, train_path, test_path, classes_path, motifs_path=None) -> None:
+    """The canonical files at the paths the rule declares (motifs only for synthetic data)."""
+    write_table(splits.train[COLUMNS], train_path)
+    write_table(splits.test[COLUMNS], test_path)
+    write_json(splits.classes, classes_path)
     if splits.motifs is not None:
-        write_table(splits.motifs[MOTIF_COLUMNS], outdir / "motifs.tsv.gz")
+        if motifs_path is None:
+            raise ValueError("these splits have planted motifs: give motifs_path")
+        write_table(splits.motifs[MOTIF_COLUMNS], motifs_path)
 
 
 def read_split(path: str | Path) -> pd.DataFrame:

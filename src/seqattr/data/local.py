@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from Bio import SeqIO
 
 from seqattr import InputError
 from seqattr.data.canonical import (
@@ -42,6 +41,10 @@ def file_format(path: Path) -> str:
 
 def read_fasta(path: Path, label: str | None = None) -> pd.DataFrame:
     """Records of a FASTA file; the label is `label` or the header's `label=<class>` field."""
+    # Imported here: the Snakefile imports this module (input_files) while parsing, and
+    # Biopython's import would then be paid by every `snakemake` call.
+    from Bio import SeqIO
+
     ids, labels, sequences = [], [], []
     with open_text(path) as handle:
         for number, record in enumerate(SeqIO.parse(handle, "fasta"), start=1):

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-
-from seqattr.data.canonical import read_classes, read_split  # noqa: E402
-from seqattr.figures import save_figure  # noqa: E402
-from seqattr.io import read_table, write_table  # noqa: E402
 
 
 def gc_content(sequences: pd.Series) -> np.ndarray:
@@ -64,13 +58,3 @@ def overview_figure(splits: dict[str, pd.DataFrame], classes: list[str], motifs:
     figure.suptitle(title)
     figure.tight_layout()
     return figure
-
-
-def summarise_dataset(folder: str | Path, table_path: str | Path, figure_path: str | Path, name: str) -> None:
-    folder = Path(folder)
-    classes = read_classes(folder / "classes.json")
-    splits = {split: read_split(folder / f"{split}.tsv.gz") for split in ("train", "test")}
-    motifs_path = folder / "motifs.tsv.gz"
-    motifs = read_table(motifs_path) if motifs_path.exists() else None
-    write_table(summary_table(splits, classes), table_path)
-    save_figure(overview_figure(splits, classes, motifs, f"Dataset {name}"), figure_path)

@@ -32,7 +32,7 @@ import torch
 
 from seqattr.generative.alphabet import N_TOKENS
 from seqattr.generative.lstm import GenerativeLSTM
-from seqattr.training import resolve_device
+from seqattr.runtime import resolve_device
 
 MODES = ("exact", "published")
 QUADRATURES = ("gauss-legendre", "riemann")

@@ -1,4 +1,5 @@
-"""The GAMA workflow step: IG of the initial and trained model on a set, matrix and profile."""
+"""The GAMA stage's steps, one per rule: IG of the initial and trained model on a set,
+the GAMA matrix and profile; their figures."""
 
 from __future__ import annotations
 
@@ -6,38 +7,37 @@ import logging
 import time
 
 import pandas as pd
-import torch
 
+from seqattr.figures import save_figure
 from seqattr.gama.ig import gama_ig_modes
 from seqattr.gama.metric import gama_matrix, importance_profile, matrix_table, profile_table
 from seqattr.generative.alphabet import tokenize
-from seqattr.generative.train import load_model
+from seqattr.generative.checkpoint import load_model
 from seqattr.io import read_table, write_table
+from seqattr.runtime import seeded_subsample, set_threads
 
 log = logging.getLogger(__name__)
 
 
 def attributed_sequences(sequences: list[str], max_sequences: int | None, seed: int) -> list[str]:
-    """A seeded subset of at most `max_sequences` (all when None), in file order."""
-    if max_sequences is None or len(sequences) <= max_sequences:
-        return sequences
-    keep = torch.randperm(len(sequences), generator=torch.Generator().manual_seed(seed))[:max_sequences]
-    return [sequences[i] for i in sorted(keep.tolist())]
+    """A seeded subset of at most `max_sequences` (all when None), in file order: the
+    workflow's one subsampler, so the GAMA grid attributes the same subset for a seed."""
+    return [sequences[i] for i in seeded_subsample(len(sequences), max_sequences, seed)]
 
 
-def run_gama(initial_path, trained_path, sequences_path, modes, quadrature: str, steps: int, batch_size: int,
-             max_sequences: int | None, seed: int, matrix_path, profile_path, threads: int = 1,
-             device: str = "auto") -> None:
-    torch.set_num_threads(threads)
+def gama(initial_path, trained_path, sequences_path, matrix_path, profile_path, *, modes, quadrature: str,
+         ig_steps: int, batch_size: int, max_sequences: int | None, seed: int, device: str = "auto",
+         threads: int = 1) -> None:
+    set_threads(threads)
     sequences = attributed_sequences(read_table(sequences_path)["sequence"].tolist(), max_sequences, seed)
     tokens = tokenize(sequences)
     matrices, profiles = [], []
     ig = {}
     for name, path in (("initial", initial_path), ("trained", trained_path)):
         started = time.perf_counter()
-        ig[name] = gama_ig_modes(load_model(path), tokens, modes, quadrature, steps, batch_size, device)
+        ig[name] = gama_ig_modes(load_model(path), tokens, modes, quadrature, ig_steps, batch_size, device)
         log.info("IG of the %s model on %d sequences (%s, %s x %d): %.1f s", name, len(sequences),
-                 "+".join(modes), quadrature, steps, time.perf_counter() - started)
+                 "+".join(modes), quadrature, ig_steps, time.perf_counter() - started)
     for mode in modes:
         matrix = gama_matrix(ig["trained"][mode], ig["initial"][mode])
         profile = importance_profile(matrix)
@@ -47,3 +47,13 @@ def run_gama(initial_path, trained_path, sequences_path, modes, quadrature: str,
         log.info("%s mode: top positions %s", mode, top)
     write_table(pd.concat(matrices).round({"score": 6}), matrix_path)
     write_table(pd.concat(profiles).round({"importance": 6}), profile_path)
+
+
+def figures(matrix_path, profile_path, heatmap_png, heatmap_pdf, profile_png, profile_pdf, *, name: str,
+            truth_path=None) -> None:
+    """The GAMA heatmap and profile of a set; a synthetic set's implanted positions are marked."""
+    from seqattr.gama.figures import gama_heatmap, gama_profile
+
+    truth = set(read_table(truth_path)["position"]) if truth_path else set()
+    save_figure(gama_heatmap(read_table(matrix_path), name), heatmap_png, heatmap_pdf)
+    save_figure(gama_profile(read_table(profile_path), name, truth), profile_png, profile_pdf)

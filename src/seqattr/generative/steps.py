@@ -1,4 +1,5 @@
-"""Workflow steps of the generative stage: each reads and writes files, logic lives elsewhere."""
+"""The generative stage's steps, one per rule: files in, files out; the logic lives in
+`sets`, `engine`, `lstm` and `figures`."""
 
 from __future__ import annotations
 
@@ -8,17 +9,19 @@ import numpy as np
 import pandas as pd
 import torch
 
+from seqattr.figures import save_figure
 from seqattr.generative.alphabet import END, START, detokenize, tokenize_padded
+from seqattr.generative.checkpoint import load_model, save_model
+from seqattr.generative.engine import mean_nll, train_lstm, training_settings
 from seqattr.generative.sets import read_positive_set, synthetic_positive_set
-from seqattr.generative.train import load_model, mean_nll, save_model, train_lstm
-from seqattr.training import seed_everything
 from seqattr.io import read_table, write_table
+from seqattr.runtime import seed_everything, set_threads
 
 log = logging.getLogger(__name__)
 SYNTHETIC_KEYS = ("length", "n", "positions", "logic", "signal_to_noise", "seed", "tokens")
 
 
-def write_positive_set(spec: dict, sequences_path, truth_path=None) -> None:
+def positive_set(spec: dict, sequences_path, truth_path=None) -> None:
     """The canonical set (id, sequence[, is_signal]) and, for synthetic sets, truth.tsv."""
     if spec["source"] == "synthetic":
         frame, truth = synthetic_positive_set(**{k: spec.get(k) for k in SYNTHETIC_KEYS})
@@ -31,25 +34,24 @@ def write_positive_set(spec: dict, sequences_path, truth_path=None) -> None:
     write_table(frame, sequences_path)
 
 
-def train_and_save(sequences_path, model_config: dict, training: dict, initial_path, trained_path, history_path,
-                   threads: int = 1) -> None:
-    torch.set_num_threads(threads)
+def train(sequences_path, initial_path, trained_path, history_path, *, model: dict, training: dict,
+          threads: int = 1) -> None:
+    """Train the LSTM of `generative.model` with `generative.training`; keep its initial state too."""
+    set_threads(threads)
     sequences = read_table(sequences_path)["sequence"].tolist()
-    config = {**model_config, **{k: v for k, v in training.items() if k != "seed"}}
-    initial, trained, history = train_lstm(sequences, config, seed=training["seed"])
+    initial, trained, history = train_lstm(sequences, training_settings(model, training), seed=training["seed"])
     save_model(initial, initial_path)
     save_model(trained, trained_path)
     history["seconds"] = history["seconds"].round(3)
     write_table(history.round({"train_nll": 6, "val_nll": 6}), history_path)
 
 
-def sample_and_report(trained_path, sequences_path, n: int, temperature: float, max_length: int, seed: int,
-                      samples_path, summary_path, threads: int = 1) -> None:
+def sample(trained_path, sequences_path, samples_path, summary_path, *, n: int, temperature: float,
+           max_length: int, seed: int, threads: int = 1) -> None:
     """Draw sequences and report validity (END reached, no START inside, training lengths),
     novelty (valid samples not in the training set) and the model's NLL on the samples and
     on the training set (nats per token)."""
-    torch.set_num_threads(threads)
-    seed_everything(seed)
+    seed_everything(seed, threads)
     model = load_model(trained_path)
     training = read_table(sequences_path)["sequence"].tolist()
     lengths = {len(s) for s in training}
@@ -71,3 +73,11 @@ def sample_and_report(trained_path, sequences_path, n: int, temperature: float, 
                              "novelty": (sum(novel) / max(sum(valid), 1)), "sample_nll": sample_nll,
                              "training_nll": train_nll}]).round(6)
     write_table(summary, summary_path)
+
+
+def set_figures(sequences_path, history_path, logo_png, logo_pdf, nll_png, nll_pdf, *, name: str) -> None:
+    """The set's sequence logo and its model's training NLL curve."""
+    from seqattr.generative.figures import nll_curve, set_logo
+
+    save_figure(set_logo(read_table(sequences_path)["sequence"].tolist(), name), logo_png, logo_pdf)
+    save_figure(nll_curve(read_table(history_path), name), nll_png, nll_pdf)

@@ -12,7 +12,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from seqattr.figures import save_figure  # noqa: E402
 from seqattr.saliency import ORDERS  # noqa: E402
 
 ORDER_STYLES = {"top": "-", "random": ":", "bottom": "--"}
@@ -38,7 +37,7 @@ def method_colour(method: str, k: int):
     return METHOD_COLOURS.get(method, f"C{k + 3}")
 
 
-def perturbation_figure(table: pd.DataFrame, chance: dict[str, float], png_path) -> None:
+def perturbation_figure(table: pd.DataFrame, chance: dict[str, float]):
     """Accuracy vs fraction removed: a panel per classifier, a line per method and order."""
     classifiers = table[CLASSIFIER_KEYS].drop_duplicates().to_dict("records")
     figure, axes = grid(len(classifiers), 3, 4.2, 3.4)
@@ -61,7 +60,7 @@ def perturbation_figure(table: pd.DataFrame, chance: dict[str, float], png_path)
         ax.set_ylabel("accuracy (%)")
         ax.set_ylim(0, 102)
     shared_legend(figure, axes)
-    save_figure(figure, png_path)
+    return figure
 
 
 def shared_legend(figure, axes) -> None:
@@ -75,7 +74,7 @@ def shared_legend(figure, axes) -> None:
                   fontsize=8, frameon=False)
 
 
-def motif_recovery_figure(table: pd.DataFrame, png_path) -> None:
+def motif_recovery_figure(table: pd.DataFrame):
     """Mean per-sequence AUROC (with SD) and AUPRC per classifier and method."""
     classifiers = table[CLASSIFIER_KEYS].drop_duplicates().to_dict("records")
     methods = list(dict.fromkeys(table["method"]))
@@ -101,7 +100,7 @@ def motif_recovery_figure(table: pd.DataFrame, png_path) -> None:
     if not several_datasets and classifiers:
         top.set_title(classifiers[0]["dataset"], fontsize=9)
     shared_legend(figure, [top, bottom])
-    save_figure(figure, png_path)
+    return figure
 
 
 def pick_examples(labels, predictions, classes, has_motif=None) -> dict[int, int]:
@@ -124,8 +123,8 @@ def logo_window(length: int, width: int, centre: int) -> slice:
     return slice(start, start + width)
 
 
-def attribution_logos(onehot: np.ndarray, saliency: dict[str, dict], classes: list[str], title: str, png_path,
-                      truth: np.ndarray | None = None, width: int = 60) -> None:
+def attribution_logos(onehot: np.ndarray, saliency: dict[str, dict], classes: list[str], title: str,
+                      truth: np.ndarray | None = None, width: int = 60):
     """One logo per class example and method: letter height = saliency at the observed base
     (below the axis when negative); planted motifs shaded.
 
@@ -166,7 +165,7 @@ def attribution_logos(onehot: np.ndarray, saliency: dict[str, dict], classes: li
     axes[-1, 0].set_xlabel("position")
     figure.suptitle(title, fontsize=10)
     figure.tight_layout()
-    save_figure(figure, png_path)
+    return figure
 
 
 def intervals(flags: np.ndarray):
@@ -176,7 +175,7 @@ def intervals(flags: np.ndarray):
     return list(zip(changes[::2], changes[1::2]))
 
 
-def saliency_heatmap(panels: list[tuple[str, str, np.ndarray]], classes: list[str], title: str, png_path) -> None:
+def saliency_heatmap(panels: list[tuple[str, str, np.ndarray]], classes: list[str], title: str):
     """Mean saliency by position (columns) and class (rows): one heatmap per classifier and
     method. `panels` holds (classifier label, method, (n_classes, L) means); each panel has
     its own colour scale, symmetric around zero."""
@@ -202,7 +201,7 @@ def saliency_heatmap(panels: list[tuple[str, str, np.ndarray]], classes: list[st
                 ax.set_xlabel("position")
     figure.suptitle(title, fontsize=10)
     figure.tight_layout()
-    save_figure(figure, png_path)
+    return figure
 
 
 def class_means(scores: np.ndarray, labels: np.ndarray, n_classes: int) -> np.ndarray:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import torch
 from scipy.stats import rankdata
 
-from seqattr.encoding import load_encoded
-from seqattr.io import read_table, write_table
-from seqattr.models import format_ratio, read_checkpoint, load_checkpoint
-from seqattr.training import predict_logits, resolve_device, validation_split
+from seqattr.classify import format_ratio
+from seqattr.classify.engine import predict_logits, validation_split
 
 METRIC_COLUMNS = ["dataset", "model", "mask_ratio", "seed", "split", "accuracy", "f1", "auroc", "n", "epochs",
                   "train_seconds", "train_seq_per_s"]
@@ -45,39 +42,32 @@ def classification_metrics(logits: torch.Tensor, labels: np.ndarray) -> dict:
             "n": int(len(labels))}
 
 
-def evaluate_checkpoint(model_path, train_path, test_path, output_path, dataset: str, device: str = "auto",
-                        batch_size: int = 1024) -> pd.DataFrame:
+def evaluate_model(model, checkpoint: dict, train, test, dataset: str, device, batch_size: int = 1024) -> pd.DataFrame:
     """Metrics of one trained classifier on its validation split (recomputed from the
-    checkpoint's seed and fraction) and on the test split, as one small table."""
-    payload = read_checkpoint(model_path)
-    extra, training = payload["extra"], payload["extra"]["training"]
-    target = torch.device(resolve_device(device))
-    model = load_checkpoint(model_path, map_location=target)
+    checkpoint's seed and fraction) and on the test split, as one small table.
+
+    `checkpoint` is the dict `read_checkpoint` returns; `train` and `test` are EncodedSets.
+    """
+    extra, training = checkpoint["extra"], checkpoint["extra"]["training"]
     eval_ratio = training["mask_ratio"] if training.get("eval_masking") else 0.0
-    train, test = load_encoded(train_path), load_encoded(test_path)
     _, val_index = validation_split(len(train), training["val_fraction"], training["seed"])
     rows = []
     for split, encoded, index in (("val", train, val_index), ("test", test, np.arange(len(test)))):
-        x = torch.from_numpy(encoded.as_float()[index]).to(target)
+        x = torch.from_numpy(encoded.as_float()[index]).to(device)
         logits = predict_logits(model, x, batch_size=batch_size, mask_ratio=eval_ratio,
                                 bf16=bool(training.get("bf16")))
-        rows.append({"dataset": dataset, "model": payload["model_name"],
+        rows.append({"dataset": dataset, "model": checkpoint["model_name"],
                      "mask_ratio": format_ratio(training["mask_ratio"]), "seed": int(training["seed"]),
                      "split": split, **classification_metrics(logits, encoded.labels[index]),
                      "epochs": extra["epochs"], "train_seconds": extra["train_seconds"],
                      "train_seq_per_s": extra["train_seq_per_s"]})
-    table = pd.DataFrame(rows, columns=METRIC_COLUMNS).round({"accuracy": DIGITS, "f1": DIGITS, "auroc": DIGITS,
-                                                              "train_seconds": 2, "train_seq_per_s": 1})
-    write_table(table, output_path)
-    return table
+    return pd.DataFrame(rows, columns=METRIC_COLUMNS).round({"accuracy": DIGITS, "f1": DIGITS, "auroc": DIGITS,
+                                                             "train_seconds": 2, "train_seq_per_s": 1})
 
 
-def aggregate_metrics(paths, output_path) -> pd.DataFrame:
-    """Stack the per-model tables into the sweep's classification.tsv, in a fixed order."""
-    tables = [read_table(p, dtype={"mask_ratio": str}) for p in paths]
+def stack_metrics(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """The per-model tables as the sweep's classification table, in a fixed order."""
     table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=METRIC_COLUMNS)
     table["ratio_value"] = table["mask_ratio"].astype(float)
-    table = (table.sort_values(["dataset", "model", "ratio_value", "seed", "split"], kind="stable")
-             .drop(columns="ratio_value")[METRIC_COLUMNS])
-    write_table(table, output_path)
-    return table
+    return (table.sort_values(["dataset", "model", "ratio_value", "seed", "split"], kind="stable")
+            .drop(columns="ratio_value")[METRIC_COLUMNS])

@@ -12,14 +12,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from seqattr.gama.benchmark import fnr_summary  # noqa: E402
-from seqattr.figures import save_figure  # noqa: E402
+from seqattr.gama_validation.grid import fnr_summary  # noqa: E402
 
 MODE_STYLE = {"exact": ("-", "o", None), "published": ("--", "s", "none")}  # line, marker, marker fill
 RULE_LABEL = {"fnr_rank": "FNR, rank rule (top-k)", "fnr_threshold": "FNR, threshold rule (modified z > {z:g})"}
 
 
-def fnr_figure(frame: pd.DataFrame, png) -> None:
+def fnr_figure(frame: pd.DataFrame):
     """FNR against signal-to-noise: rows = FNR rule, columns = logic, colour = motif size, line = mode."""
     summary = fnr_summary(frame)
     logics = list(dict.fromkeys(frame["logic"]))
@@ -55,10 +54,10 @@ def fnr_figure(frame: pd.DataFrame, png) -> None:
     n = frame["experiment"].nunique()
     fig.suptitle(f"GAMA synthetic benchmark: false-negative rate of the implanted positions\n"
                  f"{n} experiments; modes {', '.join(dict.fromkeys(frame['mode']))}; dotted line: 5%")
-    save_figure(fig, png)
+    return fig
 
 
-def ground_truth_figure(table: pd.DataFrame, set_name: str, png) -> None:
+def ground_truth_figure(table: pd.DataFrame, set_name: str):
     """GAMA importance against |mean binding energy|, one panel per mode, rho in the titles."""
     modes = list(dict.fromkeys(table["mode"]))
     fig, axes = plt.subplots(1, len(modes), figsize=(4.6 * len(modes), 4.2), squeeze=False)
@@ -76,4 +75,4 @@ def ground_truth_figure(table: pd.DataFrame, set_name: str, png) -> None:
         titles.append(f"{mode} rho = {rho:.2f}")
     fig.suptitle(f"{set_name}: GAMA importance vs biophysical ground truth ({'; '.join(titles)}; paper: rho = 0.74)")
     fig.tight_layout()
-    save_figure(fig, png)
+    return fig

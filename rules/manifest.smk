@@ -1,7 +1,8 @@
-# The run manifest; included last, after every stage has added its final outputs.
-from seqattr.manifest import config_changes, read_previous
+# Stage manifest: results/{run}/manifest.json, the provenance of every final output
+# (src/seqattr/manifest/).
 
-MANIFEST = f"{RESULTS}/manifest.json"
+from seqattr.manifest.provenance import config_changes, read_previous
+
 PREVIOUS_MANIFEST = read_previous(MANIFEST)
 if PREVIOUS_MANIFEST and PREVIOUS_MANIFEST.get("config") != config:
     logger.warning(
@@ -10,21 +11,19 @@ if PREVIOUS_MANIFEST and PREVIOUS_MANIFEST.get("config") != config:
         + ". Jobs whose parameters changed are rerun; see manifest.json."
     )
 
-RUN_OUTPUTS = list(FINAL_OUTPUTS)
-
 
 rule manifest:
     input:
-        outputs=RUN_OUTPUTS,
-        inputs=EXTERNAL_INPUTS,
+        outputs=[path for path in final_outputs() if path != MANIFEST],
+        inputs=external_inputs(),
     output:
         # update(): Snakemake keeps the old manifest until this job replaces it, so the
         # job can record what changed since the previous run.
         update(MANIFEST),
     log:
-        f"{LOGS}/manifest.log",
+        log_file("manifest", "manifest"),
     benchmark:
-        f"{BENCHMARKS}/manifest.tsv"
+        benchmark_file("manifest", "manifest")
     params:
         config=config,
         workflow_dir=workflow.basedir,
@@ -32,6 +31,3 @@ rule manifest:
         "../envs/torch.yaml"  # torch: versions and the GPU model
     script:
         "../scripts/manifest.py"
-
-
-FINAL_OUTPUTS.append(MANIFEST)

@@ -11,7 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from seqattr.io import write_json
 
 PACKAGES = ("seqattr", "torch", "snakemake", "snakemake-executor-plugin-slurm", "numpy", "scipy", "pandas",
             "matplotlib", "biopython", "genomic-benchmarks", "captum", "logomaker", "tqdm", "PyYAML")
@@ -105,10 +104,4 @@ def build_manifest(config: dict, inputs: list[str], outputs: list[str], workflow
             "outputs": sorted(path for path, digest in manifest["outputs"].items()
                               if previous.get("outputs", {}).get(path) != digest),
         }
-    return manifest
-
-
-def write_manifest(path: str | Path, **kwargs) -> dict:
-    manifest = build_manifest(**kwargs)
-    write_json(manifest, path)
     return manifest

@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from seqattr.generative.alphabet import tokenize_padded
 from seqattr.generative.lstm import GenerativeLSTM
-from seqattr.training import resolve_device, seed_everything
+from seqattr.runtime import resolve_device, seed_everything
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,13 @@ def mean_nll(model: GenerativeLSTM, tokens: torch.Tensor, lengths: torch.Tensor,
             total += float(nll)
             count += int(n)
     return total / max(count, 1)
+
+
+def training_settings(model: dict, training: dict, overrides: dict | None = None) -> dict:
+    """The one merge of the config's `generative.model` and `generative.training` (minus
+    its seed, which each caller sets) with a caller's overrides (the GAMA grid's `train`):
+    the dict `train_lstm` takes."""
+    return {**model, **{k: v for k, v in training.items() if k != "seed"}, **(overrides or {})}
 
 
 def train_lstm(sequences: list[str], config: dict, seed: int):
@@ -103,23 +110,3 @@ def train_lstm(sequences: list[str], config: dict, seed: int):
                 break
     model.load_state_dict(best_state)
     return initial, model.cpu(), pd.DataFrame(rows, columns=["epoch", "train_nll", "val_nll", "seconds"])
-
-
-def save_model(model: GenerativeLSTM, path) -> None:
-    """Checkpoint = {'hidden_size', 'state_dict'}, written atomically."""
-    from seqattr.io import atomic_path
-
-    with atomic_path(path) as tmp:
-        torch.save({"hidden_size": model.hidden_size, "state_dict": model.state_dict()}, tmp)
-
-
-def load_model(path, dtype=torch.float32) -> GenerativeLSTM:
-    """A checkpoint from save_model, or a bare state_dict saved by the authors' code."""
-    state = torch.load(path, map_location="cpu", weights_only=True)
-    if "state_dict" in state:
-        hidden, state = state["hidden_size"], state["state_dict"]
-    else:
-        hidden = state["lstm.weight_hh_l0"].shape[1]
-    model = GenerativeLSTM(hidden)
-    model.load_state_dict(state)
-    return model.to(dtype).eval()

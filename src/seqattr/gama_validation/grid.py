@@ -1,77 +1,38 @@
-"""The GAMA paper's synthetic benchmark grid: one experiment per (logic, positions, SNR, seed).
+"""The GAMA paper's synthetic grid: one experiment per (logic, positions, SNR, seed).
 
 Each experiment generates a positive-only set with implanted positions, trains the
 generative LSTM (keeping its random initialisation), runs GAMA in every mode and scores
-the profile against the implanted positions (`seqattr.gama.validation`).
+the profile against the implanted positions (`seqattr.gama_validation.detection`).
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 import time
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from seqattr.gama.validation import (DEFAULT_THRESHOLD_Z, detected_by_rank, detected_by_threshold,
-                                     false_negative_rate, false_positive_rate)
+from seqattr.gama_validation.detection import (DEFAULT_THRESHOLD_Z, detected_by_rank, detected_by_threshold,
+                                              false_negative_rate, false_positive_rate)
+from seqattr.gama_validation.experiments import Experiment
+from seqattr.runtime import seeded_subsample
 
 log = logging.getLogger(__name__)
 
-BENCHMARK_COLUMNS = ["experiment", "logic", "positions", "motif_size", "signal_to_noise", "seed", "mode",
+GRID_COLUMNS = ["experiment", "logic", "positions", "motif_size", "signal_to_noise", "seed", "mode",
                      "fnr_rank", "fnr_threshold", "fpr_threshold", "threshold_z", "top_positions",
                      "train_nll", "val_nll", "epochs", "n_sequences", "n_attributed",
                      "train_seconds", "gama_seconds", "seconds"]
-
-
-@dataclass(frozen=True)
-class Experiment:
-    logic: str
-    positions: tuple[int, ...]
-    signal_to_noise: float
-    seed: int
-    length: int
-    n_sequences: int
-
-    @property
-    def id(self) -> str:
-        """Stable, readable name (the {experiment} wildcard), e.g. ``AND_p2-4_snr0.5_s0``."""
-        return f"{self.logic}_p{'-'.join(map(str, self.positions))}_snr{self.signal_to_noise:.1f}_s{self.seed}"
-
-    def as_dict(self) -> dict:
-        return {"logic": self.logic, "positions": list(self.positions), "signal_to_noise": self.signal_to_noise,
-                "seed": self.seed, "length": self.length, "n_sequences": self.n_sequences}
-
-
-def expand_grid(grid: dict) -> dict[str, Experiment]:
-    """All experiments of a `gama_benchmark` config section, by id, in grid order.
-
-    Signal-to-noise values are rounded to one decimal (the grid's step), so 0.30000000000000004
-    and 0.3 are the same experiment; two grid points with the same id are an error.
-    """
-    experiments: dict[str, Experiment] = {}
-    for logic, positions, snr, seed in itertools.product(grid["logics"], grid["position_sets"],
-                                                         grid["signal_to_noise"], grid["seeds"]):
-        experiment = Experiment(logic=str(logic), positions=tuple(int(p) for p in positions),
-                                signal_to_noise=round(float(snr), 1), seed=int(seed),
-                                length=int(grid["length"]), n_sequences=int(grid["n_sequences"]))
-        if experiment.id in experiments:
-            raise ValueError(f"gama_benchmark: grid point {experiment.id} appears twice")
-        experiments[experiment.id] = experiment
-    return experiments
 
 
 def attribution_sample(n_sequences: int, n_attributed: int | None, seed: int) -> np.ndarray:
     """Indices of the sequences GAMA attributes: a seeded sample of the whole set.
 
     The whole set (signal and noise alike), as GAMA would see a real positive set whose
-    signal sequences are unknown.
+    signal sequences are unknown; the same subsampler as the GAMA stage's.
     """
-    if n_attributed is None or n_attributed >= n_sequences:
-        return np.arange(n_sequences)
-    return np.sort(np.random.default_rng(seed).choice(n_sequences, size=n_attributed, replace=False))
+    return seeded_subsample(n_sequences, n_attributed, seed)
 
 
 def score_profile(importance, implanted, threshold_z: float = DEFAULT_THRESHOLD_Z) -> dict:
@@ -86,14 +47,14 @@ def score_profile(importance, implanted, threshold_z: float = DEFAULT_THRESHOLD_
     }
 
 
-def run_benchmark_experiment(experiment: Experiment, train_config: dict, gama_config: dict, *,
+def run_grid_experiment(experiment: Experiment, train_config: dict, gama_config: dict, *,
                              n_attributed: int | None = None,
                              threshold_z: float = DEFAULT_THRESHOLD_Z) -> list[dict]:
     """Generate, train, attribute in every mode of `gama_config["modes"]`, score: one row per mode."""
     from seqattr.gama import gama_ig_modes, gama_matrix, importance_profile
     from seqattr.generative.alphabet import tokenize
     from seqattr.generative.sets import synthetic_positive_set
-    from seqattr.generative.train import train_lstm
+    from seqattr.generative.engine import train_lstm
 
     started = time.perf_counter()
     frame, truth = synthetic_positive_set(experiment.length, experiment.n_sequences, list(experiment.positions),
@@ -114,8 +75,9 @@ def run_benchmark_experiment(experiment: Experiment, train_config: dict, gama_co
     keep = attribution_sample(len(frame), n_attributed, experiment.seed)
     tokens = tokenize(frame["sequence"].iloc[keep].tolist())
     modes = list(gama_config["modes"])
-    options = {k: gama_config[k] for k in ("quadrature", "steps", "batch_size", "device")
-               if gama_config.get(k) is not None}
+    options = {k: gama_config[k] for k in ("quadrature", "batch_size", "device") if gama_config.get(k) is not None}
+    if gama_config.get("ig_steps") is not None:
+        options["steps"] = gama_config["ig_steps"]
     rows = []
     gama_started = time.perf_counter()
     # Every mode from one set of backward passes per model (gama_ig_modes shares them).
@@ -145,11 +107,11 @@ def run_benchmark_experiment(experiment: Experiment, train_config: dict, gama_co
     return rows
 
 
-def benchmark_frame(rows: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(rows).reindex(columns=BENCHMARK_COLUMNS)
+def grid_frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows).reindex(columns=GRID_COLUMNS)
 
 
-def format_benchmark(frame: pd.DataFrame, *, timings: bool = True) -> pd.DataFrame:
+def format_grid(frame: pd.DataFrame, *, timings: bool = True) -> pd.DataFrame:
     """Fixed float formatting so equal results give equal bytes; timings are rounded to 0.1 s."""
     out = frame.copy()
     for column in ("fnr_rank", "fnr_threshold", "fpr_threshold", "train_nll", "val_nll"):
@@ -160,12 +122,9 @@ def format_benchmark(frame: pd.DataFrame, *, timings: bool = True) -> pd.DataFra
     return out
 
 
-def aggregate_benchmark(paths) -> pd.DataFrame:
-    """Concatenate per-experiment tables into benchmark.tsv order (grid order, then mode)."""
-    from seqattr.io import read_table
-
-    frames = [read_table(p, dtype={"positions": str, "top_positions": str}) for p in paths]
-    return pd.concat(frames, ignore_index=True).reindex(columns=BENCHMARK_COLUMNS)
+def stack_grid(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Per-experiment tables, in the order given (grid order, then mode), as one table."""
+    return pd.concat(frames, ignore_index=True).reindex(columns=GRID_COLUMNS)
 
 
 def fnr_summary(frame: pd.DataFrame) -> pd.DataFrame:

@@ -8,8 +8,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from seqattr.figures import save_figure  # noqa: E402
-from seqattr.io import read_table  # noqa: E402
 
 CNN_COLOUR = "black"
 
@@ -18,14 +16,12 @@ def _label(model: str, ratio: str) -> str:
     return "CNN" if model == "cnn" else f"AttnGen r={ratio}"
 
 
-def load_histories(runs: list[dict], paths: list[str]) -> pd.DataFrame:
-    frames = [read_table(path).assign(**run) for run, path in zip(runs, paths)]
-    return pd.concat(frames, ignore_index=True)
+def plot_learning_curves(histories: pd.DataFrame):
+    """Validation loss and accuracy per epoch: mean over seeds, band = min to max over seeds.
 
-
-def plot_learning_curves(runs: list[dict], history_paths: list[str], png) -> None:
-    """Validation loss and accuracy per epoch: mean over seeds, band = min to max over seeds."""
-    histories = load_histories(runs, history_paths)
+    `histories`: the training histories of every classifier, stacked, with columns
+    dataset, model, mask_ratio and seed saying whose each row is.
+    """
     datasets = list(dict.fromkeys(histories["dataset"]))
     fig, axes = plt.subplots(2, len(datasets), figsize=(5.5 * len(datasets), 7), squeeze=False, sharex="col")
     series = histories.groupby(["dataset", "model", "mask_ratio"], sort=False)
@@ -47,13 +43,12 @@ def plot_learning_curves(runs: list[dict], history_paths: list[str], png) -> Non
         axes[1, column].set_ylabel("validation accuracy")
         axes[1, column].set_xlabel("epoch")
     axes[0, -1].legend(fontsize=8)
-    save_figure(fig, png)  # and the PDF beside it
+    return fig
 
 
-def plot_accuracy_vs_ratio(metrics_path, png, split: str = "test") -> None:
+def plot_accuracy_vs_ratio(metrics: pd.DataFrame, split: str = "test"):
     """AttnGen test accuracy per mask ratio (mean, error bar = sd over seeds) and the CNN's
     mean as a reference line (band = its min to max over seeds)."""
-    metrics = read_table(metrics_path, dtype={"mask_ratio": str})
     metrics = metrics[metrics["split"] == split]
     datasets = list(dict.fromkeys(metrics["dataset"]))
     fig, axes = plt.subplots(1, len(datasets), figsize=(5.5 * len(datasets), 4), squeeze=False)
@@ -72,4 +67,4 @@ def plot_accuracy_vs_ratio(metrics_path, png, split: str = "test") -> None:
         ax.set_xlabel("mask ratio r")
         ax.set_ylabel(f"{split} accuracy (%)")
         ax.legend(fontsize=8)
-    save_figure(fig, png)  # and the PDF beside it
+    return fig

@@ -21,7 +21,9 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from seqattr.models import check_ratio, supports_masking
+from seqattr.classify import check_ratio
+from seqattr.classify.models import supports_masking
+from seqattr.runtime import resolve_device, seed_everything
 
 log = logging.getLogger(__name__)
 
@@ -71,22 +73,6 @@ class TrainingResult:
     best_epoch: int
     train_seconds: float
     train_seq_per_s: float
-
-
-def resolve_device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("device 'cuda' requested but no CUDA device is available (use device: auto or cpu)")
-    return torch.device(name)
-
-
-def seed_everything(seed: int, threads: int | None = None) -> None:
-    if threads:
-        torch.set_num_threads(threads)
-    torch.manual_seed(seed)
-    np.random.seed(seed)
-    torch.use_deterministic_algorithms(True, warn_only=True)
 
 
 def validation_split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -212,31 +198,3 @@ def training_summary(config: TrainingConfig, result: TrainingResult, n_sequences
         "train_seq_per_s": float(result.train_seq_per_s),
         "n_sequences": int(n_sequences),
     }
-
-
-def train_to_files(train_path, classes_path, model_path, history_path, model_name: str, model_config: dict, training: dict,
-                   mask_ratio: float, seed: int, threads: int = 1) -> TrainingResult:
-    """Train one classifier on an encoded train split; write its history and checkpoint.
-
-    The checkpoint is written last and atomically, so a job killed mid-way leaves no
-    model file that Snakemake (or a reader) could take as complete.
-    """
-    from seqattr.data.canonical import read_classes
-    from seqattr.encoding import load_encoded
-    from seqattr.io import write_table
-    from seqattr.models import build_model, save_checkpoint
-
-    config = TrainingConfig.from_dict({**training, "mask_ratio": mask_ratio, "seed": seed, "threads": threads})
-    seed_everything(config.seed, config.threads)  # before build_model: the initial weights depend on it
-    encoded = load_encoded(train_path)
-    n_classes = len(read_classes(classes_path))
-    model = build_model(model_name, model_config, encoded.length, n_classes)
-    log.info("%s (%d parameters), mask ratio %s, seed %d, %d sequences of %d nt, device %s",
-             model_name, sum(p.numel() for p in model.parameters()), mask_ratio, seed, len(encoded),
-             encoded.length, resolve_device(config.device))
-    x, y = torch.from_numpy(encoded.as_float()), torch.from_numpy(encoded.labels)
-    result = train_classifier(model, x, y, config)
-    write_table(result.history.round({"train_loss": 6, "val_loss": 6, "val_accuracy": 6, "seconds": 2}),
-                history_path)
-    save_checkpoint(model_path, result.model, model_config, training_summary(config, result, len(encoded)))
-    return result

@@ -7,17 +7,17 @@ AttnGen models also have `importance(x) -> (N, L)` and accept `mask_ratio` in fo
 
 from __future__ import annotations
 
-import numpy as np
 from torch import nn
 
-from seqattr.config import ConfigError
-from seqattr.models.attngen import AttnGen
-from seqattr.models.checkpoint import CheckpointError, load_checkpoint, read_checkpoint, save_checkpoint
-from seqattr.models.cnn import BenchmarkCNN
+from seqattr.classify import check_ratio, format_ratio
+from seqattr.errors import ConfigError
+from seqattr.classify.models.attngen import AttnGen
+from seqattr.classify.models.checkpoint import CheckpointError, load_checkpoint, read_checkpoint, save_checkpoint
+from seqattr.classify.models.cnn import GenomicBenchmarksCNN
 
-MODELS = {"cnn": BenchmarkCNN, "attngen": AttnGen}
+MODELS = {"cnn": GenomicBenchmarksCNN, "attngen": AttnGen}
 
-__all__ = ["MODELS", "AttnGen", "BenchmarkCNN", "CheckpointError", "build_model", "check_ratio",
+__all__ = ["MODELS", "AttnGen", "CheckpointError", "GenomicBenchmarksCNN", "build_model", "check_ratio",
            "format_ratio", "load_checkpoint", "read_checkpoint", "save_checkpoint", "supports_masking"]
 
 
@@ -33,18 +33,3 @@ def build_model(name: str, model_config: dict, input_length: int, n_classes: int
 
 def supports_masking(model: nn.Module) -> bool:
     return getattr(model, "supports_masking", False)
-
-
-def check_ratio(ratio: float) -> float:
-    ratio = float(ratio)
-    if not 0 <= ratio < 1:
-        raise ValueError(f"mask ratio {ratio} is outside [0, 1)")
-    return ratio
-
-
-def format_ratio(ratio: float | str) -> str:
-    """The mask ratio as it appears in file names: 0 -> '0', 0.1 -> '0.1', 0.05 -> '0.05'.
-
-    The one formatting used everywhere (rules, scripts, tables), so paths always agree.
-    """
-    return np.format_float_positional(check_ratio(ratio), trim="-")

@@ -28,7 +28,7 @@ def conv_output_length(length: int, kernel_size: int, blocks: int) -> int:
     return length
 
 
-class BenchmarkCNN(nn.Module):
+class GenomicBenchmarksCNN(nn.Module):
     def __init__(self, input_length: int, n_classes: int, channels=(16, 8, 4), kernel_size: int = 8,
                  hidden: int = 512):
         super().__init__()

@@ -121,17 +121,3 @@ def load_encoded(path: str | Path) -> EncodedSet:
     with np.load(path, allow_pickle=False) as data:
         return EncodedSet(data["onehot"], data["labels"], data["ids"], data["mask"], data["ambiguous"],
                           float(data["ambiguous_value"]))
-
-
-def encode_files(train_path, test_path, classes_path, train_out, test_out, length: int | None,
-                 crop: str = "centre", ambiguous: str = "zero") -> int:
-    """Encode a canonical train/test pair; L defaults to the longest training sequence."""
-    from seqattr.data.canonical import read_classes, read_split
-
-    classes = read_classes(classes_path)
-    train, test = read_split(train_path), read_split(test_path)
-    if length is None:
-        length = int(train["sequence"].str.len().max())
-    for frame, source, out in ((train, train_path, train_out), (test, test_path, test_out)):
-        save_encoded(encode_split(frame, classes, length, crop, ambiguous, str(source)), out)
-    return length

@@ -1,20 +1,18 @@
-"""Checks of a GAMA importance profile against known truth.
+"""GAMA importance against biophysical truth, and the two GAMA modes against each other.
 
-Two kinds of truth are used, as in the GAMA paper (Frank et al., arXiv:2506.23182):
-
-* synthetic sets, where the implanted positions are known: the false-negative rate of
-  those positions under a rank rule and under a score threshold;
-* Absolut! simulated binders, where each residue's share of the binding energy is known:
-  the Spearman correlation between per-position importance and |mean binding energy|.
-
-Positions are 1-based residue positions throughout, as in every GAMA output.
+Absolut! simulated binders (Robert et al. 2022) give each paratope residue's share of the
+binding energy; the GAMA paper (Frank et al., arXiv:2506.23182) correlates per-position
+importance with |mean binding energy| by Spearman's rho. The parsing of
+`contribPerAAparaBind` and the per-position average are ours (the authors' code has
+neither). Positions are 1-based residue positions throughout, as in every GAMA output.
+The synthetic-set detection rules are in `detection`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,11 +23,6 @@ from seqattr import InputError
 # `contribPerAAparaBind` entries: residue, position letter within the slice (a = first),
 # then "<count>_<energy>". The list ends with a comma, so empty entries are skipped.
 _CONTRIBUTION = re.compile(r"(?P<residue>[A-Z])(?P<letter>[a-z]):(?P<count>\d+)_(?P<energy>[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)")
-
-# Iglewicz & Hoaglin (1993): |modified z| > 3.5 flags an outlier. Implanted positions
-# are the outliers of a profile whose other positions carry no signal.
-DEFAULT_THRESHOLD_Z = 3.5
-
 
 @dataclass(frozen=True)
 class Contribution:
@@ -146,83 +139,6 @@ def ground_truth_table(profile: pd.DataFrame, energy: pd.DataFrame) -> pd.DataFr
         rho, p = spearman(part["importance"], part["abs_mean_energy"])
         parts.append(part.assign(spearman_rho=rho, spearman_p=p))
     return pd.concat(parts, ignore_index=True).sort_values(["mode", "position"], kind="stable").reset_index(drop=True)
-
-
-# --- false negatives on synthetic sets -------------------------------------------------
-
-def _profile_array(importance: Sequence[float]) -> np.ndarray:
-    values = np.asarray(importance, dtype=float)
-    # Undefined importance cannot flag a position: it ranks last and is below any threshold.
-    return np.where(np.isfinite(values), values, -np.inf)
-
-
-def detected_by_rank(importance: Sequence[float], implanted: Iterable[int]) -> np.ndarray:
-    """Which implanted positions are among the top-k of the profile (k = number implanted).
-
-    `importance[i]` is the importance of position i + 1. Ties count against the implanted
-    position: it is detected only if fewer than k other positions score at least as high.
-    """
-    values = _profile_array(importance)
-    implanted = _check_positions(implanted, len(values))
-    k = len(implanted)
-    detected = []
-    for position in implanted:
-        value = values[position - 1]
-        others_at_least = int((values >= value).sum()) - 1
-        detected.append(np.isfinite(value) and others_at_least < k)
-    return np.array(detected, dtype=bool)
-
-
-def modified_z(importance: Sequence[float]) -> np.ndarray:
-    """Iglewicz-Hoaglin modified z-scores: 0.6745 * (x - median) / MAD.
-
-    Median and MAD instead of mean and sd because the implanted positions are up to 4 of
-    16 and would inflate the sd they are measured against. With MAD = 0, values above the
-    median get +inf and the rest 0 (or -inf below).
-    """
-    values = np.asarray(importance, dtype=float)
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
-        return np.full(values.shape, -np.inf)
-    median = np.median(finite)
-    mad = np.median(np.abs(finite - median))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = 0.6745 * (values - median) / mad if mad > 0 else np.sign(values - median) * np.inf
-    z = np.where(values == median, 0.0, z) if mad == 0 else z
-    return np.where(np.isfinite(values), z, -np.inf)
-
-
-def detected_by_threshold(importance: Sequence[float], implanted: Iterable[int],
-                          threshold_z: float = DEFAULT_THRESHOLD_Z) -> np.ndarray:
-    """Which implanted positions have a modified z-score above `threshold_z`."""
-    z = modified_z(importance)
-    implanted = _check_positions(implanted, len(z))
-    return np.array([z[p - 1] > threshold_z for p in implanted], dtype=bool)
-
-
-def false_negative_rate(detected: np.ndarray) -> float:
-    return float(1.0 - np.mean(detected)) if len(detected) else float("nan")
-
-
-def false_positive_rate(importance: Sequence[float], implanted: Iterable[int],
-                        threshold_z: float = DEFAULT_THRESHOLD_Z) -> float:
-    """Share of the non-implanted positions above the threshold (the price of a low one)."""
-    z = modified_z(importance)
-    implanted = set(_check_positions(implanted, len(z)))
-    others = [p for p in range(1, len(z) + 1) if p not in implanted]
-    return float(np.mean([z[p - 1] > threshold_z for p in others])) if others else float("nan")
-
-
-def _check_positions(implanted: Iterable[int], length: int) -> list[int]:
-    implanted = [int(p) for p in implanted]
-    if not implanted:
-        raise ValueError("no implanted positions")
-    bad = [p for p in implanted if not 1 <= p <= length]
-    if bad:
-        raise ValueError(f"implanted positions {bad} outside 1..{length} (positions are 1-based)")
-    if len(set(implanted)) != len(implanted):
-        raise ValueError(f"implanted positions {implanted} repeat")
-    return implanted
 
 
 # --- the two GAMA modes against each other ------------------------------------------------

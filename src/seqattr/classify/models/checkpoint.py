@@ -22,10 +22,10 @@ class CheckpointError(ValueError):
 def save_checkpoint(path: str | os.PathLike, model: nn.Module, model_config: dict, extra: dict | None = None) -> None:
     """Save the weights with what it takes to rebuild the model: name, config, L, classes.
 
-    `model` must have been made by seqattr.models.build_model (it records the name and
+    `model` must have been made by seqattr.classify.models.build_model (it records the name and
     shape); `extra` is any metadata of plain values (history summary, timings, seed).
     """
-    from seqattr.models import MODELS
+    from seqattr.classify.models import MODELS
 
     name = next((n for n, cls in MODELS.items() if type(model) is cls), None)
     if name is None:
@@ -62,7 +62,7 @@ def read_checkpoint(path: str | os.PathLike, map_location="cpu") -> dict:
 
 def load_checkpoint(path: str | os.PathLike, map_location="cpu") -> nn.Module:
     """Rebuild the classifier and load its weights; returned in eval mode."""
-    from seqattr.models import build_model
+    from seqattr.classify.models import build_model
 
     payload = read_checkpoint(path, map_location)
     try:

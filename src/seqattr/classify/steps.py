@@ -1,0 +1,86 @@
+"""The classification stage's steps, one per rule: files in, files out. The rule scripts
+pass their paths, wildcards and the `classify` config section; everything else is built here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from seqattr.classify import TRAINING_KEYS, format_ratio
+from seqattr.data.canonical import read_classes
+from seqattr.data.encoding import load_encoded
+from seqattr.figures import save_figure
+from seqattr.io import read_table, write_table
+from seqattr.runtime import resolve_device, seed_everything
+
+log = logging.getLogger(__name__)
+
+
+def train(train_path, classes_path, model_path, history_path, *, classify: dict, model: str, mask_ratio, seed,
+          threads: int = 1):
+    """Train one classifier on an encoded train split; write its history and checkpoint.
+
+    The checkpoint is written last and atomically, so a job killed mid-way leaves no
+    model file that Snakemake (or a reader) could take as complete.
+    """
+    import torch
+
+    from seqattr.classify.engine import TrainingConfig, train_classifier, training_summary
+    from seqattr.classify.models import build_model, save_checkpoint
+
+    config = TrainingConfig.from_dict({**{k: classify[k] for k in TRAINING_KEYS if k in classify},
+                                       "mask_ratio": float(mask_ratio), "seed": int(seed), "threads": threads})
+    model_config = classify.get(model) or {}
+    seed_everything(config.seed, config.threads)  # before build_model: the initial weights depend on it
+    encoded = load_encoded(train_path)
+    network = build_model(model, model_config, encoded.length, len(read_classes(classes_path)))
+    log.info("%s (%d parameters), mask ratio %s, seed %d, %d sequences of %d nt, device %s",
+             model, sum(p.numel() for p in network.parameters()), mask_ratio, seed, len(encoded),
+             encoded.length, resolve_device(config.device))
+    x, y = torch.from_numpy(encoded.as_float()), torch.from_numpy(encoded.labels)
+    result = train_classifier(network, x, y, config)
+    write_table(result.history.round({"train_loss": 6, "val_loss": 6, "val_accuracy": 6, "seconds": 2}),
+                history_path)
+    save_checkpoint(model_path, result.model, model_config, training_summary(config, result, len(encoded)))
+    return result
+
+
+def evaluate(model_path, train_path, test_path, output_path, *, dataset: str, device: str = "auto",
+             threads: int = 1, batch_size: int = 1024) -> pd.DataFrame:
+    """The metrics table of one trained classifier (validation and test split)."""
+    from seqattr.classify.evaluation import evaluate_model
+    from seqattr.classify.models import load_checkpoint, read_checkpoint
+    from seqattr.runtime import set_threads
+
+    set_threads(threads)
+    target = resolve_device(device)
+    table = evaluate_model(load_checkpoint(model_path, map_location=target), read_checkpoint(model_path),
+                           load_encoded(train_path), load_encoded(test_path), dataset, target, batch_size)
+    write_table(table, output_path)
+    return table
+
+
+def read_metrics(path) -> pd.DataFrame:
+    return read_table(path, dtype={"mask_ratio": str})
+
+
+def aggregate(metric_paths, output_path) -> pd.DataFrame:
+    """Stack the per-model tables into the sweep's classification.tsv, in a fixed order."""
+    from seqattr.classify.evaluation import stack_metrics
+
+    table = stack_metrics([read_metrics(path) for path in metric_paths])
+    write_table(table, output_path)
+    return table
+
+
+def plot(metrics_path, history_paths: dict[str, dict], curves_png, curves_pdf, ratio_png, ratio_pdf) -> None:
+    """Learning curves and accuracy vs mask ratio. `history_paths` maps each history file
+    to the classifier it belongs to (dataset, model, mask_ratio, seed)."""
+    from seqattr.classify.figures import plot_accuracy_vs_ratio, plot_learning_curves
+
+    histories = pd.concat([read_table(path).assign(**{**run, "mask_ratio": format_ratio(run["mask_ratio"])})
+                           for path, run in history_paths.items()], ignore_index=True)
+    save_figure(plot_learning_curves(histories), curves_png, curves_pdf)
+    save_figure(plot_accuracy_vs_ratio(read_metrics(metrics_path)), ratio_png, ratio_pdf)

@@ -1,0 +1,65 @@
+"""The GAMA validation stage's steps, one per rule: the synthetic grid's experiments and
+summary, the Absolut! ground truth, and the two GAMA modes against each other."""
+
+from __future__ import annotations
+
+import logging
+
+from seqattr.figures import save_figure
+from seqattr.gama_validation import figures
+from seqattr.gama_validation.detection import DEFAULT_THRESHOLD_Z
+from seqattr.gama_validation.experiments import expand_grid
+from seqattr.gama_validation.grid import format_grid, grid_frame, run_grid_experiment, stack_grid
+from seqattr.gama_validation.ground_truth import (ground_truth_table, mode_agreement, per_position_energy,
+                                                  read_absolut_contributions)
+from seqattr.io import read_table, write_table
+from seqattr.runtime import set_threads
+
+log = logging.getLogger(__name__)
+
+GAMA_KEYS = ("quadrature", "ig_steps", "batch_size", "device")
+
+
+def grid_experiment(output, *, experiment: str, grid: dict, generative: dict, gama: dict, threads: int = 1) -> None:
+    """One experiment of the synthetic grid (by its id) from the config's `gama_grid`,
+    `generative` and `gama` sections: generate, train, attribute, score."""
+    from seqattr.generative.engine import training_settings
+
+    set_threads(threads)
+    spec = expand_grid(grid)[experiment]
+    train = training_settings(generative["model"], generative["training"], grid["train"])
+    options = {"modes": grid["modes"], **{k: gama[k] for k in GAMA_KEYS}}
+    n_attributed = grid["n_attributed"] or gama["max_sequences"]
+    rows = run_grid_experiment(spec, train, options, n_attributed=n_attributed,
+                               threshold_z=grid.get("threshold_z", DEFAULT_THRESHOLD_Z))
+    write_table(format_grid(grid_frame(rows)), output)
+
+
+def read_grid_table(path):
+    return read_table(path, dtype={"positions": str, "top_positions": str})
+
+
+def grid_summary(inputs, table, png, pdf) -> None:
+    frame = stack_grid([read_grid_table(path) for path in inputs])
+    log.info("%d experiments, %d rows", frame["experiment"].nunique(), len(frame))
+    write_table(format_grid(frame), table)
+    save_figure(figures.fnr_figure(frame), png, pdf)
+
+
+def ground_truth(profile, absolut_table, table, png, pdf, *, set_name: str) -> None:
+    contributions = read_absolut_contributions(absolut_table)
+    energy = per_position_energy(contributions, contributions.attrs["n_records"], contributions.attrs["slice_length"])
+    result = ground_truth_table(read_table(profile), energy)
+    for mode, part in result.groupby("mode", sort=False):
+        log.info("%s [%s]: Spearman rho %.3f, p %.3g over %d positions", set_name, mode,
+                 part["spearman_rho"].iloc[0], part["spearman_p"].iloc[0], len(part))
+    write_table(result.round(6), table)
+    save_figure(figures.ground_truth_figure(result, set_name), png, pdf)
+
+
+def mode_agreement_table(profile, output) -> None:
+    table = mode_agreement(read_table(profile))
+    for row in table.itertuples():
+        log.info("%s vs %s: Spearman rho %.3f, top 4 %s vs %s", row.mode_a, row.mode_b, row.spearman_rho,
+                 row.top4_a, row.top4_b)
+    write_table(table.round(6), output)

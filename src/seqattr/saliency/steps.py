@@ -1,0 +1,217 @@
+"""The saliency stage's steps, one per rule: files in, files out (scripts/ only plumb).
+
+The evaluation set is the same seeded sample of the test split for every classifier
+and method (`evaluation_indices(n_test, n_eval, eval_seed)`, the workflow's one
+subsampler), so saliency files, perturbation curves and motif recovery all refer to the
+same sequences. Several inputs arrive as dicts keyed by what each file is (a method, a
+dataset), built by the rule from the path helpers, never as parallel lists.
+
+Saliency file (.npz): ids (N,), index (N,) rows of the test split, labels (N,),
+predictions (N,), targets (N,) the class explained, scores (N, L) float32, delta (N,)
+IG convergence delta (NaN for other methods).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from seqattr import InputError
+from seqattr.data.encoding import load_encoded
+from seqattr.figures import save_figure
+from seqattr.io import read_json, read_table, save_npz, write_table
+from seqattr.runtime import resolve_device, seeded_subsample, set_threads
+from seqattr.saliency.recovery import motif_truth, recovery_summary
+
+# torch and Captum are imported inside the steps that run a model: the table and figure
+# jobs then start in a fraction of the time.
+
+log = logging.getLogger(__name__)
+
+PERTURBATION_COLUMNS = ["dataset", "model", "mask_ratio", "seed", "method", "order", "fraction", "accuracy", "n"]
+RECOVERY_COLUMNS = ["dataset", "model", "mask_ratio", "seed", "method", "auroc_mean", "auroc_sd", "auprc_mean", "n"]
+
+
+def load_classifier(path, device: str = "auto", threads: int = 1):
+    """The trained classifier on the configured device (auto: CUDA when present), in eval mode."""
+    from seqattr.classify.models import load_checkpoint  # the classify stage's loader
+
+    set_threads(threads)
+    return load_checkpoint(path, map_location=resolve_device(device)).eval()
+
+
+def evaluation_indices(n_total: int, n_eval: int | None, seed: int, source: str = "test split") -> np.ndarray:
+    """Sorted row indices of a seeded sample of n_eval rows (all rows when n_eval is None)."""
+    if n_eval is not None and n_eval > n_total:
+        raise InputError(f"{source}: saliency.n_eval is {n_eval} but the test split has only {n_total} "
+                         f"sequences; lower saliency.n_eval (or null for the whole split)")
+    return seeded_subsample(n_total, n_eval, seed)
+
+
+def evaluation_set(encoded_path, n_eval: int | None, eval_seed: int):
+    """(index, EncodedSet) of the evaluation sample of a test split."""
+    encoded = load_encoded(encoded_path)
+    index = evaluation_indices(len(encoded), n_eval, eval_seed, source=str(encoded_path))
+    return index, encoded
+
+
+def read_saliency(path) -> dict[str, np.ndarray]:
+    with np.load(path, allow_pickle=False) as data:
+        return {key: data[key] for key in data.files}
+
+
+def saliency(model_path, encoded_path, output, *, method: str, n_eval: int | None, eval_seed: int,
+             target: str = "predicted", ig_steps: int = 50, ig_internal_batch_size: int = 1024,
+             ig_baseline: float = 0.0, batch_size: int = 256, device: str = "auto", threads: int = 1) -> None:
+    import torch
+
+    from seqattr.saliency.attribution import saliency_scores
+
+    torch.manual_seed(0)
+    model = load_classifier(model_path, device, threads)
+    index, encoded = evaluation_set(encoded_path, n_eval, eval_seed)
+    x = encoded.as_float()[index]
+    log.info("%s saliency of %s on %d x %d nt (target: %s)", method, model_path, len(index), x.shape[2], target)
+    result = saliency_scores(model, x, method, labels=encoded.labels[index], target=target, ig_steps=ig_steps,
+                             ig_internal_batch_size=ig_internal_batch_size, ig_baseline=ig_baseline,
+                             batch_size=batch_size)
+    save_npz(output, ids=encoded.ids[index], index=index, labels=encoded.labels[index],
+             predictions=result.predictions, targets=result.targets, scores=result.scores, delta=result.delta)
+
+
+def perturbation(model_path, encoded_path, output, *, saliency_files: dict[str, str], classifier: dict,
+                 fractions, removal: str, eval_seed: int, device: str = "auto", threads: int = 1) -> None:
+    """The perturbation curves of one classifier (`classifier`: dataset, model, mask_ratio,
+    seed), every method of `saliency_files` (method -> saliency file), as PERTURBATION_COLUMNS."""
+    from seqattr.saliency.perturbation import perturbation_accuracy
+
+    network = load_classifier(model_path, device, threads)
+    encoded = load_encoded(encoded_path)
+    scores, index = {}, None
+    for method, path in saliency_files.items():
+        saliency_file = read_saliency(path)
+        if index is not None and not np.array_equal(index, saliency_file["index"]):
+            raise InputError(f"{path}: evaluated other sequences than {next(iter(saliency_files.values()))}")
+        index, scores[method] = saliency_file["index"], saliency_file["scores"]
+    if index is None or index.max(initial=-1) >= len(encoded):
+        raise InputError(f"{encoded_path}: has {len(encoded)} sequences; the saliency files index beyond it")
+    x = encoded.as_float()[index]
+    log.info("perturbation test of %s: %d sequences, methods %s", model_path, len(index), ", ".join(scores))
+    table = perturbation_accuracy(network, x, encoded.labels[index], scores, fractions, removal, eval_seed,
+                                  valid=encoded.mask[index])
+    table.insert(0, "dataset", classifier["dataset"])
+    table.insert(1, "model", classifier["model"])
+    table.insert(2, "mask_ratio", float(classifier["mask_ratio"]))
+    table.insert(3, "seed", int(classifier["seed"]))
+    write_table(table[PERTURBATION_COLUMNS], output)
+
+
+def combine_tables(paths, output, columns) -> pd.DataFrame:
+    frames = [read_table(path) for path in paths]
+    table = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    write_table(table, output)
+    return table
+
+
+def chance_levels(encoded_files: dict[str, str], n_eval: int | None, eval_seed: int) -> dict[str, float]:
+    """Per dataset, the accuracy of always predicting the evaluation set's majority class."""
+    levels = {}
+    for dataset, path in encoded_files.items():
+        index, encoded = evaluation_set(path, n_eval, eval_seed)
+        counts = np.bincount(encoded.labels[index])
+        levels[dataset] = float(counts.max() / counts.sum()) if counts.sum() else float("nan")
+    return levels
+
+
+def motif_recovery_table(saliency_files: list[dict], motifs_files: dict[str, str]) -> pd.DataFrame:
+    """AUROC/AUPRC of each saliency file against its dataset's planted motifs.
+
+    Each entry of `saliency_files`: dataset, model, mask_ratio, seed, method and its `path`.
+    """
+    motifs = {dataset: read_table(path, dtype={"id": str}) for dataset, path in motifs_files.items()}
+    rows = []
+    for entry in saliency_files:
+        saliency_file = read_saliency(entry["path"])
+        truth = motif_truth(motifs[entry["dataset"]], saliency_file["ids"], saliency_file["scores"].shape[1])
+        summary = recovery_summary(saliency_file["scores"], truth)
+        log.info("%s: motif AUROC %.3f over %d sequences", entry["path"], summary["auroc_mean"], summary["n"])
+        rows.append({"dataset": entry["dataset"], "model": entry["model"], "mask_ratio": float(entry["mask_ratio"]),
+                     "seed": int(entry["seed"]), "method": entry["method"], **summary})
+    return pd.DataFrame(rows, columns=RECOVERY_COLUMNS)
+
+
+def classes_of(path) -> list[str]:
+    return list(read_json(path))
+
+
+def classifier_label(model: str, mask_ratio, seed) -> str:
+    return f"{model} r={float(mask_ratio):g} s={seed}" if model != "cnn" else f"cnn s={seed}"
+
+
+def perturbation_summary(table_paths, output, png, pdf, *, encoded_files: dict[str, str], n_eval: int | None,
+                         eval_seed: int) -> None:
+    from seqattr.saliency.figures import perturbation_figure
+
+    table = combine_tables(table_paths, output, PERTURBATION_COLUMNS)
+    save_figure(perturbation_figure(table, chance_levels(encoded_files, n_eval, eval_seed)), png, pdf)
+
+
+def motif_recovery(output, png, pdf, *, saliency_files: list[dict], motifs_files: dict[str, str]) -> None:
+    from seqattr.saliency.figures import motif_recovery_figure
+
+    table = motif_recovery_table(saliency_files, motifs_files)
+    write_table(table, output)
+    save_figure(motif_recovery_figure(table), png, pdf)
+
+
+def attribution_logos(encoded_path, saliency_files: dict[str, str], classes_path, title: str, motifs_path=None,
+                      width: int = 60):
+    """The logo figure of one classifier: `saliency_files` maps each method to its file."""
+    from seqattr.saliency.figures import attribution_logos as draw
+
+    saliency_by_method = {method: read_saliency(path) for method, path in saliency_files.items()}
+    first = next(iter(saliency_by_method.values()))
+    onehot = load_encoded(encoded_path).onehot[first["index"]]
+    truth = None
+    if motifs_path:
+        truth = motif_truth(read_table(motifs_path, dtype={"id": str}), first["ids"], onehot.shape[2])
+    return draw(onehot, saliency_by_method, classes_of(classes_path), title, truth, width)
+
+
+def saliency_heatmap(saliency_files: list[dict], classes_path, title: str):
+    """The heatmap figure of one dataset; each entry of `saliency_files` has model,
+    mask_ratio, seed, method and its `path`."""
+    from seqattr.saliency.figures import class_means, saliency_heatmap as draw
+
+    classes = classes_of(classes_path)
+    panels = []
+    for entry in saliency_files:
+        saliency_file = read_saliency(entry["path"])
+        label = classifier_label(entry["model"], entry["mask_ratio"], entry["seed"])
+        panels.append((label, entry["method"], class_means(saliency_file["scores"], saliency_file["labels"],
+                                                            len(classes))))
+    return draw(panels, classes, title)
+
+
+def saliency_figures(*, logos: list[dict], heatmaps: list[dict], encoded_files: dict[str, str],
+                     classes_files: dict[str, str], motifs_files: dict[str, str], width: int = 60) -> None:
+    """Attribution logos of each classifier and the heatmap of each dataset.
+
+    `logos`: one entry per classifier (its `classifier` dict, `saliency_files` method ->
+    path, and the `png`/`pdf` to write); `heatmaps`: one per dataset (`dataset`,
+    `saliency_files` as in `saliency_heatmap`, `png`, `pdf`).
+    """
+    for logo in logos:
+        run = logo["classifier"]
+        dataset = run["dataset"]
+        figure = attribution_logos(encoded_files[dataset], logo["saliency_files"], classes_files[dataset],
+                                   title=f"{dataset}: {classifier_label(run['model'], run['mask_ratio'], run['seed'])}",
+                                   motifs_path=motifs_files.get(dataset), width=width)
+        save_figure(figure, logo["png"], logo["pdf"])
+    for heatmap in heatmaps:
+        dataset = heatmap["dataset"]
+        figure = saliency_heatmap(heatmap["saliency_files"], classes_files[dataset],
+                                  title=f"{dataset}: mean saliency by position and class")
+        save_figure(figure, heatmap["png"], heatmap["pdf"])

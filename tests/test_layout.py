@@ -1,0 +1,46 @@
+"""The layout the workflow promises: one package per stage, thin scripts, and a Snakefile
+that parses without the deep-learning stack."""
+
+import ast
+import os
+import subprocess
+
+import pytest
+
+from conftest import REPO, SNAKEMAKE
+
+STAGES = sorted(p.stem for p in (REPO / "rules").glob("*.smk") if p.stem != "common")
+
+
+def test_every_rule_file_has_its_package_with_steps():
+    assert STAGES == ["classify", "data", "gama", "gama_validation", "generative", "manifest", "saliency"]
+    for stage in STAGES:
+        assert (REPO / "src" / "seqattr" / stage / "steps.py").is_file(), stage
+
+
+def test_scripts_call_only_a_stage_steps_module():
+    for script in sorted((REPO / "scripts").glob("*.py")):
+        tree = ast.parse(script.read_text())
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        stages = {f"seqattr.{stage}" for stage in STAGES}
+        assert imported <= stages | {"seqattr.workflow"}, f"{script.name} imports {sorted(imported)}"
+        # `from seqattr.<stage> import steps`: the script reaches the library through steps only.
+        names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                 and node.module in stages for alias in node.names}
+        assert names == {"steps"}, f"{script.name} imports {sorted(names)} from its stage"
+
+
+@pytest.mark.workflow
+def test_parsing_the_workflow_imports_neither_torch_nor_biopython(tmp_path):
+    """A dry run of every stage with `torch` and `Bio` replaced by packages that refuse
+    to be imported: the Snakefile, the rule files and what they import must not need them."""
+    for name in ("torch", "Bio"):
+        (tmp_path / "blocked" / name).mkdir(parents=True)
+        (tmp_path / "blocked" / name / "__init__.py").write_text(f"raise ImportError('{name} imported while parsing')\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "blocked")}
+    result = subprocess.run([str(SNAKEMAKE), "-s", str(REPO / "Snakefile"), "-d", str(tmp_path), "-n", "--cores", "1",
+                             "--configfile", str(REPO / "config" / "test.yaml")],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr[-3000:] + result.stdout[-3000:]
+    assert "gama_grid_experiment" in result.stdout and "train" in result.stdout
