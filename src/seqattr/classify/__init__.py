@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-MODEL_NAMES = ("cnn", "attngen")
 # The `classify` keys a training job reads (besides its model's own section); the mask
 # ratio and seed come from the wildcards, threads from the rule. Only these are the
 # train rule's params, so adding a ratio or a seed to the sweep retrains nothing else.
