@@ -16,9 +16,9 @@ rule train:
     resources:
         gpu=CLASSIFY["gpu"],
     log:
-        log_file("classify", "{dataset}/" + classifier_stem() + ".train"),
+        log_file("classify", f"{{dataset}}/{classifier_stem()}.train"),
     benchmark:
-        benchmark_file("classify", "{dataset}/" + classifier_stem() + ".train")
+        benchmark_file("classify", f"{{dataset}}/{classifier_stem()}.train")
     conda:
         "../envs/torch.yaml"
     script:
@@ -38,9 +38,9 @@ rule evaluate:
     resources:
         gpu=CLASSIFY["gpu"],
     log:
-        log_file("classify", "{dataset}/" + classifier_stem() + ".evaluate"),
+        log_file("classify", f"{{dataset}}/{classifier_stem()}.evaluate"),
     benchmark:
-        benchmark_file("classify", "{dataset}/" + classifier_stem() + ".evaluate")
+        benchmark_file("classify", f"{{dataset}}/{classifier_stem()}.evaluate")
     conda:
         "../envs/torch.yaml"
     script:

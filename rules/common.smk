@@ -20,6 +20,12 @@ GENERATIVE = config["generative"]
 GAMA = config["gama"]
 GRID = config.get("gama_grid")
 
+# The options each attribution job reads (not threads, gpu or figure settings): only
+# these are its params, so changing another key reruns nothing.
+SALIENCY_OPTIONS = ("n_eval", "eval_seed", "target", "ig_steps", "ig_internal_batch_size", "ig_baseline",
+                    "batch_size", "device")
+GAMA_OPTIONS = ("modes", "quadrature", "ig_steps", "batch_size", "max_sequences", "seed", "device")
+
 
 def name_pattern(names):
     """A wildcard constraint that matches exactly these names (and nothing when empty)."""

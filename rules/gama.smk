@@ -1,10 +1,6 @@
 # Stage gama: IG of the initial and trained generative LSTM on each set, the GAMA matrix
 # and importance profile, their figures (src/seqattr/gama/).
 
-# The GAMA options the attribution job reads (not threads or gpu).
-GAMA_OPTIONS = ("modes", "quadrature", "ig_steps", "batch_size", "max_sequences", "seed", "device")
-
-
 rule gama:
     input:
         initial=generative_file("initial.pt"),

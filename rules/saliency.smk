@@ -2,11 +2,6 @@
 # classifier, AttnGen's perturbation test, recovery of the planted motifs, logos and
 # heatmaps (src/seqattr/saliency/).
 
-# The saliency options every attribution job reads (not threads, gpu, figure settings).
-SALIENCY_OPTIONS = ("n_eval", "eval_seed", "target", "ig_steps", "ig_internal_batch_size", "ig_baseline",
-                    "batch_size", "device")
-
-
 rule saliency:
     wildcard_constraints:
         model=name_pattern(sorted(SALIENCY["methods"])),
@@ -21,9 +16,9 @@ rule saliency:
     resources:
         gpu=SALIENCY["gpu"],
     log:
-        log_file("saliency", "{dataset}/" + classifier_stem() + ".{method}"),
+        log_file("saliency", f"{{dataset}}/{classifier_stem()}.{{method}}"),
     benchmark:
-        benchmark_file("saliency", "{dataset}/" + classifier_stem() + ".{method}")
+        benchmark_file("saliency", f"{{dataset}}/{classifier_stem()}.{{method}}")
     conda:
         "../envs/torch.yaml"
     script:
@@ -49,9 +44,9 @@ rule perturbation:
     resources:
         gpu=SALIENCY["gpu"],
     log:
-        log_file("saliency", "perturbation/{dataset}/" + classifier_stem()),
+        log_file("saliency", f"perturbation/{{dataset}}/{classifier_stem()}"),
     benchmark:
-        benchmark_file("saliency", "perturbation/{dataset}/" + classifier_stem())
+        benchmark_file("saliency", f"perturbation/{{dataset}}/{classifier_stem()}")
     conda:
         "../envs/torch.yaml"
     script:
