@@ -19,7 +19,6 @@ os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (SRC, os.environ.get("PYTH
 
 from seqattr.config import ConfigError, apply_table_overrides, validate_config
 
-
 # A --configfile on the command line replaces the default instead of being merged into
 # it (Snakemake merges nested keys, which would mix the demo's datasets into any run).
 if not workflow.overwrite_configfiles:

@@ -10,17 +10,17 @@ rule train:
     output:
         model=model_file(),
         history=model_file(ext="history.tsv"),
-    params:
-        classify=lambda wildcards: training_params(wildcards.model),
-    threads: CLASSIFY["threads"]
-    resources:
-        gpu=CLASSIFY["gpu"],
     log:
         log_file("classify", f"{{dataset}}/{classifier_stem()}.train"),
     benchmark:
         benchmark_file("classify", f"{{dataset}}/{classifier_stem()}.train")
     conda:
         "../envs/torch.yaml"
+    threads: CLASSIFY["threads"]
+    resources:
+        gpu=CLASSIFY["gpu"],
+    params:
+        classify=lambda wildcards: training_params(wildcards.model),
     script:
         "../scripts/train_classifier.py"
 
@@ -32,17 +32,17 @@ rule evaluate:
         test=encoded_file("test"),
     output:
         metrics_file(),
-    params:
-        device=CLASSIFY["device"],
-    threads: CLASSIFY["threads"]
-    resources:
-        gpu=CLASSIFY["gpu"],
     log:
         log_file("classify", f"{{dataset}}/{classifier_stem()}.evaluate"),
     benchmark:
         benchmark_file("classify", f"{{dataset}}/{classifier_stem()}.evaluate")
     conda:
         "../envs/torch.yaml"
+    threads: CLASSIFY["threads"]
+    resources:
+        gpu=CLASSIFY["gpu"],
+    params:
+        device=CLASSIFY["device"],
     script:
         "../scripts/evaluate_classifier.py"
 
@@ -86,13 +86,13 @@ rule plot_classification:
             labels={"content": "accuracy vs mask ratio"},
         ),
         ratio_pdf=classification_figure("accuracy_vs_ratio", "pdf"),
-    params:
-        histories={model_file(**run, ext="history.tsv"): run for run in CLASSIFIER_RUNS},
     log:
         log_file("classify", "plot"),
     benchmark:
         benchmark_file("classify", "plot")
     conda:
         "../envs/report.yaml"
+    params:
+        histories={model_file(**run, ext="history.tsv"): run for run in CLASSIFIER_RUNS},
     script:
         "../scripts/plot_classification.py"

@@ -22,8 +22,16 @@ GRID = config.get("gama_grid")
 
 # The options each attribution job reads (not threads, gpu or figure settings): only
 # these are its params, so changing another key reruns nothing.
-SALIENCY_OPTIONS = ("n_eval", "eval_seed", "target", "ig_steps", "ig_internal_batch_size", "ig_baseline",
-                    "batch_size", "device")
+SALIENCY_OPTIONS = (
+    "n_eval",
+    "eval_seed",
+    "target",
+    "ig_steps",
+    "ig_internal_batch_size",
+    "ig_baseline",
+    "batch_size",
+    "device",
+)
 GAMA_OPTIONS = ("modes", "quadrature", "ig_steps", "batch_size", "max_sequences", "seed", "device")
 
 
@@ -207,13 +215,21 @@ def saliency_figure_plan():
     """What the saliency_figures job draws: each classifier's logos and each dataset's heatmap,
     with the saliency files each reads and the PNG and PDF it writes."""
     logos = [
-        {"classifier": run, "saliency_files": classifier_saliency_files(**run),
-         "png": logos_figure("png", **run), "pdf": logos_figure("pdf", **run)}
+        {
+            "classifier": run,
+            "saliency_files": classifier_saliency_files(**run),
+            "png": logos_figure("png", **run),
+            "pdf": logos_figure("pdf", **run),
+        }
         for run in ATTRIBUTED_RUNS
     ]
     heatmaps = [
-        {"dataset": dataset, "png": heatmap_figure("png", dataset), "pdf": heatmap_figure("pdf", dataset),
-         "saliency_files": [with_path(entry) for entry in SALIENCY_ENTRIES if entry["dataset"] == dataset]}
+        {
+            "dataset": dataset,
+            "png": heatmap_figure("png", dataset),
+            "pdf": heatmap_figure("pdf", dataset),
+            "saliency_files": [with_path(entry) for entry in SALIENCY_ENTRIES if entry["dataset"] == dataset],
+        }
         for dataset in SALIENCY_DATASETS
     ]
     return {"logos": logos, "heatmaps": heatmaps}
@@ -247,7 +263,9 @@ def final_outputs():
         outputs += [dataset_overview(ext, dataset) for ext in both]
     if CLASSIFIER_RUNS:
         outputs.append(CLASSIFICATION_TABLE)
-        outputs += [classification_figure(name, ext) for name in ("learning_curves", "accuracy_vs_ratio") for ext in both]
+        outputs += [
+            classification_figure(name, ext) for name in ("learning_curves", "accuracy_vs_ratio") for ext in both
+        ]
     if ATTRIBUTED_RUNS:
         outputs += [saliency_table("perturbation")] + [saliency_figure("perturbation", ext) for ext in both]
         outputs += [heatmap_figure(ext, dataset) for dataset in SALIENCY_DATASETS for ext in both]

@@ -8,16 +8,16 @@ rule generate_synthetic_dataset:
         test=dataset_file("test.tsv.gz"),
         classes=dataset_file("classes.json"),
         motifs=dataset_file("motifs.tsv.gz"),
-    wildcard_constraints:
-        dataset=name_pattern(SYNTHETIC_DATASETS),
-    params:
-        spec=lambda wildcards: DATASETS[wildcards.dataset],
     log:
         log_file("data", "{dataset}.prepare"),
     benchmark:
         benchmark_file("data", "{dataset}.prepare")
+    wildcard_constraints:
+        dataset=name_pattern(SYNTHETIC_DATASETS),
     conda:
         "../envs/data.yaml"
+    params:
+        spec=lambda wildcards: DATASETS[wildcards.dataset],
     script:
         "../scripts/prepare_dataset.py"
 
@@ -33,16 +33,16 @@ rule import_dataset:
         train=dataset_file("train.tsv.gz"),
         test=dataset_file("test.tsv.gz"),
         classes=dataset_file("classes.json"),
-    wildcard_constraints:
-        dataset=name_pattern(IMPORTED_DATASETS),
-    params:
-        spec=lambda wildcards: DATASETS[wildcards.dataset],
     log:
         log_file("data", "{dataset}.prepare"),
     benchmark:
         benchmark_file("data", "{dataset}.prepare")
+    wildcard_constraints:
+        dataset=name_pattern(IMPORTED_DATASETS),
     conda:
         "../envs/data.yaml"
+    params:
+        spec=lambda wildcards: DATASETS[wildcards.dataset],
     script:
         "../scripts/prepare_dataset.py"
 
@@ -55,16 +55,16 @@ rule one_hot_encode:
     output:
         train=encoded_file("train"),
         test=encoded_file("test"),
-    params:
-        length=lambda wildcards: DATASETS[wildcards.dataset]["length"],
-        crop=config["encoding"]["crop"],
-        ambiguous=config["encoding"]["ambiguous"],
     log:
         log_file("encoded", "{dataset}"),
     benchmark:
         benchmark_file("encoded", "{dataset}")
     conda:
         "../envs/data.yaml"
+    params:
+        length=lambda wildcards: DATASETS[wildcards.dataset]["length"],
+        crop=config["encoding"]["crop"],
+        ambiguous=config["encoding"]["ambiguous"],
     script:
         "../scripts/one_hot_encode.py"
 

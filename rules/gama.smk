@@ -1,6 +1,7 @@
 # Stage gama: IG of the initial and trained generative LSTM on each set, the GAMA matrix
 # and importance profile, their figures (src/seqattr/gama/).
 
+
 rule gama:
     input:
         initial=generative_file("initial.pt"),
@@ -14,17 +15,17 @@ rule gama:
             category="GAMA",
             labels={"set": "{set}", "content": "importance profile table"},
         ),
-    params:
-        options={key: GAMA[key] for key in GAMA_OPTIONS},
-    threads: GAMA["threads"]
-    resources:
-        gpu=GAMA["gpu"],
     log:
         log_file("gama", "{set}"),
     benchmark:
         benchmark_file("gama", "{set}")
     conda:
         "../envs/torch.yaml"
+    threads: GAMA["threads"]
+    resources:
+        gpu=GAMA["gpu"],
+    params:
+        options={key: GAMA[key] for key in GAMA_OPTIONS},
     script:
         "../scripts/gama.py"
 

@@ -6,19 +6,19 @@
 rule gama_grid_experiment:
     output:
         grid_experiment_file(),
-    params:
-        grid=GRID,
-        generative={"model": GENERATIVE["model"], "training": GENERATIVE["training"]},
-        gama={key: GAMA[key] for key in ("quadrature", "ig_steps", "batch_size", "device", "max_sequences")},
-    threads: GRID["threads"] if GRID else 1
-    resources:
-        gpu=GRID["gpu"] if GRID else 0,
     log:
         log_file("gama", "benchmark/{experiment}"),
     benchmark:
         benchmark_file("gama", "benchmark/{experiment}")
     conda:
         "../envs/torch.yaml"
+    threads: GRID["threads"] if GRID else 1
+    resources:
+        gpu=GRID["gpu"] if GRID else 0,
+    params:
+        grid=GRID,
+        generative={"model": GENERATIVE["model"], "training": GENERATIVE["training"]},
+        gama={key: GAMA[key] for key in ("quadrature", "ig_steps", "batch_size", "device", "max_sequences")},
     script:
         "../scripts/gama_grid_experiment.py"
 
@@ -68,12 +68,12 @@ rule gama_ground_truth:
             labels={"set": "{set}", "content": "ground truth scatter"},
         ),
         pdf=gama_figure("ground_truth", "pdf"),
-    wildcard_constraints:
-        set=name_pattern(GROUND_TRUTH_SETS),
     log:
         log_file("gama", "{set}.ground_truth"),
     benchmark:
         benchmark_file("gama", "{set}.ground_truth")
+    wildcard_constraints:
+        set=name_pattern(GROUND_TRUTH_SETS),
     conda:
         "../envs/torch.yaml"
     script:

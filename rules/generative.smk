@@ -6,16 +6,16 @@ rule make_synthetic_positive_set:
     output:
         sequences=generative_file("sequences.tsv.gz"),
         truth=generative_file("truth.tsv"),
-    wildcard_constraints:
-        set=name_pattern(SYNTHETIC_POSITIVE_SETS),
-    params:
-        spec=lambda wildcards: GENERATIVE["sets"][wildcards.set],
     log:
         log_file("generative", "{set}.set"),
     benchmark:
         benchmark_file("generative", "{set}.set")
+    wildcard_constraints:
+        set=name_pattern(SYNTHETIC_POSITIVE_SETS),
     conda:
         "../envs/torch.yaml"
+    params:
+        spec=lambda wildcards: GENERATIVE["sets"][wildcards.set],
     script:
         "../scripts/make_positive_set.py"
 
@@ -25,16 +25,16 @@ rule import_positive_set:
         lambda wildcards: GENERATIVE["sets"][wildcards.set]["path"],
     output:
         sequences=generative_file("sequences.tsv.gz"),
-    wildcard_constraints:
-        set=name_pattern(REAL_POSITIVE_SETS),
-    params:
-        spec=lambda wildcards: GENERATIVE["sets"][wildcards.set],
     log:
         log_file("generative", "{set}.set"),
     benchmark:
         benchmark_file("generative", "{set}.set")
+    wildcard_constraints:
+        set=name_pattern(REAL_POSITIVE_SETS),
     conda:
         "../envs/torch.yaml"
+    params:
+        spec=lambda wildcards: GENERATIVE["sets"][wildcards.set],
     script:
         "../scripts/make_positive_set.py"
 
@@ -46,18 +46,18 @@ rule train_generative:
         initial=generative_file("initial.pt"),
         trained=generative_file("trained.pt"),
         history=generative_file("history.tsv"),
-    params:
-        model=GENERATIVE["model"],
-        training=GENERATIVE["training"],
-    threads: GENERATIVE["threads"]
-    resources:
-        gpu=GENERATIVE["gpu"],
     log:
         log_file("generative", "{set}.train"),
     benchmark:
         benchmark_file("generative", "{set}.train")
     conda:
         "../envs/torch.yaml"
+    threads: GENERATIVE["threads"]
+    resources:
+        gpu=GENERATIVE["gpu"],
+    params:
+        model=GENERATIVE["model"],
+        training=GENERATIVE["training"],
     script:
         "../scripts/train_generative.py"
 
@@ -74,15 +74,15 @@ rule sample_generative:
             category="GAMA",
             labels={"set": "{set}", "content": "samples: validity, novelty, NLL"},
         ),
-    params:
-        sample=GENERATIVE["sample"],
-    threads: 1
     log:
         log_file("generative", "{set}.sample"),
     benchmark:
         benchmark_file("generative", "{set}.sample")
     conda:
         "../envs/torch.yaml"
+    threads: 1
+    params:
+        sample=GENERATIVE["sample"],
     script:
         "../scripts/sample_generative.py"
 

@@ -24,10 +24,10 @@ rule manifest:
         log_file("manifest", "manifest"),
     benchmark:
         benchmark_file("manifest", "manifest")
+    conda:
+        "../envs/torch.yaml"  # torch: versions and the GPU model
     params:
         config=config,
         workflow_dir=workflow.basedir,
-    conda:
-        "../envs/torch.yaml"  # torch: versions and the GPU model
     script:
         "../scripts/manifest.py"

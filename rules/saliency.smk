@@ -2,53 +2,54 @@
 # classifier, AttnGen's perturbation test, recovery of the planted motifs, logos and
 # heatmaps (src/seqattr/saliency/).
 
+
 rule saliency:
-    wildcard_constraints:
-        model=name_pattern(sorted(SALIENCY["methods"])),
     input:
         model=model_file(),
         encoded=encoded_file("test"),
     output:
         saliency_file(),
-    params:
-        options={key: SALIENCY[key] for key in SALIENCY_OPTIONS},
-    threads: SALIENCY["threads"]
-    resources:
-        gpu=SALIENCY["gpu"],
     log:
         log_file("saliency", f"{{dataset}}/{classifier_stem()}.{{method}}"),
     benchmark:
         benchmark_file("saliency", f"{{dataset}}/{classifier_stem()}.{{method}}")
+    wildcard_constraints:
+        model=name_pattern(sorted(SALIENCY["methods"])),
     conda:
         "../envs/torch.yaml"
+    threads: SALIENCY["threads"]
+    resources:
+        gpu=SALIENCY["gpu"],
+    params:
+        options={key: SALIENCY[key] for key in SALIENCY_OPTIONS},
     script:
         "../scripts/saliency.py"
 
 
 rule perturbation:
-    wildcard_constraints:
-        model=name_pattern(sorted(SALIENCY["methods"])),
     input:
         model=model_file(),
         encoded=encoded_file("test"),
         saliency=lambda w: list(classifier_saliency_files(w.dataset, w.model, w.mask_ratio, w.seed).values()),
     output:
         perturbation_file(),
+    log:
+        log_file("saliency", f"perturbation/{{dataset}}/{classifier_stem()}"),
+    benchmark:
+        benchmark_file("saliency", f"perturbation/{{dataset}}/{classifier_stem()}")
+    wildcard_constraints:
+        model=name_pattern(sorted(SALIENCY["methods"])),
+    conda:
+        "../envs/torch.yaml"
+    threads: SALIENCY["threads"]
+    resources:
+        gpu=SALIENCY["gpu"],
     params:
         saliency_files=lambda w: classifier_saliency_files(w.dataset, w.model, w.mask_ratio, w.seed),
         fractions=SALIENCY["fractions"],
         removal=SALIENCY["removal"],
         eval_seed=SALIENCY["eval_seed"],
         device=SALIENCY["device"],
-    threads: SALIENCY["threads"]
-    resources:
-        gpu=SALIENCY["gpu"],
-    log:
-        log_file("saliency", f"perturbation/{{dataset}}/{classifier_stem()}"),
-    benchmark:
-        benchmark_file("saliency", f"perturbation/{{dataset}}/{classifier_stem()}")
-    conda:
-        "../envs/torch.yaml"
     script:
         "../scripts/perturbation.py"
 
@@ -71,16 +72,16 @@ rule perturbation_summary:
             labels={"content": "perturbation test"},
         ),
         pdf=saliency_figure("perturbation", "pdf"),
-    params:
-        encoded_files={dataset: encoded_file("test", dataset) for dataset in SALIENCY_DATASETS},
-        n_eval=SALIENCY["n_eval"],
-        eval_seed=SALIENCY["eval_seed"],
     log:
         log_file("saliency", "perturbation_summary"),
     benchmark:
         benchmark_file("saliency", "perturbation_summary")
     conda:
         "../envs/torch.yaml"
+    params:
+        encoded_files={dataset: encoded_file("test", dataset) for dataset in SALIENCY_DATASETS},
+        n_eval=SALIENCY["n_eval"],
+        eval_seed=SALIENCY["eval_seed"],
     script:
         "../scripts/perturbation_summary.py"
 
@@ -103,15 +104,15 @@ rule motif_recovery:
             labels={"content": "motif recovery"},
         ),
         pdf=saliency_figure("motif_recovery", "pdf"),
-    params:
-        saliency_files=[with_path(entry) for entry in RECOVERY_ENTRIES],
-        motifs_files={dataset: dataset_file("motifs.tsv.gz", dataset) for dataset in RECOVERY_DATASETS},
     log:
         log_file("saliency", "motif_recovery"),
     benchmark:
         benchmark_file("saliency", "motif_recovery")
     conda:
         "../envs/torch.yaml"
+    params:
+        saliency_files=[with_path(entry) for entry in RECOVERY_ENTRIES],
+        motifs_files={dataset: dataset_file("motifs.tsv.gz", dataset) for dataset in RECOVERY_DATASETS},
     script:
         "../scripts/motif_recovery.py"
 
@@ -131,7 +132,10 @@ rule saliency_figures:
                 caption=report_caption("attribution_logos"),
                 category="Saliency",
                 subcategory="Attribution logos",
-                labels={"dataset": run["dataset"], "classifier": f"{run['model']} r{run['mask_ratio']} s{run['seed']}"},
+                labels={
+                    "dataset": run["dataset"],
+                    "classifier": f"{run['model']} r{run['mask_ratio']} s{run['seed']}",
+                },
             )
             for run in ATTRIBUTED_RUNS
         ],
@@ -146,17 +150,17 @@ rule saliency_figures:
             for dataset in SALIENCY_DATASETS
         ],
         heatmaps_pdf=[heatmap_figure("pdf", dataset) for dataset in SALIENCY_DATASETS],
-    params:
-        plan=saliency_figure_plan(),
-        encoded_files={dataset: encoded_file("test", dataset) for dataset in SALIENCY_DATASETS},
-        classes_files={dataset: dataset_file("classes.json", dataset) for dataset in SALIENCY_DATASETS},
-        motifs_files={dataset: dataset_file("motifs.tsv.gz", dataset) for dataset in RECOVERY_DATASETS},
-        width=SALIENCY["logo_width"],
     log:
         log_file("saliency", "figures"),
     benchmark:
         benchmark_file("saliency", "figures")
     conda:
         "../envs/torch.yaml"
+    params:
+        plan=saliency_figure_plan(),
+        encoded_files={dataset: encoded_file("test", dataset) for dataset in SALIENCY_DATASETS},
+        classes_files={dataset: dataset_file("classes.json", dataset) for dataset in SALIENCY_DATASETS},
+        motifs_files={dataset: dataset_file("motifs.tsv.gz", dataset) for dataset in RECOVERY_DATASETS},
+        width=SALIENCY["logo_width"],
     script:
         "../scripts/saliency_figures.py"
