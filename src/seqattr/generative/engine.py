@@ -12,6 +12,7 @@ import copy
 import logging
 import time
 
+import numpy as np
 import pandas as pd
 import torch
 from tqdm import tqdm
@@ -30,6 +31,7 @@ TRAINING_DEFAULTS = {
     "validation_fraction": 0.1,
     "patience": 5,
     "min_delta": 0.0,
+    "tolerance": 0.01,  # nats per token above the entropy floor that count as converged
     "device": "auto",
 }
 
@@ -52,13 +54,19 @@ def training_settings(model: dict, training: dict, overrides: dict | None = None
     return {**model, **{k: v for k, v in training.items() if k != "seed"}, **(overrides or {})}
 
 
-def train_lstm(sequences: list[str], config: dict, seed: int):
+def train_lstm(sequences: list[str], config: dict, seed: int, true_nll=None):
     """Train a GenerativeLSTM on `sequences`; returns (initial_model, trained_model, history).
 
     config keys (defaults in TRAINING_DEFAULTS): hidden_size, max_epochs, batch_size,
-    learning_rate, validation_fraction, patience, min_delta, device (auto: CUDA when
-    present). history has one row per epoch: epoch, train_nll, val_nll (mean nats per
-    token), seconds. Both models are returned on the CPU.
+    learning_rate, validation_fraction, patience, min_delta, tolerance, device (auto:
+    CUDA when present). history has one row per epoch: epoch, train_nll, val_nll (mean
+    nats per token), seconds. Both models are returned on the CPU.
+
+    `true_nll` (synthetic sets): each sequence's NLL per token under its generator
+    (`entropy.true_token_nll`). Then history also has true_val_nll (what a perfect model
+    scores on the held-out sequences) and excess_nll = val_nll - true_val_nll, and training
+    stops at the first epoch whose excess is at most `tolerance` (converged); without it,
+    only patience stops training.
     """
     settings = {**TRAINING_DEFAULTS, **{k: v for k, v in config.items() if v is not None}}
     seed_everything(seed)
@@ -78,6 +86,12 @@ def train_lstm(sequences: list[str], config: dict, seed: int):
     order = order.to(device)
     val_idx, train_idx = order[:n_val], order[n_val:]
     val_tokens, val_lengths = tokens[val_idx], lengths[val_idx]
+    true_val_nll = None
+    if true_nll is not None and n_val:
+        # Token-weighted like mean_nll, so equal to it for a model that is the generator.
+        per_sequence, counts = np.asarray(true_nll, dtype=float), (lengths - 1).cpu().numpy()
+        held_out = val_idx.cpu().numpy()
+        true_val_nll = float((per_sequence[held_out] * counts[held_out]).sum() / counts[held_out].sum())
 
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=settings["learning_rate"])
     best_state, best_val, stale = copy.deepcopy(model.state_dict()), float("inf"), 0
@@ -99,14 +113,23 @@ def train_lstm(sequences: list[str], config: dict, seed: int):
         train_nll = total / max(count, 1)
         val_nll = mean_nll(model, val_tokens, val_lengths) if n_val else train_nll
         seconds = time.perf_counter() - started
-        rows.append({"epoch": epoch, "train_nll": train_nll, "val_nll": val_nll, "seconds": seconds})
-        log.info("epoch %d: train NLL %.4f, validation NLL %.4f (%.1f s)", epoch, train_nll, val_nll, seconds)
+        row = {"epoch": epoch, "train_nll": train_nll, "val_nll": val_nll}
+        if true_val_nll is not None:
+            row.update(true_val_nll=true_val_nll, excess_nll=val_nll - true_val_nll)
+        rows.append({**row, "seconds": seconds})
+        log.info("epoch %d: train NLL %.4f, validation NLL %.4f%s (%.1f s)", epoch, train_nll, val_nll,
+                 f", excess over the generator {val_nll - true_val_nll:.4f}" if true_val_nll is not None else "",
+                 seconds)
         if val_nll < best_val - settings["min_delta"]:
             best_val, best_state, stale = val_nll, copy.deepcopy(model.state_dict()), 0
+            if true_val_nll is not None and val_nll - true_val_nll <= settings["tolerance"]:
+                log.info("converged after epoch %d: held-out NLL within %g of the entropy floor", epoch,
+                         settings["tolerance"])
+                break
         else:
             stale += 1
             if stale >= settings["patience"]:
                 log.info("early stop after epoch %d: no improvement for %d epochs", epoch, stale)
                 break
     model.load_state_dict(best_state)
-    return initial, model.cpu(), pd.DataFrame(rows, columns=["epoch", "train_nll", "val_nll", "seconds"])
+    return initial, model.cpu(), pd.DataFrame(rows)
