@@ -10,6 +10,7 @@ rule train:
     output:
         model=model_file(),
         history=model_file(ext="history.tsv"),
+        timing=model_file(ext="timing.tsv"),
     log:
         log_file("classify", f"{{dataset}}/{classifier_stem()}.train"),
     benchmark:
@@ -30,6 +31,7 @@ rule evaluate:
         model=model_file(),
         train=encoded_file("train"),
         test=encoded_file("test"),
+        classes=dataset_file("classes.json"),
     output:
         metrics_file(),
     log:

@@ -117,7 +117,7 @@ def classifier_stem(model="{model}", mask_ratio="{mask_ratio}", seed="{seed}"):
 
 
 def model_file(dataset="{dataset}", model="{model}", mask_ratio="{mask_ratio}", seed="{seed}", ext="pt"):
-    """The trained classifier (ext pt) and its history (ext history.tsv)."""
+    """The trained classifier (ext pt), its history (ext history.tsv) and wall-clock times (ext timing.tsv)."""
     return f"{RESULTS}/models/{dataset}/{classifier_stem(model, mask_ratio, seed)}.{ext}"
 
 
@@ -160,7 +160,8 @@ def heatmap_figure(ext, dataset="{dataset}"):
 
 
 def generative_file(name, set="{set}"):
-    """sequences.tsv.gz, truth.tsv, initial.pt, trained.pt, history.tsv, samples.tsv.gz, sample_summary.tsv."""
+    """sequences.tsv.gz, truth.tsv, initial.pt, trained.pt, history.tsv, timing.tsv, samples.tsv.gz,
+    sample_summary.tsv."""
     return f"{RESULTS}/generative/{set}/{name}"
 
 
@@ -179,11 +180,13 @@ def gama_figure(kind, ext, set="{set}"):
     return f"{FIGURES}/gama/{set}.{kind}.{ext}"
 
 
-def grid_experiment_file(experiment="{experiment}"):
-    return f"{RESULTS}/gama/benchmark/{experiment}.tsv"
+def grid_experiment_file(experiment="{experiment}", ext="tsv"):
+    """An experiment's table (ext tsv) and its wall-clock seconds (ext timing.tsv)."""
+    return f"{RESULTS}/gama/benchmark/{experiment}.{ext}"
 
 
 GRID_TABLE = f"{RESULTS}/gama/benchmark.tsv"
+GRID_TIMING_TABLE = f"{RESULTS}/gama/benchmark.timing.tsv"
 
 
 def grid_figure(ext):
@@ -191,6 +194,51 @@ def grid_figure(ext):
 
 
 MANIFEST = f"{RESULTS}/manifest.json"
+
+
+def table_page(table):
+    """The HTML page of a summary table, for the report: results/{run}/X/Y.tsv ->
+    results/{run}/report/tables/X/Y.html."""
+    return f"{RESULTS}/report/tables/{table.removeprefix(RESULTS + '/').removesuffix('.tsv')}.html"
+
+
+def report_tables():
+    """Every summary table the run makes (from the config alone), with how the report
+    shows its HTML page: title, caption, category and labels."""
+
+    def entry(table, title, caption, category, labels):
+        return {"table": table, "html": table_page(table), "title": title, "caption": caption,
+                "category": category, "labels": labels}
+
+    tables = [
+        entry(dataset_file("summary.tsv", dataset), f"{dataset}: sequences per split and class", "dataset_table",
+              "Data", {"dataset": dataset, "content": "summary table"})
+        for dataset in DATASETS
+    ]
+    if CLASSIFIER_RUNS:
+        tables.append(entry(CLASSIFICATION_TABLE, "Classification metrics", "classification_table",
+                            "Classification", {"content": "metrics table"}))
+    if ATTRIBUTED_RUNS:
+        tables.append(entry(saliency_table("perturbation"), "Perturbation test", "perturbation_table",
+                            "Saliency", {"content": "perturbation table"}))
+    if RECOVERY_ENTRIES:
+        tables.append(entry(saliency_table("motif_recovery"), "Motif recovery", "motif_recovery_table",
+                            "Saliency", {"content": "motif recovery table"}))
+    for name in GENERATIVE_SETS:
+        tables.append(entry(generative_file("sample_summary.tsv", name), f"{name}: samples of the generative LSTM",
+                            "generative_samples", "GAMA", {"set": name, "content": "samples: validity, novelty, NLL"}))
+        tables.append(entry(gama_file("profile.tsv", name), f"{name}: GAMA importance profile", "gama_profile_table",
+                            "GAMA", {"set": name, "content": "importance profile table"}))
+        if len(GAMA["modes"]) > 1:
+            tables.append(entry(gama_file("mode_agreement.tsv", name), f"{name}: exact vs published GAMA",
+                                "gama_mode_agreement", "GAMA", {"set": name, "content": "exact vs published"}))
+    for name in GROUND_TRUTH_SETS:
+        tables.append(entry(gama_file("ground_truth.tsv", name), f"{name}: GAMA vs Absolut! binding energies",
+                            "gama_ground_truth", "GAMA", {"set": name, "content": "ground truth table"}))
+    if GRID_EXPERIMENTS:
+        tables.append(entry(GRID_TABLE, "GAMA synthetic grid: one row per experiment and mode", "gama_grid", "GAMA",
+                            {"set": "synthetic grid", "content": "FNR table"}))
+    return tables
 
 
 def log_file(stage, name):
@@ -283,6 +331,7 @@ def final_outputs():
         outputs += [gama_file("ground_truth.tsv", name)] + [gama_figure("ground_truth", ext, name) for ext in both]
     if GRID_EXPERIMENTS:
         outputs += [GRID_TABLE] + [grid_figure(ext) for ext in both]
+    outputs += [table["html"] for table in report_tables()]
     return outputs + [MANIFEST]
 
 

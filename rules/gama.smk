@@ -26,6 +26,7 @@ rule gama:
         gpu=GAMA["gpu"],
     params:
         options={key: GAMA[key] for key in GAMA_OPTIONS},
+        model=GENERATIVE["model"],
     script:
         "../scripts/gama.py"
 

@@ -5,7 +5,8 @@
 
 rule gama_grid_experiment:
     output:
-        grid_experiment_file(),
+        table=grid_experiment_file(),
+        timing=grid_experiment_file(ext="timing.tsv"),
     log:
         log_file("gama", "benchmark/{experiment}"),
     benchmark:
@@ -25,8 +26,10 @@ rule gama_grid_experiment:
 
 rule gama_grid_summary:
     input:
-        [grid_experiment_file(experiment) for experiment in GRID_EXPERIMENTS],
+        tables=[grid_experiment_file(experiment) for experiment in GRID_EXPERIMENTS],
+        timings=[grid_experiment_file(experiment, "timing.tsv") for experiment in GRID_EXPERIMENTS],
     output:
+        timing=GRID_TIMING_TABLE,
         table=report(
             GRID_TABLE,
             caption=report_caption("gama_grid"),

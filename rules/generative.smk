@@ -46,6 +46,7 @@ rule train_generative:
         initial=generative_file("initial.pt"),
         trained=generative_file("trained.pt"),
         history=generative_file("history.tsv"),
+        timing=generative_file("timing.tsv"),
     log:
         log_file("generative", "{set}.train"),
     benchmark:
@@ -83,6 +84,7 @@ rule sample_generative:
     threads: 1
     params:
         sample=GENERATIVE["sample"],
+        model=GENERATIVE["model"],
     script:
         "../scripts/sample_generative.py"
 

@@ -7,6 +7,7 @@ rule saliency:
     input:
         model=model_file(),
         encoded=encoded_file("test"),
+        classes=dataset_file("classes.json"),
     output:
         saliency_file(),
     log:
@@ -30,6 +31,7 @@ rule perturbation:
     input:
         model=model_file(),
         encoded=encoded_file("test"),
+        classes=dataset_file("classes.json"),
         saliency=lambda w: list(classifier_saliency_files(w.dataset, w.model, w.mask_ratio, w.seed).values()),
     output:
         perturbation_file(),

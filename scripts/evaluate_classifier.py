@@ -2,6 +2,6 @@ from seqattr.classify import steps
 from seqattr.workflow import logged
 
 with logged(snakemake.log[0]):
-    i = snakemake.input
-    steps.evaluate(i.model, i.train, i.test, snakemake.output[0], dataset=snakemake.wildcards.dataset,
+    i, w = snakemake.input, snakemake.wildcards
+    steps.evaluate(i.model, i.train, i.test, i.classes, snakemake.output[0], dataset=w.dataset, model=w.model,
                    device=snakemake.params.device, threads=snakemake.threads)

@@ -3,4 +3,5 @@ from seqattr.workflow import logged
 
 with logged(snakemake.log[0]):
     steps.sample(snakemake.input.trained, snakemake.input.sequences, snakemake.output.samples,
-                 snakemake.output.summary, threads=snakemake.threads, **snakemake.params.sample)
+                 snakemake.output.summary, set_name=snakemake.wildcards.set, model=snakemake.params.model,
+                 threads=snakemake.threads, **snakemake.params.sample)

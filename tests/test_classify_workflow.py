@@ -61,7 +61,7 @@ def test_test_run_trains_evaluates_and_plots(test_run):
     from seqattr.classify.evaluation import METRIC_COLUMNS
     from seqattr.io import read_table
     from seqattr.classify.models import load_checkpoint
-    from seqattr.classify.engine import HISTORY_COLUMNS
+    from seqattr.classify.engine import HISTORY_FILE_COLUMNS
 
     table = read_table(test_run / "metrics" / "classification.tsv", dtype={"mask_ratio": str})
     assert list(table.columns) == METRIC_COLUMNS
@@ -71,7 +71,8 @@ def test_test_run_trains_evaluates_and_plots(test_run):
     assert table["accuracy"].between(0, 1).all() and (table.loc[table["split"] == "test", "n"] == 200).all()
     for model, ratio in runs:
         stem = test_run / "models" / "synthetic_tiny" / f"{model}_r{ratio}_s0"
-        assert list(read_table(f"{stem}.history.tsv").columns) == HISTORY_COLUMNS
+        assert list(read_table(f"{stem}.history.tsv").columns) == HISTORY_FILE_COLUMNS
+        assert read_table(f"{stem}.timing.tsv", dtype={"epoch": str})["epoch"].iloc[-1] == "all"
         assert load_checkpoint(f"{stem}.pt").input_length == 60
     for name in ("learning_curves", "accuracy_vs_ratio"):
         for suffix in ("png", "pdf"):

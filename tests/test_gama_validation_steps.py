@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from seqattr.gama_validation.grid import GRID_COLUMNS, grid_frame, format_grid
+from seqattr.gama_validation.grid import GRID_COLUMNS, TIMING_COLUMNS, format_grid, grid_frame, timing_frame
 from seqattr.gama_validation.steps import grid_summary, ground_truth, mode_agreement_table
 from seqattr.io import read_table, write_table
 
@@ -18,7 +18,7 @@ def _row(experiment, logic, positions, snr, mode, fnr):
 
 
 def test_benchmark_summary_concatenates_experiments_and_draws_the_figure(tmp_path):
-    inputs = []
+    inputs, timing_inputs = [], []
     for logic in ("AND", "XOR"):
         for positions in ([2, 4], [2, 3, 4]):
             for snr in (1.0, 0.5):
@@ -26,17 +26,23 @@ def test_benchmark_summary_concatenates_experiments_and_draws_the_figure(tmp_pat
                 rows = [_row(eid, logic, positions, snr, mode, 0.5 if snr < 1 else 0.0) for mode in ("exact", "published")]
                 path = tmp_path / f"{eid}.tsv"
                 write_table(format_grid(grid_frame(rows)), path)
+                write_table(timing_frame(rows), tmp_path / f"{eid}.timing.tsv")
                 inputs.append(path)
-    table, png, pdf = tmp_path / "benchmark.tsv", tmp_path / "fnr.png", tmp_path / "fnr.pdf"
-    grid_summary(inputs, table, png, pdf)
+                timing_inputs.append(tmp_path / f"{eid}.timing.tsv")
+    table, timing, png, pdf = (tmp_path / "benchmark.tsv", tmp_path / "benchmark.timing.tsv", tmp_path / "fnr.png",
+                               tmp_path / "fnr.pdf")
+    grid_summary(inputs, timing_inputs, table, timing, png, pdf)
     result = read_table(table, dtype={"positions": str})
-    assert list(result.columns) == GRID_COLUMNS
+    assert list(result.columns) == GRID_COLUMNS and not {"seconds", "train_seconds"} & set(result.columns)
+    timings = read_table(timing)
+    assert list(timings.columns) == TIMING_COLUMNS and len(timings) == 8  # one row per experiment
+    assert timings["seconds"].tolist() == [3.5] * 8
     assert len(result) == 16 and set(result["mode"]) == {"exact", "published"}
     assert result["positions"].iloc[0] == "2,4"
     assert png.stat().st_size > 10_000 and pdf.stat().st_size > 1_000
     # Same inputs, same table bytes.
     first = table.read_bytes()
-    grid_summary(inputs, table, png, pdf)
+    grid_summary(inputs, timing_inputs, table, timing, png, pdf)
     assert table.read_bytes() == first
 
 

@@ -17,7 +17,9 @@ def test_test_run_writes_gama_outputs(test_run):
     truth = pd.read_csv(generative / "truth.tsv", sep="\t")
     assert truth.position.tolist() == [3, 6]
     history = pd.read_csv(generative / "history.tsv", sep="\t")
-    assert list(history.columns) == ["epoch", "train_nll", "val_nll", "seconds"]
+    assert list(history.columns) == ["epoch", "train_nll", "val_nll"]
+    timing = pd.read_csv(generative / "timing.tsv", sep="\t")
+    assert list(timing.columns) == ["epoch", "seconds"] and timing["epoch"].tolist() == history["epoch"].tolist()
     assert load_model(generative / "trained.pt").hidden_size == 16
     assert load_model(generative / "initial.pt").hidden_size == 16
 

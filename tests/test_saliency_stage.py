@@ -31,7 +31,7 @@ def planted(tmp_path, monkeypatch):
     write_json(["human_like", "worm_like"], tmp_path / "classes.json")
     motifs = pd.DataFrame({"id": ids, "start": 10, "end": 18, "motif": "GGGGGGGG", "class": "x"})
     write_table(motifs, tmp_path / "motifs.tsv.gz")
-    monkeypatch.setattr(steps, "load_classifier", lambda path, device="auto", threads=1: WindowModel(10, 18))
+    monkeypatch.setattr(steps, "load_classifier", lambda path, device="auto", threads=1, **expected: WindowModel(10, 18))
     return tmp_path
 
 
@@ -39,8 +39,8 @@ def saliency_files(folder, methods=("attention", "ig", "grad_x_input")):
     paths = {}
     for method in methods:
         paths[method] = folder / f"attngen_r0.1_s0.{method}.npz"
-        steps.saliency("model.pt", folder / "test.npz", paths[method], method=method, n_eval=50, eval_seed=1,
-                       ig_steps=8)
+        steps.saliency("model.pt", folder / "test.npz", folder / "classes.json", paths[method], method=method,
+                       dataset="tiny", model="attngen", n_eval=50, eval_seed=1, ig_steps=8)
     return paths
 
 
@@ -53,10 +53,12 @@ def test_saliency_files_hold_the_evaluation_sample(planted):
     assert (data["predictions"] == data["labels"]).all()
     assert np.abs(data["scores"][:, :10]).max() == 0 and (data["scores"][:, 10:18] > 0).all()
     again = planted / "again.npz"
-    steps.saliency("model.pt", planted / "test.npz", again, method="ig", n_eval=50, eval_seed=1, ig_steps=8)
+    steps.saliency("model.pt", planted / "test.npz", planted / "classes.json", again, method="ig", dataset="tiny",
+                   model="attngen", n_eval=50, eval_seed=1, ig_steps=8)
     assert again.read_bytes() == paths["ig"].read_bytes()  # deterministic bytes on rerun
     with pytest.raises(Exception, match="n_eval is 61 but the test split has only 60"):
-        steps.saliency("model.pt", planted / "test.npz", planted / "x.npz", method="ig", n_eval=61, eval_seed=1)
+        steps.saliency("model.pt", planted / "test.npz", planted / "classes.json", planted / "x.npz", method="ig",
+                       dataset="tiny", model="attngen", n_eval=61, eval_seed=1)
     assert not (planted / "x.npz").exists()
 
 
@@ -64,7 +66,7 @@ def test_perturbation_table_recovery_and_figures(planted):
     paths = saliency_files(planted)
     table_path = planted / "perturbation" / "attngen_r0.1_s0.tsv"
     run = dict(dataset="tiny", model="attngen", mask_ratio="0.1", seed="0")
-    steps.perturbation("model.pt", planted / "test.npz", table_path, saliency_files={m: str(p) for m, p in paths.items()},
+    steps.perturbation("model.pt", planted / "test.npz", planted / "classes.json", table_path, saliency_files={m: str(p) for m, p in paths.items()},
                        classifier=run, fractions=[0, 0.1, 0.2, 0.5], removal="zero", eval_seed=0)
     table = read_table(table_path)
     assert list(table.columns) == steps.PERTURBATION_COLUMNS

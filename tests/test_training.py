@@ -12,7 +12,7 @@ from seqattr.classify.evaluation import METRIC_COLUMNS, binary_auroc
 from seqattr.classify import steps
 from seqattr.io import read_table, write_json
 from seqattr.classify.models import build_model, load_checkpoint
-from seqattr.classify.engine import HISTORY_COLUMNS, TrainingConfig, predict_logits, train_classifier, validation_split
+from seqattr.classify.engine import HISTORY_COLUMNS, HISTORY_FILE_COLUMNS, TIMING_COLUMNS, TrainingConfig, predict_logits, train_classifier, validation_split
 
 LENGTH = 60
 FAST = {"epochs": 3, "batch_size": 32, "learning_rate": 0.01, "patience": 3, "warmup": 0.3, "device": "cpu"}
@@ -121,11 +121,15 @@ def test_train_evaluate_aggregate_files(tmp_path):
     outputs = []
     for model, ratio, config in (("cnn", 0.0, {}), ("attngen", 0.1, SMALL_ATTNGEN)):
         stem = tmp_path / f"{model}_r{ratio:g}_s0"
-        steps.train(paths["train"], paths["classes"], f"{stem}.pt", f"{stem}.history.tsv",
-                       classify={**FAST, model: config}, model=model, mask_ratio=ratio, seed=0)
-        assert list(read_table(f"{stem}.history.tsv").columns) == HISTORY_COLUMNS
+        steps.train(paths["train"], paths["classes"], f"{stem}.pt", f"{stem}.history.tsv", f"{stem}.timing.tsv",
+                    classify={**FAST, model: config}, model=model, mask_ratio=ratio, seed=0, dataset="easy")
+        assert list(read_table(f"{stem}.history.tsv").columns) == HISTORY_FILE_COLUMNS
+        timing = read_table(f"{stem}.timing.tsv", dtype={"epoch": str})
+        assert list(timing.columns) == TIMING_COLUMNS and timing["epoch"].iloc[-1] == "all"
+        assert len(timing) == FAST["epochs"] + 1 and timing["seq_per_s"].iloc[-1] > 0
         assert not load_checkpoint(f"{stem}.pt").training
-        table = steps.evaluate(f"{stem}.pt", paths["train"], paths["test"], f"{stem}.tsv", dataset="easy")
+        table = steps.evaluate(f"{stem}.pt", paths["train"], paths["test"], paths["classes"], f"{stem}.tsv",
+                               dataset="easy", model=model)
         assert table["split"].tolist() == ["val", "test"]
         assert table["n"].tolist() == [24, 100]
         outputs.append(f"{stem}.tsv")
@@ -141,7 +145,8 @@ def test_failed_training_leaves_no_checkpoint(tmp_path):
     paths = encoded_files(tmp_path, n_train=40)
     with pytest.raises(ValueError, match="batch_size"):
         steps.train(paths["train"], paths["classes"], tmp_path / "m.pt", tmp_path / "m.history.tsv",
-                       classify={**FAST, "batch_size": 64}, model="cnn", mask_ratio=0.0, seed=0)
+                    tmp_path / "m.timing.tsv", classify={**FAST, "batch_size": 64}, model="cnn", mask_ratio=0.0,
+                    seed=0, dataset="easy")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["classes.json", "test.npz", "train.npz"]
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
+import io
 import json
 import os
 import tempfile
@@ -39,12 +41,30 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
 def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> None:
     """Write a tab-separated table atomically; gzip when the name ends in .gz.
 
-    The gzip header's timestamp is fixed so that equal tables give equal bytes.
+    The gzip header carries no file name and a zero timestamp (pandas would record the
+    temporary file's name there), so that equal tables give equal bytes.
     """
     path = Path(path)
-    compression = {"method": "gzip", "mtime": 0} if path.suffix == ".gz" else None
+    with atomic_path(path) as tmp, open(tmp, "wb") as raw:
+        if path.suffix != ".gz":
+            frame.to_csv(raw, sep="\t", index=False, lineterminator="\n", encoding="utf-8")
+            return
+        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as compressed:
+            frame.to_csv(compressed, sep="\t", index=False, lineterminator="\n", encoding="utf-8")
+
+
+def save_torch(obj, path: str | os.PathLike) -> None:
+    """torch.save, atomically, with the same bytes for the same object.
+
+    Given a path, torch names the records inside its zip archive after the file, here the
+    temporary one; saved to a buffer they are always named `archive/`.
+    """
+    import torch  # only the jobs that save models pay for the import
+
+    buffer = io.BytesIO()
+    torch.save(obj, buffer)
     with atomic_path(path) as tmp:
-        frame.to_csv(tmp, sep="\t", index=False, compression=compression, lineterminator="\n")
+        tmp.write_bytes(buffer.getvalue())
 
 
 def read_table(path: str | os.PathLike, **kwargs) -> pd.DataFrame:

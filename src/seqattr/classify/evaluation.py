@@ -10,8 +10,8 @@ from scipy.stats import rankdata
 from seqattr.classify import format_ratio
 from seqattr.classify.engine import predict_logits, validation_split
 
-METRIC_COLUMNS = ["dataset", "model", "mask_ratio", "seed", "split", "accuracy", "f1", "auroc", "n", "epochs",
-                  "train_seconds", "train_seq_per_s"]
+# No wall-clock columns: they live in each model's timing.tsv, so reruns give equal bytes.
+METRIC_COLUMNS = ["dataset", "model", "mask_ratio", "seed", "split", "accuracy", "f1", "auroc", "n", "epochs"]
 DIGITS = 6  # fixed rounding so reruns give identical bytes
 
 
@@ -59,10 +59,8 @@ def evaluate_model(model, checkpoint: dict, train, test, dataset: str, device, b
         rows.append({"dataset": dataset, "model": checkpoint["model_name"],
                      "mask_ratio": format_ratio(training["mask_ratio"]), "seed": int(training["seed"]),
                      "split": split, **classification_metrics(logits, encoded.labels[index]),
-                     "epochs": extra["epochs"], "train_seconds": extra["train_seconds"],
-                     "train_seq_per_s": extra["train_seq_per_s"]})
-    return pd.DataFrame(rows, columns=METRIC_COLUMNS).round({"accuracy": DIGITS, "f1": DIGITS, "auroc": DIGITS,
-                                                             "train_seconds": 2, "train_seq_per_s": 1})
+                     "epochs": extra["epochs"]})
+    return pd.DataFrame(rows, columns=METRIC_COLUMNS).round({"accuracy": DIGITS, "f1": DIGITS, "auroc": DIGITS})
 
 
 def stack_metrics(tables: list[pd.DataFrame]) -> pd.DataFrame:

@@ -18,16 +18,18 @@ from seqattr.runtime import resolve_device, seed_everything
 log = logging.getLogger(__name__)
 
 
-def train(train_path, classes_path, model_path, history_path, *, classify: dict, model: str, mask_ratio, seed,
-          threads: int = 1):
-    """Train one classifier on an encoded train split; write its history and checkpoint.
+def train(train_path, classes_path, model_path, history_path, timing_path, *, classify: dict, model: str,
+          mask_ratio, seed, dataset: str, threads: int = 1):
+    """Train one classifier on an encoded train split; write its history, its wall-clock
+    timing and its checkpoint (which declares `dataset`, the classes and the input length).
 
     The checkpoint is written last and atomically, so a job killed mid-way leaves no
     model file that Snakemake (or a reader) could take as complete.
     """
     import torch
 
-    from seqattr.classify.engine import TrainingConfig, train_classifier, training_summary
+    from seqattr.classify.engine import (HISTORY_FILE_COLUMNS, TrainingConfig, train_classifier, training_summary,
+                                        training_timing)
     from seqattr.classify.models import build_model, save_checkpoint
 
     config = TrainingConfig.from_dict({**{k: classify[k] for k in TRAINING_KEYS if k in classify},
@@ -41,23 +43,28 @@ def train(train_path, classes_path, model_path, history_path, *, classify: dict,
              encoded.length, resolve_device(config.device))
     x, y = torch.from_numpy(encoded.as_float()), torch.from_numpy(encoded.labels)
     result = train_classifier(network, x, y, config)
-    write_table(result.history.round({"train_loss": 6, "val_loss": 6, "val_accuracy": 6, "seconds": 2}),
-                history_path)
-    save_checkpoint(model_path, result.model, model_config, training_summary(config, result, len(encoded)))
+    history = result.history.round({"train_loss": 6, "val_loss": 6, "val_accuracy": 6})
+    write_table(history[HISTORY_FILE_COLUMNS], history_path)
+    write_table(training_timing(result), timing_path)
+    save_checkpoint(model_path, result.model, model_config, training_summary(config, result, len(encoded)),
+                    dataset=dataset)
     return result
 
 
-def evaluate(model_path, train_path, test_path, output_path, *, dataset: str, device: str = "auto",
-             threads: int = 1, batch_size: int = 1024) -> pd.DataFrame:
-    """The metrics table of one trained classifier (validation and test split)."""
+def evaluate(model_path, train_path, test_path, classes_path, output_path, *, dataset: str, model: str,
+             device: str = "auto", threads: int = 1, batch_size: int = 1024) -> pd.DataFrame:
+    """The metrics table of one trained classifier (validation and test split), after
+    checking that its checkpoint is `model` trained on `dataset` and these classes."""
     from seqattr.classify.evaluation import evaluate_model
-    from seqattr.classify.models import load_checkpoint, read_checkpoint
+    from seqattr.classify.models import expectation, load_checkpoint, read_checkpoint
     from seqattr.runtime import set_threads
 
     set_threads(threads)
     target = resolve_device(device)
-    table = evaluate_model(load_checkpoint(model_path, map_location=target), read_checkpoint(model_path),
-                           load_encoded(train_path), load_encoded(test_path), dataset, target, batch_size)
+    train, test = load_encoded(train_path), load_encoded(test_path)
+    expected = expectation(model, dataset, read_classes(classes_path), train.length)
+    table = evaluate_model(load_checkpoint(model_path, map_location=target, expected=expected),
+                           read_checkpoint(model_path), train, test, dataset, target, batch_size)
     write_table(table, output_path)
     return table
 

@@ -12,7 +12,7 @@ from seqattr.figures import save_figure
 from seqattr.gama.ig import gama_ig_modes
 from seqattr.gama.metric import gama_matrix, importance_profile, matrix_table, profile_table
 from seqattr.generative.alphabet import tokenize
-from seqattr.generative.checkpoint import load_model
+from seqattr.generative.checkpoint import expectation, load_model
 from seqattr.io import read_table, write_table
 from seqattr.runtime import seeded_subsample, set_threads
 
@@ -26,8 +26,10 @@ def attributed_sequences(sequences: list[str], max_sequences: int | None, seed: 
 
 
 def gama(initial_path, trained_path, sequences_path, matrix_path, profile_path, *, modes, quadrature: str,
-         ig_steps: int, batch_size: int, max_sequences: int | None, seed: int, device: str = "auto",
-         threads: int = 1) -> None:
+         ig_steps: int, batch_size: int, max_sequences: int | None, seed: int, set_name: str, model: dict,
+         device: str = "auto", threads: int = 1) -> None:
+    """IG of the initial and the trained LSTM of set `set_name` (both checked against
+    `generative.model` and the set), the GAMA matrix and profile."""
     set_threads(threads)
     sequences = attributed_sequences(read_table(sequences_path)["sequence"].tolist(), max_sequences, seed)
     tokens = tokenize(sequences)
@@ -35,7 +37,8 @@ def gama(initial_path, trained_path, sequences_path, matrix_path, profile_path, 
     ig = {}
     for name, path in (("initial", initial_path), ("trained", trained_path)):
         started = time.perf_counter()
-        ig[name] = gama_ig_modes(load_model(path), tokens, modes, quadrature, ig_steps, batch_size, device)
+        lstm = load_model(path, expected=expectation(model, set_name))
+        ig[name] = gama_ig_modes(lstm, tokens, modes, quadrature, ig_steps, batch_size, device)
         log.info("IG of the %s model on %d sequences (%s, %s x %d): %.1f s", name, len(sequences),
                  "+".join(modes), quadrature, ig_steps, time.perf_counter() - started)
     for mode in modes:

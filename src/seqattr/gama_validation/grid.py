@@ -22,8 +22,10 @@ log = logging.getLogger(__name__)
 
 GRID_COLUMNS = ["experiment", "logic", "positions", "motif_size", "signal_to_noise", "seed", "mode",
                      "fnr_rank", "fnr_threshold", "fpr_threshold", "threshold_z", "top_positions",
-                     "train_nll", "val_nll", "epochs", "n_sequences", "n_attributed",
-                     "train_seconds", "gama_seconds", "seconds"]
+                     "train_nll", "val_nll", "epochs", "n_sequences", "n_attributed"]
+# Wall-clock seconds of an experiment (the same for every mode: GAMA runs them together),
+# in their own table so that the grid table is byte-identical across reruns.
+TIMING_COLUMNS = ["experiment", "train_seconds", "gama_seconds", "seconds"]
 
 
 def attribution_sample(n_sequences: int, n_attributed: int | None, seed: int) -> np.ndarray:
@@ -111,20 +113,24 @@ def grid_frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows).reindex(columns=GRID_COLUMNS)
 
 
-def format_grid(frame: pd.DataFrame, *, timings: bool = True) -> pd.DataFrame:
-    """Fixed float formatting so equal results give equal bytes; timings are rounded to 0.1 s."""
+def timing_frame(rows: list[dict]) -> pd.DataFrame:
+    """One row per experiment: its wall-clock seconds (rounded to 0.1 s)."""
+    frame = pd.DataFrame(rows).reindex(columns=TIMING_COLUMNS).drop_duplicates("experiment")
+    return frame.round({"train_seconds": 1, "gama_seconds": 1, "seconds": 1}).reset_index(drop=True)
+
+
+def format_grid(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fixed float formatting so equal results give equal bytes."""
     out = frame.copy()
     for column in ("fnr_rank", "fnr_threshold", "fpr_threshold", "train_nll", "val_nll"):
         out[column] = out[column].map(lambda v: f"{v:.6f}")
     out["signal_to_noise"] = out["signal_to_noise"].map(lambda v: f"{v:.1f}")
-    for column in ("train_seconds", "gama_seconds", "seconds"):
-        out[column] = out[column].map(lambda v: f"{v:.1f}")
     return out
 
 
-def stack_grid(frames: list[pd.DataFrame]) -> pd.DataFrame:
+def stack_grid(frames: list[pd.DataFrame], columns=GRID_COLUMNS) -> pd.DataFrame:
     """Per-experiment tables, in the order given (grid order, then mode), as one table."""
-    return pd.concat(frames, ignore_index=True).reindex(columns=GRID_COLUMNS)
+    return pd.concat(frames, ignore_index=True).reindex(columns=columns)
 
 
 def fnr_summary(frame: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,8 @@ from seqattr.figures import save_figure
 from seqattr.gama_validation import figures
 from seqattr.gama_validation.detection import DEFAULT_THRESHOLD_Z
 from seqattr.gama_validation.experiments import expand_grid
-from seqattr.gama_validation.grid import format_grid, grid_frame, run_grid_experiment, stack_grid
+from seqattr.gama_validation.grid import (TIMING_COLUMNS, format_grid, grid_frame, run_grid_experiment,
+                                         stack_grid, timing_frame)
 from seqattr.gama_validation.ground_truth import (ground_truth_table, mode_agreement, per_position_energy,
                                                   read_absolut_contributions)
 from seqattr.io import read_table, write_table
@@ -20,9 +21,11 @@ log = logging.getLogger(__name__)
 GAMA_KEYS = ("quadrature", "ig_steps", "batch_size", "device")
 
 
-def grid_experiment(output, *, experiment: str, grid: dict, generative: dict, gama: dict, threads: int = 1) -> None:
+def grid_experiment(output, timing_output, *, experiment: str, grid: dict, generative: dict, gama: dict,
+                    threads: int = 1) -> None:
     """One experiment of the synthetic grid (by its id) from the config's `gama_grid`,
-    `generative` and `gama` sections: generate, train, attribute, score."""
+    `generative` and `gama` sections: generate, train, attribute, score. Its wall-clock
+    seconds go to `timing_output`."""
     from seqattr.generative.engine import training_settings
 
     set_threads(threads)
@@ -33,16 +36,19 @@ def grid_experiment(output, *, experiment: str, grid: dict, generative: dict, ga
     rows = run_grid_experiment(spec, train, options, n_attributed=n_attributed,
                                threshold_z=grid.get("threshold_z", DEFAULT_THRESHOLD_Z))
     write_table(format_grid(grid_frame(rows)), output)
+    write_table(timing_frame(rows), timing_output)
 
 
 def read_grid_table(path):
     return read_table(path, dtype={"positions": str, "top_positions": str})
 
 
-def grid_summary(inputs, table, png, pdf) -> None:
+def grid_summary(inputs, timing_inputs, table, timing_table, png, pdf) -> None:
+    """The grid's table and FNR figure from the experiments' tables; their timings stacked apart."""
     frame = stack_grid([read_grid_table(path) for path in inputs])
     log.info("%d experiments, %d rows", frame["experiment"].nunique(), len(frame))
     write_table(format_grid(frame), table)
+    write_table(stack_grid([read_table(path) for path in timing_inputs], TIMING_COLUMNS), timing_table)
     save_figure(figures.fnr_figure(frame), png, pdf)
 
 

@@ -11,7 +11,7 @@ import torch
 
 from seqattr.figures import save_figure
 from seqattr.generative.alphabet import END, START, detokenize, tokenize_padded
-from seqattr.generative.checkpoint import load_model, save_model
+from seqattr.generative.checkpoint import expectation, load_model, save_model
 from seqattr.generative.engine import mean_nll, train_lstm, training_settings
 from seqattr.generative.sets import read_positive_set, synthetic_positive_set
 from seqattr.io import read_table, write_table
@@ -34,28 +34,30 @@ def positive_set(spec: dict, sequences_path, truth_path=None) -> None:
     write_table(frame, sequences_path)
 
 
-def train(sequences_path, initial_path, trained_path, history_path, *, model: dict, training: dict,
-          threads: int = 1) -> None:
-    """Train the LSTM of `generative.model` with `generative.training`; keep its initial state too."""
+def train(sequences_path, initial_path, trained_path, history_path, timing_path, *, model: dict, training: dict,
+          set_name: str, threads: int = 1) -> None:
+    """Train the LSTM of `generative.model` with `generative.training`; keep its initial state too.
+    The history holds the NLLs, the timing file each epoch's wall-clock seconds."""
     set_threads(threads)
     sequences = read_table(sequences_path)["sequence"].tolist()
     initial, trained, history = train_lstm(sequences, training_settings(model, training), seed=training["seed"])
-    save_model(initial, initial_path)
-    save_model(trained, trained_path)
-    history["seconds"] = history["seconds"].round(3)
-    write_table(history.round({"train_nll": 6, "val_nll": 6}), history_path)
+    save_model(initial, initial_path, set_name=set_name)
+    save_model(trained, trained_path, set_name=set_name)
+    write_table(history[["epoch", "train_nll", "val_nll"]].round({"train_nll": 6, "val_nll": 6}), history_path)
+    write_table(history[["epoch", "seconds"]].round({"seconds": 3}), timing_path)
+
 
 
 def sample(trained_path, sequences_path, samples_path, summary_path, *, n: int, temperature: float,
-           max_length: int, seed: int, threads: int = 1) -> None:
+           max_length: int, seed: int, set_name: str, model: dict, threads: int = 1) -> None:
     """Draw sequences and report validity (END reached, no START inside, training lengths),
     novelty (valid samples not in the training set) and the model's NLL on the samples and
     on the training set (nats per token)."""
     seed_everything(seed, threads)
-    model = load_model(trained_path)
+    lstm = load_model(trained_path, expected=expectation(model, set_name))
     training = read_table(sequences_path)["sequence"].tolist()
     lengths = {len(s) for s in training}
-    rows = model.sample(n, temperature, max_length, generator=torch.Generator().manual_seed(seed))
+    rows = lstm.sample(n, temperature, max_length, generator=torch.Generator().manual_seed(seed))
     texts, valid = [], []
     for row in rows.tolist():
         ended = END in row[1:]
@@ -67,8 +69,8 @@ def sample(trained_path, sequences_path, samples_path, summary_path, *, n: int, 
     samples = pd.DataFrame({"id": [f"sample{i + 1}" for i in range(n)], "sequence": texts, "valid": valid, "novel": novel})
     write_table(samples, samples_path)
     good = [t for t, v in zip(texts, valid) if v]
-    sample_nll = mean_nll(model, *tokenize_padded(good)) if good else float("nan")
-    train_nll = mean_nll(model, *tokenize_padded(training))
+    sample_nll = mean_nll(lstm, *tokenize_padded(good)) if good else float("nan")
+    train_nll = mean_nll(lstm, *tokenize_padded(training))
     summary = pd.DataFrame([{"n": n, "temperature": temperature, "validity": np.mean(valid),
                              "novelty": (sum(novel) / max(sum(valid), 1)), "sample_nll": sample_nll,
                              "training_nll": train_nll}]).round(6)

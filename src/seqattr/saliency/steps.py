@@ -22,6 +22,7 @@ from seqattr import InputError
 from seqattr.data.encoding import load_encoded
 from seqattr.figures import save_figure
 from seqattr.io import read_json, read_table, save_npz, write_table
+from seqattr.names import classifier_name
 from seqattr.runtime import resolve_device, seeded_subsample, set_threads
 from seqattr.saliency.recovery import motif_truth, recovery_summary
 
@@ -34,12 +35,16 @@ PERTURBATION_COLUMNS = ["dataset", "model", "mask_ratio", "seed", "method", "ord
 RECOVERY_COLUMNS = ["dataset", "model", "mask_ratio", "seed", "method", "auroc_mean", "auroc_sd", "auprc_mean", "n"]
 
 
-def load_classifier(path, device: str = "auto", threads: int = 1):
-    """The trained classifier on the configured device (auto: CUDA when present), in eval mode."""
-    from seqattr.classify.models import load_checkpoint  # the classify stage's loader
+def load_classifier(path, device: str = "auto", threads: int = 1, *, model: str, dataset: str, classes_path,
+                    input_length: int):
+    """The trained classifier on the configured device (auto: CUDA when present), in eval
+    mode, after checking that the file is `model` trained on `dataset`, its classes and
+    input length (CheckpointError naming the file and both values otherwise)."""
+    from seqattr.classify.models import expectation, load_checkpoint  # the classify stage's loader
 
     set_threads(threads)
-    return load_checkpoint(path, map_location=resolve_device(device)).eval()
+    expected = expectation(model, dataset, read_json(classes_path), input_length)
+    return load_checkpoint(path, map_location=resolve_device(device), expected=expected).eval()
 
 
 def evaluation_indices(n_total: int, n_eval: int | None, seed: int, source: str = "test split") -> np.ndarray:
@@ -62,33 +67,35 @@ def read_saliency(path) -> dict[str, np.ndarray]:
         return {key: data[key] for key in data.files}
 
 
-def saliency(model_path, encoded_path, output, *, method: str, n_eval: int | None, eval_seed: int,
-             target: str = "predicted", ig_steps: int = 50, ig_internal_batch_size: int = 1024,
+def saliency(model_path, encoded_path, classes_path, output, *, method: str, dataset: str, model: str,
+             n_eval: int | None, eval_seed: int, target: str = "predicted", ig_steps: int = 50, ig_internal_batch_size: int = 1024,
              ig_baseline: float = 0.0, batch_size: int = 256, device: str = "auto", threads: int = 1) -> None:
     import torch
 
     from seqattr.saliency.attribution import saliency_scores
 
     torch.manual_seed(0)
-    model = load_classifier(model_path, device, threads)
     index, encoded = evaluation_set(encoded_path, n_eval, eval_seed)
+    network = load_classifier(model_path, device, threads, model=model, dataset=dataset, classes_path=classes_path,
+                              input_length=encoded.length)
     x = encoded.as_float()[index]
     log.info("%s saliency of %s on %d x %d nt (target: %s)", method, model_path, len(index), x.shape[2], target)
-    result = saliency_scores(model, x, method, labels=encoded.labels[index], target=target, ig_steps=ig_steps,
+    result = saliency_scores(network, x, method, labels=encoded.labels[index], target=target, ig_steps=ig_steps,
                              ig_internal_batch_size=ig_internal_batch_size, ig_baseline=ig_baseline,
                              batch_size=batch_size)
     save_npz(output, ids=encoded.ids[index], index=index, labels=encoded.labels[index],
              predictions=result.predictions, targets=result.targets, scores=result.scores, delta=result.delta)
 
 
-def perturbation(model_path, encoded_path, output, *, saliency_files: dict[str, str], classifier: dict,
+def perturbation(model_path, encoded_path, classes_path, output, *, saliency_files: dict[str, str], classifier: dict,
                  fractions, removal: str, eval_seed: int, device: str = "auto", threads: int = 1) -> None:
     """The perturbation curves of one classifier (`classifier`: dataset, model, mask_ratio,
     seed), every method of `saliency_files` (method -> saliency file), as PERTURBATION_COLUMNS."""
     from seqattr.saliency.perturbation import perturbation_accuracy
 
-    network = load_classifier(model_path, device, threads)
     encoded = load_encoded(encoded_path)
+    network = load_classifier(model_path, device, threads, model=classifier["model"], dataset=classifier["dataset"],
+                              classes_path=classes_path, input_length=encoded.length)
     scores, index = {}, None
     for method, path in saliency_files.items():
         saliency_file = read_saliency(path)
@@ -147,7 +154,8 @@ def classes_of(path) -> list[str]:
 
 
 def classifier_label(model: str, mask_ratio, seed) -> str:
-    return f"{model} r={float(mask_ratio):g} s={seed}" if model != "cnn" else f"cnn s={seed}"
+    """'AttnGen r = 0.2, seed 0' or 'CNN, seed 0': how figures name a classifier."""
+    return classifier_name(model, mask_ratio, seed)
 
 
 def perturbation_summary(table_paths, output, png, pdf, *, encoded_files: dict[str, str], n_eval: int | None,

@@ -12,13 +12,14 @@ from torch import nn
 from seqattr.classify import check_ratio, format_ratio
 from seqattr.errors import ConfigError
 from seqattr.classify.models.attngen import AttnGen
-from seqattr.classify.models.checkpoint import CheckpointError, load_checkpoint, read_checkpoint, save_checkpoint
+from seqattr.classify.models.checkpoint import (CheckpointError, expectation, load_checkpoint, read_checkpoint,
+                                                save_checkpoint)
 from seqattr.classify.models.cnn import GenomicBenchmarksCNN
 
 MODELS = {"cnn": GenomicBenchmarksCNN, "attngen": AttnGen}
 
 __all__ = ["MODELS", "AttnGen", "CheckpointError", "GenomicBenchmarksCNN", "build_model", "check_ratio",
-           "format_ratio", "load_checkpoint", "read_checkpoint", "save_checkpoint", "supports_masking"]
+           "expectation", "format_ratio", "load_checkpoint", "read_checkpoint", "save_checkpoint", "supports_masking"]
 
 
 def build_model(name: str, model_config: dict, input_length: int, n_classes: int) -> nn.Module:
