@@ -67,6 +67,27 @@ def save_torch(obj, path: str | os.PathLike) -> None:
         tmp.write_bytes(buffer.getvalue())
 
 
+def load_torch(path: str | os.PathLike, error_class: type[Exception], what: str, map_location="cpu"):
+    """torch.load with weights_only=True (no pickled code is ever run); a missing, empty,
+    truncated or foreign file is one `error_class` line naming the file, never torch's
+    advice to set weights_only=False."""
+    import torch
+
+    path = Path(path)
+    if not path.exists():
+        raise error_class(f"{path}: {what} not found")
+    if path.is_file() and path.stat().st_size == 0:
+        raise error_class(f"{path}: empty file, not a {what}")
+    try:
+        return torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as error:  # truncated, not a zip, pickled code, a folder, ...
+        text = str(error).strip()
+        reason = text.splitlines()[0].split(". ")[0] if text else "unreadable"
+        if "weights only" in text.lower() or "weights_only" in text.lower():
+            reason = "it holds objects other than tensors and plain values, which are never loaded"
+        raise error_class(f"{path}: not a readable {what} ({type(error).__name__}: {reason})") from None
+
+
 def read_table(path: str | os.PathLike, **kwargs) -> pd.DataFrame:
     return pd.read_csv(path, sep="\t", keep_default_na=False, na_values=[""], **kwargs)
 

@@ -97,13 +97,18 @@ def check_classes(train: pd.DataFrame, test: pd.DataFrame, classes: list[str] | 
     return list(classes) if classes is not None else sorted(train_labels)
 
 
-def stratified_split(frame: pd.DataFrame, test_fraction: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def stratified_split(frame: pd.DataFrame, test_fraction: float, seed: int,
+                     source: str = "data") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Seeded per-class split; each class contributes round(fraction * size) test rows."""
     rng = np.random.default_rng(seed)
     test_rows = []
     for label in sorted(frame["label"].unique()):
         rows = np.flatnonzero((frame["label"] == label).to_numpy())
         n_test = int(round(test_fraction * len(rows)))
+        if n_test == 0 or n_test == len(rows):
+            raise InputError(f"{source}: class {label!r} has only {len(rows)} sequence{'s' if len(rows) != 1 else ''}, "
+                             f"too few to split into train and test with test_fraction {test_fraction} "
+                             f"({n_test} would go to test); add sequences or give a separate test file")
         test_rows.append(rng.permutation(rows)[:n_test])
     is_test = np.zeros(len(frame), dtype=bool)
     is_test[np.concatenate(test_rows)] = True

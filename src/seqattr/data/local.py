@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
+import io
 import re
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -22,11 +25,51 @@ FASTA_SUFFIXES = {".fa", ".fasta", ".fna", ".fas"}
 TABLE_SEPARATORS = {".csv": ",", ".tsv": "\t", ".txt": "\t"}
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def read_text(path: Path) -> str:
+    """The text of a plain or gzip file (told apart by the magic bytes, not the name).
+
+    Read whole and decoded here, so that a truncated or corrupt gzip, a byte-order mark
+    or a byte that is not UTF-8 is one InputError naming the file (and for a bad byte its
+    line, column and FASTA record) instead of a zlib, EOF or Unicode error from a parser.
+    """
+    path = Path(path)
+    raw = path.read_bytes()
+    if raw[:2] == GZIP_MAGIC:
+        try:
+            raw = gzip.decompress(raw)
+        except (EOFError, zlib.error, gzip.BadGzipFile) as error:
+            raise InputError(f"{path}: truncated or corrupt gzip file ({error}); re-download or re-compress it") from None
+    if raw.startswith(codecs.BOM_UTF8):
+        raise InputError(f"{path}: starts with a UTF-8 byte-order mark (BOM); save the file without one "
+                         f"(plain ASCII or UTF-8)")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: {byte_location(raw, error.start)}: byte 0x{raw[error.start]:02x} is not "
+                         f"text (not ASCII or UTF-8)") from None
+
+
+def byte_location(raw: bytes, offset: int) -> str:
+    """'line L, column C' of a byte offset (1-based), after the FASTA record it falls in, if any."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    line = raw.count(b"\n", 0, offset) + 1
+    where = f"line {line}, column {offset - line_start + 1}"
+    header = 0 if raw.startswith(b">") else raw.find(b"\n>") + 1
+    if header == 0 and not raw.startswith(b">") or header > offset:
+        return where
+    header = max(raw.rfind(b"\n>", 0, offset) + 1, 0)
+    header_end = raw.find(b"\n", header)
+    words = raw[header + 1:header_end if header_end >= 0 else len(raw)].split()
+    record = words[0].decode("utf-8", errors="replace") if words else ""
+    return f"record {record!r}, {where}"
+
+
 def open_text(path: Path):
-    """Open plain or gzip text, told apart by the gzip magic bytes rather than the name."""
-    with open(path, "rb") as handle:
-        magic = handle.read(2)
-    return gzip.open(path, "rt") if magic == b"\x1f\x8b" else open(path, "rt")
+    """A text handle on a plain or gzip file; decoding problems raised as by `read_text`."""
+    return io.StringIO(read_text(path))
 
 
 def file_format(path: Path) -> str:
@@ -39,24 +82,59 @@ def file_format(path: Path) -> str:
     raise InputError(f"{path}: cannot tell the format from the name; use .fa/.fasta or .csv/.tsv (optionally .gz)")
 
 
-def read_fasta(path: Path, label: str | None = None) -> pd.DataFrame:
-    """Records of a FASTA file; the label is `label` or the header's `label=<class>` field."""
+def parse_fasta(path: Path) -> list:
+    """The records (Biopython SeqRecords) of a plain or gzip FASTA file; one InputError
+    naming the file (and the line or record) for text before the first header or a
+    header without a name."""
     # Imported here: the Snakefile imports this module (input_files) while parsing, and
     # Biopython's import would then be paid by every `snakemake` call.
     from Bio import SeqIO
 
+    text = read_text(path)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            if not line.startswith(">"):
+                raise InputError(f"{path}: line {number}: {line[:20]!r} comes before the first '>' header "
+                                 f"(not FASTA, or text above the first record)")
+            break
+    if not text.isascii():
+        check_ascii_sequences(path, text)
+    records = list(SeqIO.parse(io.StringIO(text), "fasta"))
+    for number, record in enumerate(records, start=1):
+        if not record.id:
+            raise InputError(f"{path}: record number {number} has an empty header (no name after '>')")
+    return records
+
+
+def check_ascii_sequences(path: Path, text: str) -> None:
+    """InputError at the first non-ASCII character of a sequence line (Biopython keeps
+    sequences as ASCII bytes and would fail without naming the file)."""
+    record, position = None, 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(">"):
+            record, position = (line[1:].split() or [""])[0], 0
+            continue
+        residues = line.strip()
+        if not residues.isascii():
+            column = next(i for i, char in enumerate(residues) if not char.isascii())
+            raise InputError(f"{path}: record {record!r}, position {position + column + 1} (line {number}): "
+                             f"invalid character {residues[column]!r} (sequences are ASCII letters)")
+        position += len(residues)
+
+
+def read_fasta(path: Path, label: str | None = None) -> pd.DataFrame:
+    """Records of a FASTA file; the label is `label` or the header's `label=<class>` field."""
     ids, labels, sequences = [], [], []
-    with open_text(path) as handle:
-        for number, record in enumerate(SeqIO.parse(handle, "fasta"), start=1):
-            record_label = label
-            if record_label is None:
-                match = LABEL_FIELD.search(record.description)
-                if match is None:
-                    raise InputError(f"{path}: record {record.id!r} (number {number}) has no 'label=<class>' field in its header")
-                record_label = match.group(1)
-            ids.append(record.id)
-            labels.append(record_label)
-            sequences.append(str(record.seq))
+    for number, record in enumerate(parse_fasta(path), start=1):
+        record_label = label
+        if record_label is None:
+            match = LABEL_FIELD.search(record.description)
+            if match is None:
+                raise InputError(f"{path}: record {record.id!r} (number {number}) has no 'label=<class>' field in its header")
+            record_label = match.group(1).strip()
+        ids.append(record.id)
+        labels.append(record_label)
+        sequences.append(str(record.seq))
     if not ids:
         raise InputError(f"{path}: no FASTA records (empty file or not FASTA)")
     return labelled_frame(ids, labels, sequences)
@@ -76,14 +154,28 @@ def read_table_file(path: Path, sequence_column: str, label_column: str | None, 
         raise InputError(f"{path}: missing column {missing[0]!r}; columns are {list(frame.columns)}")
     if len(frame) == 0:
         raise InputError(f"{path}: no rows (empty file)")
+    # A row with fewer fields than the header gives NaN in the missing cells.
+    frame = frame.fillna("")
     ids = frame[id_column] if id_column else [f"{path.name.split('.')[0]}_{i + 1}" for i in range(len(frame))]
-    labels = [label] * len(frame) if label is not None else frame[label_column]
+    if label is not None:
+        labels = [label] * len(frame)
+    else:
+        labels = frame[label_column].str.strip()
+        empty = (labels == "").to_numpy().nonzero()[0]
+        if len(empty):
+            row = int(empty[0])
+            raise InputError(f"{path}: record {str(list(ids)[row])!r} (line {row + 2}) has an empty or missing "
+                             f"{label_column!r}; every sequence needs a class label")
     return labelled_frame(ids, labels, frame[sequence_column].str.strip())
 
 
 def read_labelled(source, cfg: dict, base: Path) -> pd.DataFrame:
     """One split: a single file, or a mapping class -> file (one file per class)."""
     if isinstance(source, dict):
+        for label in source:
+            if not str(label).strip() or str(label) != str(label).strip():
+                raise InputError(f"class name {str(label)!r} (the file {source[label]}): class names must be "
+                                 f"non-empty, without leading or trailing spaces")
         parts = [read_labelled_file(base / path, cfg, label=str(label)) for label, path in source.items()]
         return pd.concat(parts, ignore_index=True)
     return read_labelled_file(base / source, cfg)
@@ -110,7 +202,7 @@ def load(cfg: dict, base: Path = Path(".")) -> LabelledSplits:
         test = read_labelled(cfg["test"], cfg, base)
         check_split(test, describe(cfg["test"]))
     else:
-        train, test = stratified_split(train, cfg["test_fraction"], cfg["split_seed"])
+        train, test = stratified_split(train, cfg["test_fraction"], cfg["split_seed"], describe(cfg["train"]))
     source = describe(cfg["train"]) + (f" / {describe(cfg['test'])}" if cfg.get("test") else "")
     both = pd.concat([train, test], ignore_index=True)
     check_split(both, source)  # an id in both files is a duplicate too

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from seqattr.errors import ConfigError, InputError
 from seqattr.data.canonical import read_classes, read_split, write_splits
 from seqattr.data.encoding import encode_split, save_encoded
 from seqattr.figures import save_figure
@@ -13,14 +14,51 @@ from seqattr.io import read_table, write_table
 log = logging.getLogger(__name__)
 
 
-def prepare(train_path, test_path, classes_path, motifs_path=None, *, spec: dict, name: str) -> None:
-    """A dataset from its config entry (synthetic, local or genomic-benchmarks) as canonical files."""
+def prepare(train_path, test_path, classes_path, motifs_path=None, *, spec: dict, name: str,
+            saliency: dict | None = None, classify: dict | None = None) -> None:
+    """A dataset from its config entry (synthetic, local or genomic-benchmarks) as canonical files.
+
+    What the later stages would find wrong with the data is refused here, before any
+    classifier is trained: with `saliency` (the config section), a test split smaller than
+    saliency.n_eval when any model is attributed; with `classify`, an encoded length that a
+    configured model cannot take.
+    """
     from seqattr.data.sources import load_dataset
 
     splits = load_dataset(spec)
     log.info("%s: %d train, %d test sequences, classes %s", name, len(splits.train), len(splits.test),
              splits.classes)
+    check_evaluation_fits(splits, saliency or {}, name)
+    check_models_fit(splits, classify or {}, spec.get("length"), name)
     write_splits(splits, train_path, test_path, classes_path, motifs_path)
+
+
+def check_models_fit(splits, classify: dict, length: int | None, name: str) -> None:
+    """Build each configured classifier for the length the encoding will give (the
+    dataset's `length`, else the longest training sequence): a model that cannot take it
+    fails now, not when its training job starts."""
+    if not classify.get("models"):
+        return
+    from seqattr.classify.models import build_model
+
+    length = int(length or splits.train["sequence"].str.len().max())
+    for model in classify["models"]:
+        try:
+            build_model(model, classify.get(model) or {}, length, len(splits.classes))
+        except ConfigError:
+            raise  # a bad hyperparameter, not the length
+        except ValueError as error:
+            raise InputError(f"dataset {name}: sequences are encoded to length {length}, which model {model} "
+                             f"cannot take ({error}); set datasets.{name}.length or change classify.{model}") from None
+
+
+def check_evaluation_fits(splits, saliency: dict, name: str) -> None:
+    n_eval = saliency.get("n_eval")
+    if n_eval is None or not any((saliency.get("methods") or {}).values()):
+        return
+    if n_eval > len(splits.test):
+        raise InputError(f"dataset {name}: saliency.n_eval is {n_eval} but the test split has only "
+                         f"{len(splits.test)} sequences; lower saliency.n_eval (or null for the whole split)")
 
 
 def encode(train_path, test_path, classes_path, train_out, test_out, *, length: int | None, crop: str = "centre",

@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from seqattr import InputError
+from seqattr.data.local import open_text
 
 # `contribPerAAparaBind` entries: residue, position letter within the slice (a = first),
 # then "<count>_<energy>". The list ends with a comma, so empty entries are skipped.
@@ -67,7 +68,11 @@ def read_absolut_contributions(path, *, column: str = "contribPerAAparaBind",
     Each entry's residue is checked against the slice, so a misread position letter
     cannot pass silently.
     """
-    table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    with open_text(path) as handle:
+        try:
+            table = pd.read_csv(handle, sep="\t", dtype=str, keep_default_na=False)
+        except pd.errors.EmptyDataError:
+            raise InputError(f"{path}: empty file") from None
     for needed in (column, slice_column):
         if needed not in table.columns:
             raise InputError(f"{path}: no column {needed!r} (columns: {', '.join(table.columns[:8])}, ...)")

@@ -15,7 +15,7 @@ import torch
 from seqattr.errors import InputError
 from seqattr.generative.alphabet import AMINO_ACIDS
 from seqattr.generative.lstm import GenerativeLSTM
-from seqattr.io import save_torch
+from seqattr.io import load_torch, save_torch
 
 MODEL_NAME = "generative_lstm"
 FORMAT_VERSION = 1
@@ -64,16 +64,7 @@ def load_model(path, dtype=torch.float32, expected: dict | None = None) -> Gener
     state_dict declares no set, so an expected set is checked only where one is declared.
     Every problem is one GenerativeCheckpointError naming the file."""
     path = Path(path)
-    try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise GenerativeCheckpointError(f"{path}: checkpoint not found") from None
-    except Exception as error:  # truncated, not a zip, pickled foreign objects, a folder, ...
-        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        if "weights only" in first.lower() or "weights_only" in first.lower() or "unpickler" in first.lower():
-            first = "it holds objects other than tensors and plain values, which are never loaded"
-        raise GenerativeCheckpointError(f"{path}: not a readable generative LSTM checkpoint "
-                                        f"({type(error).__name__}: {first})") from None
+    payload = load_torch(path, GenerativeCheckpointError, "generative LSTM checkpoint")
     declared, state = _declared(path, payload)
     unknown = sorted(set(expected or {}) - set(DECLARED))
     if unknown:

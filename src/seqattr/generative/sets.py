@@ -10,10 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from Bio import SeqIO
 
 from seqattr import InputError
-from seqattr.data.local import open_text
+from seqattr.data.local import open_text, parse_fasta
 from seqattr.generative.alphabet import AMINO_ACIDS
 
 LOGICS = ("AND", "OR", "XOR", "NAND")
@@ -151,8 +150,7 @@ def read_positive_set(path, kind: str, epitope: str | None = None, column: str |
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     if kind == "fasta":
-        with open_text(path) as handle:
-            records = list(SeqIO.parse(handle, "fasta"))
+        records = parse_fasta(path)
         if not records:
             raise InputError(f"{path}: no FASTA records (empty file or not FASTA)")
         return check_sequences([r.id for r in records], [str(r.seq) for r in records], str(path), min_size, equal_lengths)

@@ -22,7 +22,16 @@ SYNTHETIC_KEYS = ("length", "n", "positions", "logic", "signal_to_noise", "seed"
 
 
 def positive_set(spec: dict, sequences_path, truth_path=None) -> None:
-    """The canonical set (id, sequence[, is_signal]) and, for synthetic sets, truth.tsv."""
+    """The canonical set (id, sequence[, is_signal]) and, for synthetic sets, truth.tsv.
+
+    An Absolut! table's binding-energy column is parsed here too, though only the ground
+    truth reads it: a malformed cell then stops the run at import, not after the LSTM is
+    trained and attributed.
+    """
+    if spec["source"] == "absolut":
+        from seqattr.gama_validation.ground_truth import read_absolut_contributions
+
+        read_absolut_contributions(spec["path"])
     if spec["source"] == "synthetic":
         frame, truth = synthetic_positive_set(**{k: spec.get(k) for k in SYNTHETIC_KEYS})
         write_table(truth, truth_path)

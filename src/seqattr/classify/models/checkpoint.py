@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from seqattr.errors import InputError
-from seqattr.io import save_torch
+from seqattr.io import load_torch, save_torch
 
 FORMAT_VERSION = 2  # 2: declares dataset and alphabet
 # The one-hot channel order of every classifier input (seqattr.data.encoding).
@@ -78,13 +78,7 @@ def read_checkpoint(path: str | os.PathLike, map_location="cpu", expected: dict 
     `expected` (any of model_name, n_classes, input_length, alphabet, dataset), that it
     declares that value (CheckpointError otherwise)."""
     path = Path(path)
-    try:
-        payload = torch.load(path, map_location=map_location, weights_only=True)
-    except FileNotFoundError:
-        raise CheckpointError(f"{path}: checkpoint not found") from None
-    except Exception as error:  # truncated, not a zip, pickled foreign objects, ...
-        raise CheckpointError(f"{path}: not a readable seqattr checkpoint ({type(error).__name__}: "
-                              f"{str(error).splitlines()[0] if str(error) else ''})") from None
+    payload = load_torch(path, CheckpointError, "seqattr checkpoint", map_location)
     if not isinstance(payload, dict) or any(key not in payload for key in REQUIRED_KEYS):
         raise CheckpointError(f"{path}: not a seqattr checkpoint (needs keys {', '.join(REQUIRED_KEYS)})")
     if payload["format_version"] != FORMAT_VERSION:

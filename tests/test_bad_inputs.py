@@ -1,0 +1,523 @@
+"""The corpus of bad inputs: each case is one file or config a user could give, the
+exact error it must get (file, record and position where they exist), and a check that
+the failed step leaves none of its outputs behind.
+
+The cases run the stage steps the rules call (files in, files out), so they are fast;
+tests/test_workflow.py runs a few through Snakemake itself.
+"""
+
+import gzip
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from seqattr import InputError
+from seqattr.classify import steps as classify_steps
+from seqattr.classify.models import build_model, save_checkpoint
+from seqattr.config import ConfigError, validate_config
+from seqattr.data import steps as data_steps
+from seqattr.data.encoding import EncodedSet, save_encoded
+from seqattr.generative import steps as generative_steps
+from seqattr.generative.checkpoint import save_model
+from seqattr.generative.lstm import GenerativeLSTM
+from seqattr.io import read_table, write_json, write_table
+
+from conftest import REPO
+
+RNG = np.random.default_rng(0)
+
+
+def dna(n, length=20):
+    return ["".join(RNG.choice(list("ACGT"), size=length)) for _ in range(n)]
+
+
+def fasta(records):
+    return "".join(f">{name}\n{sequence}\n" for name, sequence in records)
+
+
+def labelled_fasta(n_per_class=6, classes=("a", "b"), prefix=""):
+    return fasta([(f"{prefix}{c}{i} label={c}", s) for c in classes for i, s in enumerate(dna(n_per_class))])
+
+
+def csv(rows, header="id,label,sequence"):
+    return header + "\n" + "".join(",".join(row) + "\n" for row in rows)
+
+
+def good_rows(n_per_class=6):
+    return [(f"{c}{i}", c, s) for c in ("a", "b") for i, s in enumerate(dna(n_per_class))]
+
+
+# --- DNA: the data stage's import -----------------------------------------------------
+# Each case: files to write (name -> bytes or text), the `local` section (paths relative
+# to the case's folder), extra keyword arguments of the step, and the exact message
+# ({dir} is the case's folder).
+
+def truncated_gzip(text):
+    data = gzip.compress(text.encode(), mtime=0)
+    return data[: len(data) // 2]
+
+
+def bad_crc_gzip(text):
+    data = bytearray(gzip.compress(text.encode(), mtime=0))
+    data[-8] ^= 0xFF  # the CRC-32 of the trailer
+    return bytes(data)
+
+
+GOOD_TEST = {"test.fa": labelled_fasta(3, prefix="test_")}
+
+DNA_CASES = {
+    "fasta_gzip_truncated": (
+        {"train.fa.gz": truncated_gzip(labelled_fasta())}, {"train": "train.fa.gz", "test_fraction": 0.5}, {},
+        "{dir}/train.fa.gz: truncated or corrupt gzip file (Compressed file ended before the end-of-stream marker "
+        "was reached); re-download or re-compress it"),
+    "fasta_gzip_bad_crc": (
+        {"train.fa.gz": bad_crc_gzip(labelled_fasta())}, {"train": "train.fa.gz", "test_fraction": 0.5}, {},
+        "{dir}/train.fa.gz: truncated or corrupt gzip file (CRC check failed); re-download or re-compress it"),
+    "fasta_gzip_not_deflate": (
+        {"train.fa.gz": b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xffgarbage that is not deflate data"},
+        {"train": "train.fa.gz", "test_fraction": 0.5}, {},
+        re.compile(r"\{dir\}/train\.fa\.gz: truncated or corrupt gzip file \(.+\); re-download or re-compress it")),
+    "table_gzip_truncated": (
+        {"train.csv.gz": truncated_gzip(csv(good_rows()))}, {"train": "train.csv.gz", "test_fraction": 0.5}, {},
+        "{dir}/train.csv.gz: truncated or corrupt gzip file (Compressed file ended before the end-of-stream marker "
+        "was reached); re-download or re-compress it"),
+    "fasta_bom": (
+        {"train.fa": b"\xef\xbb\xbf" + labelled_fasta().encode()}, {"train": "train.fa", "test_fraction": 0.5}, {},
+        "{dir}/train.fa: starts with a UTF-8 byte-order mark (BOM); save the file without one (plain ASCII or UTF-8)"),
+    "table_bom": (
+        {"train.csv": b"\xef\xbb\xbf" + csv(good_rows()).encode()}, {"train": "train.csv", "test_fraction": 0.5}, {},
+        "{dir}/train.csv: starts with a UTF-8 byte-order mark (BOM); save the file without one (plain ASCII or UTF-8)"),
+    "fasta_latin1_byte_in_sequence": (
+        {"train.fa": b">a1 label=a\nACGT\n>a2 label=a\nAC\xe9T\n"}, {"train": "train.fa", "test_fraction": 0.5}, {},
+        "{dir}/train.fa: record 'a2', line 4, column 3: byte 0xe9 is not text (not ASCII or UTF-8)"),
+    "fasta_gzip_latin1_byte": (
+        {"train.fa.gz": gzip.compress(b">a1 label=a\nACGT\nAC\xe9T\n")}, {"train": "train.fa.gz", "test_fraction": 0.5},
+        {}, "{dir}/train.fa.gz: record 'a1', line 3, column 3: byte 0xe9 is not text (not ASCII or UTF-8)"),
+    "table_latin1_byte": (
+        {"train.csv": b"id,label,sequence\nx1,a,ACGT\nx2,b,AC\xe9T\n"}, {"train": "train.csv", "test_fraction": 0.5},
+        {}, "{dir}/train.csv: line 3, column 8: byte 0xe9 is not text (not ASCII or UTF-8)"),
+    "fasta_utf8_letter_in_sequence": (
+        {"train.fa": labelled_fasta(3) + ">b9 label=b\nACGTÄCGT\n"}, {"train": "train.fa", "test": "test.fa"},
+        {}, "{dir}/train.fa: record 'b9', position 5 (line 14): invalid character 'Ä' (sequences are ASCII letters)"),
+    "fasta_text_before_first_header": (
+        {"train.fa": "# exported by a tool\n" + labelled_fasta()}, {"train": "train.fa", "test_fraction": 0.5}, {},
+        "{dir}/train.fa: line 1: '# exported by a tool' comes before the first '>' header (not FASTA, or text "
+        "above the first record)"),
+    "fasta_empty_header": (
+        {"train.fa": ">a1 label=a\nACGT\n>\nACGT\n"}, {"train": "train.fa", "test_fraction": 0.5}, {},
+        "{dir}/train.fa: record number 2 has an empty header (no name after '>')"),
+    "fasta_without_label_field": (
+        {"train.fa": ">a1 label=a\nACGT\n>a2 class=a\nACGT\n"}, {"train": "train.fa", "test_fraction": 0.5}, {},
+        "{dir}/train.fa: record 'a2' (number 2) has no 'label=<class>' field in its header"),
+    "fasta_empty_file": (
+        {"train.fa": ""}, {"train": "train.fa", "test_fraction": 0.5}, {},
+        "{dir}/train.fa: no FASTA records (empty file or not FASTA)"),
+    "fasta_invalid_letter": (
+        {"train.fa": labelled_fasta(3) + ">b9 label=b\nACGTXCGT\n"}, {"train": "train.fa", "test": "test.fa"},
+        {}, "{dir}/train.fa: record 'b9', position 5: invalid character 'X' (allowed: ACGTNRYSWKMBDHV, any case)"),
+    "fasta_numbered_lines": (  # GenBank-style numbers; spaces inside a line are dropped like line breaks
+        {"train.fa": labelled_fasta(3) + ">b9 label=b\n1 ACGT ACGT\n"}, {"train": "train.fa", "test": "test.fa"},
+        {}, "{dir}/train.fa: record 'b9', position 1: invalid character '1' (allowed: ACGTNRYSWKMBDHV, any case)"),
+    "fasta_empty_sequence": (
+        {"train.fa": labelled_fasta(3) + ">b9 label=b\n"}, {"train": "train.fa", "test": "test.fa"}, {},
+        "{dir}/train.fa: record 'b9' has an empty sequence"),
+    "fasta_duplicate_id": (
+        {"train.fa": labelled_fasta(3) + ">a0 label=a\nACGT\n"}, {"train": "train.fa", "test": "test.fa"}, {},
+        "{dir}/train.fa: duplicate record id 'a0' (1 ids repeated)"),
+    "table_empty_label": (
+        {"train.csv": csv(good_rows() + [("x9", "", "ACGT")])}, {"train": "train.csv", "test_fraction": 0.5}, {},
+        "{dir}/train.csv: record 'train_13' (line 14) has an empty or missing 'label'; every sequence needs a "
+        "class label"),
+    "table_blank_label": (
+        {"train.csv": csv([("x1", "   ", "ACGT")] + good_rows())}, {"train": "train.csv", "test_fraction": 0.5}, {},
+        "{dir}/train.csv: record 'train_1' (line 2) has an empty or missing 'label'; every sequence needs a "
+        "class label"),
+    "table_missing_label_field": (
+        {"train.tsv": "id\tsequence\tlabel\n" + "".join(f"{i}\t{s}\t{c}\n" for i, c, s in good_rows())
+         + "x9\tACGT\n"}, {"train": "train.tsv", "test_fraction": 0.5, "id_column": "id"}, {},
+        "{dir}/train.tsv: record 'x9' (line 14) has an empty or missing 'label'; every sequence needs a class label"),
+    "table_missing_column": (
+        {"train.csv": csv(good_rows(), header="id,label,seq")}, {"train": "train.csv", "test_fraction": 0.5}, {},
+        "{dir}/train.csv: missing column 'sequence'; columns are ['id', 'label', 'seq']"),
+    "table_empty_file": (
+        {"train.csv": ""}, {"train": "train.csv", "test_fraction": 0.5}, {}, "{dir}/train.csv: empty file"),
+    "table_header_only": (
+        {"train.csv": "id,label,sequence\n"}, {"train": "train.csv", "test_fraction": 0.5}, {},
+        "{dir}/train.csv: no rows (empty file)"),
+    "table_empty_sequence": (
+        {"train.csv": csv(good_rows() + [("x9", "a", " ")])}, {"train": "train.csv", "test_fraction": 0.5}, {},
+        "{dir}/train.csv: record 'train_13' has an empty sequence"),
+    "class_of_one_sequence": (
+        {"train.csv": csv(good_rows() + [("x9", "c", "ACGT")])}, {"train": "train.csv", "test_fraction": 0.2}, {},
+        "{dir}/train.csv: class 'c' has only 1 sequence, too few to split into train and test with test_fraction "
+        "0.2 (0 would go to test); add sequences or give a separate test file"),
+    "class_too_small_for_large_fraction": (
+        {"train.csv": csv(good_rows(2))}, {"train": "train.csv", "test_fraction": 0.8}, {},
+        "{dir}/train.csv: class 'a' has only 2 sequences, too few to split into train and test with test_fraction "
+        "0.8 (2 would go to test); add sequences or give a separate test file"),
+    "test_lacks_a_class": (
+        {"train.fa": labelled_fasta(), "test.fa": labelled_fasta(3, classes=("a",), prefix="test_")},
+        {"train": "train.fa", "test": "test.fa"}, {},
+        "{dir}/train.fa / {dir}/test.fa: train and test label sets differ: only in train ['b'], only in test []"),
+    "one_class_only": (
+        {"train.fa": labelled_fasta(classes=("a",))}, {"train": "train.fa", "test_fraction": 0.5}, {},
+        "{dir}/train.fa: a classifier needs at least two classes, found ['a']"),
+    "label_not_in_configured_classes": (
+        {"train.fa": labelled_fasta(classes=("a", "b", "c"))},
+        {"train": "train.fa", "test_fraction": 0.5, "classes": ["a", "b"]}, {},
+        "{dir}/train.fa: labels ['c'] are not among the configured classes ['a', 'b']"),
+    "file_not_found": (
+        {}, {"train": "missing.fa", "test_fraction": 0.5}, {}, "{dir}/missing.fa: file not found"),
+    "unknown_format": (
+        {"train.dat": labelled_fasta()}, {"train": "train.dat", "test_fraction": 0.5}, {},
+        "{dir}/train.dat: cannot tell the format from the name; use .fa/.fasta or .csv/.tsv (optionally .gz)"),
+    "class_name_with_trailing_space": (
+        {"a.fa": fasta([("x", "ACGT")]), "b.fa": fasta([("y", "ACGT")])},
+        {"train": {"a ": "a.fa", "b": "b.fa"}, "test_fraction": 0.5}, {},
+        "class name 'a ' (the file a.fa): class names must be non-empty, without leading or trailing spaces"),
+    "n_eval_larger_than_test_split": (
+        {"train.fa": labelled_fasta(10)}, {"train": "train.fa", "test_fraction": 0.2},
+        {"saliency": {"n_eval": 100, "methods": {"attngen": ["ig"]}}},
+        "dataset toy: saliency.n_eval is 100 but the test split has only 4 sequences; lower saliency.n_eval "
+        "(or null for the whole split)"),
+    "sequences_too_short_for_the_cnn": (
+        {"train.fa": labelled_fasta(10)}, {"train": "train.fa", "test_fraction": 0.2},
+        {"classify": {"models": ["cnn"], "cnn": {}}},
+        "dataset toy: sequences are encoded to length 20, which model cnn cannot take (cnn: input length 20 is too "
+        "short for 3 blocks of kernel 8 and max-pool 2); set datasets.toy.length or change classify.cnn"),
+}
+
+
+def write_files(folder, files):
+    for name, content in files.items():
+        path = folder / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def absolute(source, folder):
+    if isinstance(source, dict):
+        return {label: str(folder / path) for label, path in source.items()}
+    return str(folder / source)
+
+
+def expect_message(error, expected, folder):
+    message = str(error.value)
+    if isinstance(expected, re.Pattern):
+        pattern = expected.pattern.replace(r"\{dir\}", re.escape(str(folder)))
+        assert re.fullmatch(pattern, message), message
+    else:
+        assert message == expected.format(dir=folder)
+
+
+@pytest.mark.parametrize("case", sorted(DNA_CASES))
+def test_bad_dna_input_is_one_located_error_and_leaves_no_output(case, tmp_path):
+    files, local, options, expected = DNA_CASES[case]
+    files = {**GOOD_TEST, **files}
+    write_files(tmp_path, files)
+    local = {"split_seed": 0, "sequence_column": "sequence", "label_column": "label", "id_column": None, **local}
+    for key in ("train", "test"):
+        if key in local:
+            local[key] = absolute(local[key], tmp_path)
+    out = tmp_path / "out"
+    outputs = [out / "train.tsv.gz", out / "test.tsv.gz", out / "classes.json"]
+    with pytest.raises(InputError) as error:
+        data_steps.prepare(*outputs, spec={"source": "local", "local": local}, name="toy", **options)
+    if case == "class_name_with_trailing_space":  # the message names the file as configured
+        expected = expected.replace("a.fa", str(tmp_path / "a.fa"))
+    expect_message(error, expected, tmp_path)
+    assert not out.exists()
+
+
+def test_labels_are_stripped_like_sequences(tmp_path):
+    """A trailing space or tab after a label is the same class, not a new one."""
+    rows = [(i, c + " " if n % 2 else c, " " + s + " ") for n, (i, c, s) in enumerate(good_rows())]
+    (tmp_path / "train.csv").write_text(csv(rows))
+    (tmp_path / "fasta.fa").write_text(">a1 label=a\nACGT\n>b1 label=b\t\nACGT\n>a2 label=a\nACGT\n>b2 label=b\nAC\n")
+    out = tmp_path / "out"
+    local = {"train": str(tmp_path / "train.csv"), "test": str(tmp_path / "fasta.fa"), "split_seed": 0}
+    data_steps.prepare(out / "train.tsv.gz", out / "test.tsv.gz", out / "classes.json",
+                       spec={"source": "local", "local": local}, name="toy")
+    train = read_table(out / "train.tsv.gz")
+    assert sorted(set(train["label"])) == ["a", "b"] and (train["sequence"].str.len() == 20).all()
+    assert read_table(out / "test.tsv.gz")["label"].tolist() == ["a", "b", "a", "b"]
+
+
+# --- Protein: positive sets and the Absolut! table ----------------------------------------
+
+def absolut_table(contributions, slides=("CARDY", "CARDW")):
+    rows = "".join(f"{i}\t{slide}\t{cell}\tE1\n" for i, (slide, cell) in enumerate(zip(slides, contributions)))
+    return "ID_slide_Variant\tSlide\tcontribPerAAparaBind\tinterMaskAGEpitope\n" + rows
+
+
+PROTEIN_CASES = {
+    "fasta_gzip_truncated": (
+        "set.fa.gz", truncated_gzip(fasta([("p1", "CARDY"), ("p2", "CARDW")] * 20)), {"source": "fasta"},
+        "{path}: truncated or corrupt gzip file (Compressed file ended before the end-of-stream marker was "
+        "reached); re-download or re-compress it"),
+    "fasta_bom": (
+        "set.fa", b"\xef\xbb\xbf>p1\nCARDY\n", {"source": "fasta"},
+        "{path}: starts with a UTF-8 byte-order mark (BOM); save the file without one (plain ASCII or UTF-8)"),
+    "fasta_latin1_byte": (
+        "set.fa", b">p1\nCARDY\n>p2\nCA\xc9DY\n", {"source": "fasta"},
+        "{path}: record 'p2', line 4, column 3: byte 0xc9 is not text (not ASCII or UTF-8)"),
+    "fasta_text_before_header": (
+        "set.fa", "CARDY\n>p1\nCARDY\n", {"source": "fasta"},
+        "{path}: line 1: 'CARDY' comes before the first '>' header (not FASTA, or text above the first record)"),
+    "fasta_invalid_residue": (
+        "set.fa", ">p1\nCARDY\n>p2\nCABDY\n", {"source": "fasta"},
+        "{path}: record 'p2' (number 2) has 'B' at position 3; allowed are the 20 amino acids "
+        "ACDEFGHIKLMNPQRSTVWY (any case)"),
+    "fasta_mixed_lengths": (
+        "set.fa", ">p1\nCARDY\n>p2\nCARD\n", {"source": "fasta"},
+        "{path}: record 'p2' (number 2) has length 4 but the first record has 5; GAMA needs equal lengths "
+        "(sequences are not aligned)"),
+    "fasta_empty_sequence": (
+        "set.fa", ">p1\nCARDY\n>p2\n", {"source": "fasta"}, "{path}: record 'p2' (number 2) is an empty sequence"),
+    "fasta_too_few": (
+        "set.fa", ">p1\nCARDY\n", {"source": "fasta", "min_size": 5},
+        "{path}: 1 sequences, fewer than the minimum 5"),
+    "mason_latin1_byte": (
+        "mason.csv", b"AASeq,AgClass\nCARDY,1\nCAR\xe9Y,1\n", {"source": "mason"},
+        "{path}: line 3, column 4: byte 0xe9 is not text (not ASCII or UTF-8)"),
+    "mason_missing_column": (
+        "mason.csv", "Seq,AgClass\nCARDY,1\n", {"source": "mason"},
+        "{path}: missing column 'AASeq'; columns are ['Seq', 'AgClass']"),
+    "table_empty": ("set.tsv", "", {"source": "table"}, "{path}: empty file"),
+    "absolut_malformed_contribution": (
+        "absolut.tsv", absolut_table(["Ca:1_-1.5,Ab:2_-3.0,", "Ca:1_-1.5,Ab:2-3.0,"]), {"source": "absolut"},
+        "{path}: record 2 (contribPerAAparaBind): entry 'Ab:2-3.0' is not "
+        "<residue><position letter>:<count>_<energy>"),
+    "absolut_position_beyond_slice": (
+        "absolut.tsv", absolut_table(["Ca:1_-1.5,Yg:2_-3.0,", "Ca:1_-1.5,"]), {"source": "absolut"},
+        "{path}: record 1 (contribPerAAparaBind): entry 'Yg:2_-3.0' names position 'g', beyond a slice of 5 "
+        "residues (a..e)"),
+    "absolut_residue_not_in_slice": (
+        "absolut.tsv", absolut_table(["Ca:1_-1.5,", "Wa:1_-1.5,"]), {"source": "absolut"},
+        "{path}: record 2 (contribPerAAparaBind): entry for position 1 names residue 'W' but the slice 'CARDW' "
+        "has 'C' there"),
+    "absolut_position_twice": (
+        "absolut.tsv", absolut_table(["Ca:1_-1.5,Ca:1_-2.0,", "Ca:1_-1.5,"]), {"source": "absolut"},
+        "{path}: record 1 (contribPerAAparaBind): position 'a' appears twice"),
+    "absolut_without_energy_column": (
+        "absolut.tsv", "Slide\tinterMaskAGEpitope\nCARDY\tE1\n", {"source": "absolut"},
+        "{path}: no column 'contribPerAAparaBind' (columns: Slide, interMaskAGEpitope, ...)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PROTEIN_CASES))
+def test_bad_protein_input_is_one_located_error_at_import(case, tmp_path):
+    """Every protein problem, the Absolut! energies included, stops the set's import (the
+    first job of its chain), so no LSTM is trained on a set that cannot be used."""
+    name, content, spec, expected = PROTEIN_CASES[case]
+    path = tmp_path / name
+    write_files(tmp_path, {name: content})
+    output = tmp_path / "out" / "sequences.tsv.gz"
+    with pytest.raises(InputError) as error:
+        generative_steps.positive_set({**spec, "path": str(path)}, output)
+    assert str(error.value) == expected.format(path=path)
+    assert not output.exists()
+
+
+# --- Checkpoints ------------------------------------------------------------------------
+
+SMALL_ATTNGEN = {"channels": 8, "dilations": [2]}
+LENGTH = 60
+
+
+@pytest.fixture
+def encoded_dataset(tmp_path):
+    """Encoded train/test splits of two classes, 60 nt, and their classes.json."""
+    paths = {}
+    for split, n in (("train", 40), ("test", 20)):
+        codes = RNG.integers(0, 4, size=(n, LENGTH))
+        onehot = (codes[:, None, :] == np.arange(4)[None, :, None]).astype(np.uint8)
+        save_encoded(EncodedSet(onehot, np.arange(n) % 2, np.array([f"{split}{i}" for i in range(n)]),
+                                np.ones((n, LENGTH), bool), np.zeros((n, LENGTH), bool)), tmp_path / f"{split}.npz")
+        paths[split] = tmp_path / f"{split}.npz"
+    write_json(["a", "b"], tmp_path / "classes.json")
+    paths["classes"] = tmp_path / "classes.json"
+    return paths
+
+
+EXTRA = {"training": {"mask_ratio": 0.0, "seed": 0, "val_fraction": 0.1}, "epochs": 1}
+
+
+def classifier_file(path, name="cnn", length=LENGTH, n_classes=2, dataset="toy"):
+    config = SMALL_ATTNGEN if name == "attngen" else {}
+    save_checkpoint(path, build_model(name, config, length, n_classes), config, EXTRA, dataset=dataset)
+
+
+def expects(key, declared, wanted, path):
+    return (f"{path}: checkpoint declares {key} {declared!r} but this job expects {wanted!r}; the file was made "
+            f"for another model or dataset (retrain it)")
+
+
+def pickled_module(path):
+    torch.save(torch.nn.Linear(2, 2), path)  # a whole module: needs unpickling of code, never loaded
+
+
+CLASSIFIER_CASES = {
+    "attngen_at_the_cnn_path": (lambda p: classifier_file(p, "attngen"),
+                                lambda p: expects("model_name", "attngen", "cnn", p)),
+    "three_classes_on_two_class_data": (lambda p: classifier_file(p, n_classes=3),
+                                        lambda p: expects("n_classes", 3, 2, p)),
+    "other_input_length": (lambda p: classifier_file(p, length=80), lambda p: expects("input_length", 80, 60, p)),
+    "other_dataset": (lambda p: classifier_file(p, dataset="other"), lambda p: expects("dataset", "other", "toy", p)),
+    "truncated": (lambda p: (classifier_file(p), p.write_bytes(p.read_bytes()[:300])),
+                  lambda p: f"{p}: not a readable seqattr checkpoint (RuntimeError: PytorchStreamReader failed "
+                            f"reading zip archive: failed finding central directory)"),
+    "empty_file": (lambda p: p.write_bytes(b""),
+                   lambda p: f"{p}: empty file, not a seqattr checkpoint"),
+    "foreign_dict": (lambda p: torch.save({"weights": torch.zeros(2)}, p),
+                     lambda p: f"{p}: not a seqattr checkpoint (needs keys format_version, model_name, model_config, "
+                               f"input_length, n_classes, alphabet, dataset, state_dict)"),
+    "old_format": (lambda p: (classifier_file(p), torch.save({**torch.load(p, weights_only=True), "format_version": 1}, p)),
+                   lambda p: f"{p}: checkpoint format 1, expected 2 (retrain it)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLASSIFIER_CASES))
+def test_wrong_classifier_checkpoint_is_refused_before_evaluation(case, encoded_dataset, tmp_path):
+    make, message = CLASSIFIER_CASES[case]
+    model_path = tmp_path / "cnn_r0_s0.pt"
+    make(model_path)
+    output = tmp_path / "metrics" / "cnn_r0_s0.tsv"
+    with pytest.raises(InputError) as error:
+        classify_steps.evaluate(model_path, encoded_dataset["train"], encoded_dataset["test"],
+                                encoded_dataset["classes"], output, dataset="toy", model="cnn")
+    assert str(error.value) == message(model_path)
+    assert not output.exists()
+
+
+def test_pickled_code_in_a_classifier_checkpoint_is_never_run(encoded_dataset, tmp_path):
+    model_path = tmp_path / "cnn_r0_s0.pt"
+    pickled_module(model_path)
+    with pytest.raises(InputError) as error:
+        classify_steps.evaluate(model_path, encoded_dataset["train"], encoded_dataset["test"],
+                                encoded_dataset["classes"], tmp_path / "m.tsv", dataset="toy", model="cnn")
+    assert str(error.value) == (f"{model_path}: not a readable seqattr checkpoint (UnpicklingError: it holds "
+                                f"objects other than tensors and plain values, which are never loaded)")
+    assert not (tmp_path / "m.tsv").exists()
+
+
+def test_the_right_classifier_checkpoint_is_evaluated(encoded_dataset, tmp_path):
+    model_path = tmp_path / "cnn_r0_s0.pt"
+    classifier_file(model_path)
+    table = classify_steps.evaluate(model_path, encoded_dataset["train"], encoded_dataset["test"],
+                                    encoded_dataset["classes"], tmp_path / "m.tsv", dataset="toy", model="cnn")
+    assert table["model"].tolist() == ["cnn", "cnn"] and table["n"].tolist() == [4, 20]
+
+
+def generative_file(path, hidden=8, set_name="toy"):
+    save_model(GenerativeLSTM(hidden), path, set_name=set_name)
+
+
+def generative_expects(key, declared, wanted, path):
+    return (f"{path}: checkpoint declares {key} {declared!r} but this job expects {wanted!r}; the file was made "
+            f"for another model or set (retrain it)")
+
+
+GENERATIVE_CASES = {
+    "other_hidden_size": (lambda p: generative_file(p, hidden=16),
+                          lambda p: generative_expects("hidden_size", 16, 8, p)),
+    "other_set": (lambda p: generative_file(p, set_name="mason"),
+                  lambda p: generative_expects("set", "mason", "toy", p)),
+    "bare_state_dict_of_other_size": (lambda p: torch.save(GenerativeLSTM(4).state_dict(), p),
+                                      lambda p: generative_expects("hidden_size", 4, 8, p)),
+    "truncated": (lambda p: (generative_file(p), p.write_bytes(p.read_bytes()[:300])),
+                  lambda p: f"{p}: not a readable generative LSTM checkpoint (RuntimeError: PytorchStreamReader "
+                            f"failed reading zip archive: failed finding central directory)"),
+    "empty_file": (lambda p: p.write_bytes(b""),
+                   lambda p: f"{p}: empty file, not a generative LSTM checkpoint"),
+    "a_folder": (lambda p: p.mkdir(),
+                 lambda p: f"{p}: not a readable generative LSTM checkpoint (IsADirectoryError: [Errno 21] Is a "
+                           f"directory: '{p}')"),
+    "foreign_dict": (lambda p: torch.save({"weights": torch.zeros(2)}, p),
+                     lambda p: f"{p}: not a generative LSTM checkpoint (no 'state_dict', and not a bare state_dict "
+                               f"with 'lstm.weight_hh_l0')"),
+    "dict_without_hidden_size": (lambda p: torch.save({"state_dict": GenerativeLSTM(8).state_dict()}, p),
+                                 lambda p: f"{p}: not a seqattr generative checkpoint (lacks format_version, "
+                                           f"model_name, alphabet, hidden_size, set)"),
+    "a_tensor": (lambda p: torch.save(torch.zeros(3), p),
+                 lambda p: f"{p}: not a generative LSTM checkpoint (holds a Tensor)"),
+    "pickled_code": (pickled_module,
+                     lambda p: f"{p}: not a readable generative LSTM checkpoint (UnpicklingError: it holds objects "
+                               f"other than tensors and plain values, which are never loaded)"),
+    "missing": (lambda p: None, lambda p: f"{p}: generative LSTM checkpoint not found"),
+    "weights_of_another_shape": (
+        lambda p: torch.save({**torch.load(generative_file(p) or p, weights_only=True),
+                              "state_dict": {**GenerativeLSTM(8).state_dict(), "nn.bias": torch.zeros(5)}}, p),
+        lambda p: f"{p}: weights do not fit a generative LSTM of hidden size 8 (Error(s) in loading state_dict "
+                  f"for GenerativeLSTM:)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(GENERATIVE_CASES))
+def test_wrong_generative_checkpoint_is_one_line_before_sampling(case, tmp_path):
+    make, message = GENERATIVE_CASES[case]
+    trained = tmp_path / "trained.pt"
+    make(trained)
+    sequences = tmp_path / "sequences.tsv.gz"
+    write_table(pd.DataFrame({"id": ["s1", "s2"], "sequence": ["CARDY", "CARDW"]}), sequences)
+    samples, summary = tmp_path / "samples.tsv.gz", tmp_path / "sample_summary.tsv"
+    with pytest.raises(InputError) as error:
+        generative_steps.sample(trained, sequences, samples, summary, n=4, temperature=1.0, max_length=8, seed=0,
+                                set_name="toy", model={"hidden_size": 8})
+    assert str(error.value) == message(trained)
+    assert "weights_only=False" not in str(error.value)
+    assert not samples.exists() and not summary.exists()
+
+
+# --- Config -------------------------------------------------------------------------------
+
+def config_with(**changes):
+    import yaml
+
+    config = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
+    for dotted, value in changes.items():
+        *parents, key = dotted.split("__")
+        section = config
+        for parent in parents:
+            section = section[parent]
+        section[key] = value
+    return config
+
+
+CONFIG_CASES = {
+    "n_eval_beyond_synthetic_test_split": (
+        {"saliency__n_eval": 500},
+        "saliency.n_eval: 500 is larger than the test split of synthetic_tiny (200 sequences); lower it or use null "
+        "for the whole split"),
+    "local_without_test": (
+        {"datasets": {"mine": {"source": "local", "local": {"train": "x.fa"}}}},
+        "datasets.mine.local: give either 'test' (a file) or 'test_fraction' (0 < f < 1)"),
+    "test_fraction_out_of_range": (
+        {"datasets": {"mine": {"source": "local", "local": {"train": "x.fa", "test_fraction": 1.5}}}},
+        "config key datasets.mine.local.test_fraction: 1.5 is greater than or equal to the maximum of 1"),
+    "positions_beyond_length": (
+        {"generative__sets__synthetic_tiny_and__positions": [3, 9]},
+        "generative.sets.synthetic_tiny_and.positions: [3, 9] must lie in 1..8 (length)"),
+    "batch_larger_than_training_set": (
+        {"classify__batch_size": 4096},
+        "classify.batch_size: 4096 is larger than the 540 training sequences of dataset synthetic_tiny left after "
+        "the validation split"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONFIG_CASES))
+def test_bad_config_is_one_line_naming_the_key(case):
+    changes, expected = CONFIG_CASES[case]
+    with pytest.raises(ConfigError) as error:
+        validate_config(config_with(**changes), REPO / "config" / "schema.yaml")
+    assert str(error.value) == expected
+
+
+def test_corpus_has_at_least_forty_bad_inputs():
+    cases = [DNA_CASES, PROTEIN_CASES, CLASSIFIER_CASES, GENERATIVE_CASES, CONFIG_CASES]
+    assert sum(map(len, cases)) + 1 >= 40  # + the pickled-code classifier case
