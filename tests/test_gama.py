@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from seqattr.gama import gama_ig, gama_ig_modes, gama_matrix, importance_profile, quadrature_rule
+from seqattr.gama.ig import gama_ig_readouts
 from seqattr.generative.alphabet import N_TOKENS, tokenize
 from seqattr.generative.lstm import GenerativeLSTM
 from seqattr.generative.sets import synthetic_positive_set
@@ -63,6 +64,44 @@ def test_vectorised_ig_matches_plain_loop(tiny_model, mode):
 def test_published_differs_from_exact(tiny_model):
     ig = gama_ig_modes(tiny_model, tokenize(SEQUENCES), ("exact", "published"), steps=8)
     assert (ig["exact"] - ig["published"]).abs().max() > 0.1 * ig["exact"].abs().max()
+
+
+def test_log_prob_readout_matches_autograd_through_log_softmax(tiny_model):
+    """IG of log p(observed next token) at output j, by autograd through the whole model
+    (one backward per output and Gauss-Legendre node), against the forward-mode readout."""
+    tokens = tokenize(SEQUENCES)
+    nodes, weights = quadrature_rule("gauss-legendre", 6, torch.float64)
+    onehot = torch.nn.functional.one_hot(tokens, N_TOKENS).double()
+    expected = torch.zeros(len(tokens), tokens.shape[1], tokens.shape[1], dtype=torch.float64)
+    for node, weight in zip(nodes, weights):
+        inputs = (node * onehot).requires_grad_(True)
+        log_probs = torch.log_softmax(tiny_model.forward_embedded(inputs), dim=-1)
+        for j in range(tokens.shape[1] - 1):
+            target = log_probs[torch.arange(len(tokens)), j, tokens[:, j + 1]].sum()
+            (grad,) = torch.autograd.grad(target, inputs, retain_graph=True)
+            expected[:, j] += weight * (grad * onehot).sum(-1)
+    got = gama_ig_readouts(tiny_model, tokens, [("exact", "log_prob")], steps=6)[("exact", "log_prob")]
+    assert expected.abs().max() > 1e-2
+    assert (got - expected).abs().max() <= 1e-10
+    # completeness: the attributions of output j add up to log p(x) - log p(baseline) there
+    with torch.no_grad():
+        at_x = torch.log_softmax(tiny_model.forward_embedded(onehot), -1)
+        at_0 = torch.log_softmax(tiny_model.forward_embedded(torch.zeros_like(onehot)), -1)
+    index = torch.arange(len(tokens))[:, None], torch.arange(tokens.shape[1] - 1)[None], tokens[:, 1:]
+    gap = at_x[index] - at_0[index]
+    exact32 = gama_ig_readouts(tiny_model, tokens, [("exact", "log_prob")], steps=32)[("exact", "log_prob")]
+    assert (exact32[:, :-1].sum(-1) - gap).abs().max() <= 1e-8
+
+
+def test_all_readouts_from_one_pass_equal_each_alone(tiny_model):
+    tokens = tokenize(SEQUENCES)
+    scorings = [("exact", "mean_logit"), ("published", "mean_logit"), ("exact", "log_prob")]
+    together = gama_ig_readouts(tiny_model, tokens, scorings, steps=5, batch_size=4)
+    for scoring in scorings:
+        alone = gama_ig_readouts(tiny_model, tokens, [scoring], steps=5)[scoring]
+        assert torch.allclose(together[scoring], alone, atol=1e-12, rtol=0)
+    with pytest.raises(ValueError, match="published"):
+        gama_ig_readouts(tiny_model, tokens, [("published", "log_prob")])
 
 
 def test_inputs_after_output_have_zero_ig(tiny_model):
