@@ -518,6 +518,52 @@ def test_bad_config_is_one_line_naming_the_key(case):
     assert str(error.value) == expected
 
 
+
+
+CONFIG_FILE_CASES = {
+    "empty": ("", "{path}: empty config file"),
+    "only_a_comment": ("# nothing yet\n", "{path}: empty config file"),
+    "yaml_syntax_error": ("run: x\ndatasets: [a\n  b: c\n",
+                          "{path}: line 3, column 4: YAML syntax error (expected ',' or ']', but got ':')"),
+    "tab_indentation": ("run: x\ndatasets:\n\tmine: {}\n",
+                        "{path}: line 3, column 1: YAML syntax error (found character '\\t' that cannot start any "
+                        "token)"),
+    "a_list": ("- run\n- datasets\n", "{path}: a config is a mapping of keys (run:, datasets:, ...), not a list"),
+    "latin1_byte": (b"run: test\nclassify: {models: [cnn]}  # \xe9\n",
+                    "{path}: line 2, column 30: byte 0xe9 is not UTF-8 text"),
+    "schema_error_names_the_file": (
+        "run: test\ndatasets:\n  x:\n    source: nope\n",
+        "{path}: config key datasets.x.source: 'nope' is not one of ['synthetic', 'local', 'genomic_benchmarks'] "
+        "(synthetic (embedded generator), local (FASTA/CSV/TSV files) or genomic_benchmarks.)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONFIG_FILE_CASES))
+def test_bad_config_file_names_the_file_and_line(case, tmp_path):
+    from seqattr.config import check_config_file
+
+    content, expected = CONFIG_FILE_CASES[case]
+    path = tmp_path / "run.yaml"
+    write_files(tmp_path, {"run.yaml": content})
+    with pytest.raises(ConfigError) as error:
+        check_config_file(path)
+    assert str(error.value) == expected.format(path=path)
+
+
+def test_config_check_command_reports_the_file(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "run.yaml"
+    path.write_text("")
+    result = subprocess.run([sys.executable, "-m", "seqattr.config", str(path)], capture_output=True, text=True,
+                            cwd=REPO, env={"PYTHONPATH": str(REPO / "src")})
+    assert result.returncode == 1 and result.stderr.strip() == f"{path}: empty config file"
+    good = subprocess.run([sys.executable, "-m", "seqattr.config", str(REPO / "config" / "test.yaml")],
+                          capture_output=True, text=True, cwd=REPO, env={"PYTHONPATH": str(REPO / "src")})
+    assert good.returncode == 0 and good.stdout.strip().endswith("test.yaml: ok")
+
+
 def test_corpus_has_at_least_forty_bad_inputs():
-    cases = [DNA_CASES, PROTEIN_CASES, CLASSIFIER_CASES, GENERATIVE_CASES, CONFIG_CASES]
+    cases = [DNA_CASES, PROTEIN_CASES, CLASSIFIER_CASES, GENERATIVE_CASES, CONFIG_CASES, CONFIG_FILE_CASES]
     assert sum(map(len, cases)) + 1 >= 40  # + the pickled-code classifier case

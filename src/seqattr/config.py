@@ -150,3 +150,65 @@ def validate_config(config: dict, schema_path) -> None:
             raise
         raise ConfigError(schema_error_line(error.__context__)) from None
     check_config(config)
+
+
+def load_config_file(path) -> dict:
+    """A YAML (or JSON) config file as a dict; ConfigError naming the file, and for a YAML
+    syntax error its line and column, for a file that is empty or not a mapping.
+
+    Snakemake reads `--configfile` before the workflow starts and reports these problems
+    without the file name; this is what `python -m seqattr.config FILE` uses instead.
+    """
+    import yaml
+
+    path = os.fspath(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    try:
+        config = yaml.safe_load(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - raw.rfind(b"\n", 0, error.start)
+        raise ConfigError(f"{path}: line {line}, column {column}: byte 0x{raw[error.start]:02x} is not UTF-8 "
+                          f"text") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ConfigError(f"{path}: {where}YAML syntax error ({problem})") from None
+    if config is None:
+        raise ConfigError(f"{path}: empty config file")
+    if not isinstance(config, dict):
+        raise ConfigError(f"{path}: a config is a mapping of keys (run:, datasets:, ...), "
+                          f"not a {type(config).__name__}")
+    return config
+
+
+def check_config_file(path, schema_path=None) -> dict:
+    """Load, fill defaults and validate a config file as the Snakefile does; the checked
+    config, or ConfigError naming the file and the key."""
+    from pathlib import Path
+
+    schema_path = schema_path or Path(__file__).resolve().parents[2] / "config" / "schema.yaml"
+    config = load_config_file(path)
+    try:
+        apply_table_overrides(config)
+        validate_config(config, schema_path)
+    except ConfigError as error:
+        raise ConfigError(f"{os.fspath(path)}: {error}") from None
+    return config
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m seqattr.config CONFIG_FILE")
+    try:
+        check_config_file(sys.argv[1])
+    except ConfigError as error:
+        sys.exit(str(error))
+    print(f"{sys.argv[1]}: ok")
