@@ -1,11 +1,12 @@
-# Two entry points: `make run` (the embedded demo) and `make test` (the whole suite).
+# Two entry points: `make run` (the embedded demo) and `make test` (the whole suite);
+# `make lint` checks the workflow's conventions (.ci/run runs it with the tests).
 # Both create .venv from the pinned requirements on first use.
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 CORES ?= all
 
-.PHONY: run test clean-venv
+.PHONY: run test lint clean-venv
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +20,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
+
+# Snakemake's linter (exits non-zero on any lint) and snakefmt, on the Snakefile and every rule file.
+lint: $(STAMP)
+	$(VENV)/bin/snakemake --lint
+	$(VENV)/bin/snakefmt --check Snakefile rules/
 
 clean-venv:
 	rm -rf $(VENV)

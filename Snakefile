@@ -2,7 +2,6 @@
 # `snakemake --cores all` runs the embedded demo (config/config.yaml); pick another run
 # with `--configfile config/<name>.yaml`. Each stage is one rules/<stage>.smk and one
 # package src/seqattr/<stage>/; rules/common.smk holds the paths and `final_outputs()`.
-import os
 import sys
 from pathlib import Path
 
@@ -11,11 +10,17 @@ from snakemake.utils import min_version
 
 min_version("9.0")
 
-# The library lives in src/; the Snakefile and the rule scripts (also in conda envs
-# under --sdm conda) import it from there, so the workflow runs from a plain checkout.
+
+# The front page of `snakemake --report`: what the run did, with links to each category.
+report: "report/workflow.rst"
+
+
+# The library lives in src/; the Snakefile imports it from there, so the workflow runs
+# from a plain checkout. The rule scripts (also in conda envs under --sdm conda, and in
+# cluster jobs) find it too: Snakemake puts every folder of this sys.path on a script's
+# sys.path, so no environment variable is needed (or asserted with `envvars:`).
 SRC = str(Path(workflow.basedir) / "src")
 sys.path.insert(0, SRC)
-os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (SRC, os.environ.get("PYTHONPATH")) if p)
 
 from seqattr.config import ConfigError, apply_table_overrides, validate_config
 
@@ -43,6 +48,7 @@ include: "rules/saliency.smk"
 include: "rules/generative.smk"
 include: "rules/gama.smk"
 include: "rules/gama_validation.smk"
+include: "rules/report.smk"
 include: "rules/manifest.smk"
 
 

@@ -53,12 +53,7 @@ rule aggregate_classification:
     input:
         [metrics_file(**run) for run in CLASSIFIER_RUNS],
     output:
-        report(
-            CLASSIFICATION_TABLE,
-            caption=report_caption("classification_table"),
-            category="Classification",
-            labels={"content": "metrics table"},
-        ),
+        CLASSIFICATION_TABLE,
     log:
         log_file("classify", "aggregate"),
     benchmark:

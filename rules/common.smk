@@ -2,10 +2,12 @@
 # rules read their paths and lists from here, and `rule all` asks `final_outputs()`.
 # Nothing here imports torch or Biopython: `snakemake -n` pays for neither.
 import re
+from pathlib import Path
 
 from seqattr.classify import TRAINING_KEYS, format_ratio
 from seqattr.data.local import input_files as local_input_files
 from seqattr.gama_validation.experiments import expand_grid
+from seqattr.names import classifier_name
 
 RUN = config["run"]
 RESULTS = f"results/{RUN}"
@@ -199,7 +201,7 @@ MANIFEST = f"{RESULTS}/manifest.json"
 def table_page(table):
     """The HTML page of a summary table, for the report: results/{run}/X/Y.tsv ->
     results/{run}/report/tables/X/Y.html."""
-    return f"{RESULTS}/report/tables/{table.removeprefix(RESULTS + '/').removesuffix('.tsv')}.html"
+    return f"{RESULTS}/report/tables/{Path(table).relative_to(RESULTS).with_suffix('.html')}"
 
 
 def report_tables():
@@ -207,37 +209,104 @@ def report_tables():
     shows its HTML page: title, caption, category and labels."""
 
     def entry(table, title, caption, category, labels):
-        return {"table": table, "html": table_page(table), "title": title, "caption": caption,
-                "category": category, "labels": labels}
+        return {
+            "table": table,
+            "html": table_page(table),
+            "title": title,
+            "caption": caption,
+            "category": category,
+            "labels": labels,
+        }
 
     tables = [
-        entry(dataset_file("summary.tsv", dataset), f"{dataset}: sequences per split and class", "dataset_table",
-              "Data", {"dataset": dataset, "content": "summary table"})
+        entry(
+            dataset_file("summary.tsv", dataset),
+            f"{dataset}: sequences per split and class",
+            "dataset_table",
+            "Data",
+            {"dataset": dataset, "content": "summary table"},
+        )
         for dataset in DATASETS
     ]
     if CLASSIFIER_RUNS:
-        tables.append(entry(CLASSIFICATION_TABLE, "Classification metrics", "classification_table",
-                            "Classification", {"content": "metrics table"}))
+        tables.append(
+            entry(
+                CLASSIFICATION_TABLE,
+                "Classification metrics",
+                "classification_table",
+                "Classification",
+                {"content": "metrics table"},
+            )
+        )
     if ATTRIBUTED_RUNS:
-        tables.append(entry(saliency_table("perturbation"), "Perturbation test", "perturbation_table",
-                            "Saliency", {"content": "perturbation table"}))
+        tables.append(
+            entry(
+                saliency_table("perturbation"),
+                "Perturbation test",
+                "perturbation_table",
+                "Saliency",
+                {"content": "perturbation table"},
+            )
+        )
     if RECOVERY_ENTRIES:
-        tables.append(entry(saliency_table("motif_recovery"), "Motif recovery", "motif_recovery_table",
-                            "Saliency", {"content": "motif recovery table"}))
+        tables.append(
+            entry(
+                saliency_table("motif_recovery"),
+                "Motif recovery",
+                "motif_recovery_table",
+                "Saliency",
+                {"content": "motif recovery table"},
+            )
+        )
     for name in GENERATIVE_SETS:
-        tables.append(entry(generative_file("sample_summary.tsv", name), f"{name}: samples of the generative LSTM",
-                            "generative_samples", "GAMA", {"set": name, "content": "samples: validity, novelty, NLL"}))
-        tables.append(entry(gama_file("profile.tsv", name), f"{name}: GAMA importance profile", "gama_profile_table",
-                            "GAMA", {"set": name, "content": "importance profile table"}))
+        tables.append(
+            entry(
+                generative_file("sample_summary.tsv", name),
+                f"{name}: samples of the generative LSTM",
+                "generative_samples",
+                "GAMA",
+                {"set": name, "content": "samples: validity, novelty, NLL"},
+            )
+        )
+        tables.append(
+            entry(
+                gama_file("profile.tsv", name),
+                f"{name}: GAMA importance profile",
+                "gama_profile_table",
+                "GAMA",
+                {"set": name, "content": "importance profile table"},
+            )
+        )
         if len(GAMA["modes"]) > 1:
-            tables.append(entry(gama_file("mode_agreement.tsv", name), f"{name}: exact vs published GAMA",
-                                "gama_mode_agreement", "GAMA", {"set": name, "content": "exact vs published"}))
+            tables.append(
+                entry(
+                    gama_file("mode_agreement.tsv", name),
+                    f"{name}: exact vs published GAMA",
+                    "gama_mode_agreement",
+                    "GAMA",
+                    {"set": name, "content": "exact vs published"},
+                )
+            )
     for name in GROUND_TRUTH_SETS:
-        tables.append(entry(gama_file("ground_truth.tsv", name), f"{name}: GAMA vs Absolut! binding energies",
-                            "gama_ground_truth", "GAMA", {"set": name, "content": "ground truth table"}))
+        tables.append(
+            entry(
+                gama_file("ground_truth.tsv", name),
+                f"{name}: GAMA vs Absolut! binding energies",
+                "gama_ground_truth",
+                "GAMA",
+                {"set": name, "content": "ground truth table"},
+            )
+        )
     if GRID_EXPERIMENTS:
-        tables.append(entry(GRID_TABLE, "GAMA synthetic grid: one row per experiment and mode", "gama_grid", "GAMA",
-                            {"set": "synthetic grid", "content": "FNR table"}))
+        tables.append(
+            entry(
+                GRID_TABLE,
+                "GAMA synthetic grid: one row per experiment and mode",
+                "gama_grid",
+                "GAMA",
+                {"set": "synthetic grid", "content": "FNR table"},
+            )
+        )
     return tables
 
 

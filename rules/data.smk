@@ -78,12 +78,7 @@ rule summarise_dataset:
             [dataset_file("motifs.tsv.gz", wildcards.dataset)] if wildcards.dataset in SYNTHETIC_DATASETS else []
         ),
     output:
-        table=report(
-            dataset_file("summary.tsv"),
-            caption=report_caption("dataset_table"),
-            category="Data",
-            labels={"dataset": "{dataset}", "content": "summary table"},
-        ),
+        table=dataset_file("summary.tsv"),
         png=report(
             dataset_overview("png"),
             caption=report_caption("dataset_summary"),

@@ -9,12 +9,7 @@ rule gama:
         sequences=generative_file("sequences.tsv.gz"),
     output:
         matrix=gama_file("gama_matrix.tsv"),
-        profile=report(
-            gama_file("profile.tsv"),
-            caption=report_caption("gama_profile_table"),
-            category="GAMA",
-            labels={"set": "{set}", "content": "importance profile table"},
-        ),
+        profile=gama_file("profile.tsv"),
     log:
         log_file("gama", "{set}"),
     benchmark:

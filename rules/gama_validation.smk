@@ -30,12 +30,7 @@ rule gama_grid_summary:
         timings=[grid_experiment_file(experiment, "timing.tsv") for experiment in GRID_EXPERIMENTS],
     output:
         timing=GRID_TIMING_TABLE,
-        table=report(
-            GRID_TABLE,
-            caption=report_caption("gama_grid"),
-            category="GAMA",
-            labels={"set": "synthetic grid", "content": "FNR table"},
-        ),
+        table=GRID_TABLE,
         png=report(
             grid_figure("png"),
             caption=report_caption("gama_grid_fnr"),
@@ -58,12 +53,7 @@ rule gama_ground_truth:
         profile=gama_file("profile.tsv"),
         absolut=lambda wildcards: GENERATIVE["sets"][wildcards.set]["path"],
     output:
-        table=report(
-            gama_file("ground_truth.tsv"),
-            caption=report_caption("gama_ground_truth"),
-            category="GAMA",
-            labels={"set": "{set}", "content": "ground truth table"},
-        ),
+        table=gama_file("ground_truth.tsv"),
         png=report(
             gama_figure("ground_truth", "png"),
             caption=report_caption("gama_ground_truth_scatter"),
@@ -87,12 +77,7 @@ rule gama_mode_agreement:
     input:
         profile=gama_file("profile.tsv"),
     output:
-        report(
-            gama_file("mode_agreement.tsv"),
-            caption=report_caption("gama_mode_agreement"),
-            category="GAMA",
-            labels={"set": "{set}", "content": "exact vs published"},
-        ),
+        gama_file("mode_agreement.tsv"),
     log:
         log_file("gama", "{set}.mode_agreement"),
     benchmark:

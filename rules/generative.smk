@@ -69,12 +69,7 @@ rule sample_generative:
         sequences=generative_file("sequences.tsv.gz"),
     output:
         samples=generative_file("samples.tsv.gz"),
-        summary=report(
-            generative_file("sample_summary.tsv"),
-            caption=report_caption("generative_samples"),
-            category="GAMA",
-            labels={"set": "{set}", "content": "samples: validity, novelty, NLL"},
-        ),
+        summary=generative_file("sample_summary.tsv"),
     log:
         log_file("generative", "{set}.sample"),
     benchmark:

@@ -61,12 +61,7 @@ rule perturbation_summary:
         tables=[perturbation_file(**run) for run in ATTRIBUTED_RUNS],
         encoded=[encoded_file("test", dataset) for dataset in SALIENCY_DATASETS],
     output:
-        table=report(
-            saliency_table("perturbation"),
-            caption=report_caption("perturbation_table"),
-            category="Saliency",
-            labels={"content": "perturbation table"},
-        ),
+        table=saliency_table("perturbation"),
         png=report(
             saliency_figure("perturbation", "png"),
             caption=report_caption("perturbation"),
@@ -93,12 +88,7 @@ rule motif_recovery:
         saliency=[saliency_file(**entry) for entry in RECOVERY_ENTRIES],
         motifs=[dataset_file("motifs.tsv.gz", dataset) for dataset in RECOVERY_DATASETS],
     output:
-        table=report(
-            saliency_table("motif_recovery"),
-            caption=report_caption("motif_recovery_table"),
-            category="Saliency",
-            labels={"content": "motif recovery table"},
-        ),
+        table=saliency_table("motif_recovery"),
         png=report(
             saliency_figure("motif_recovery", "png"),
             caption=report_caption("motif_recovery"),
@@ -136,7 +126,7 @@ rule saliency_figures:
                 subcategory="Attribution logos",
                 labels={
                     "dataset": run["dataset"],
-                    "classifier": f"{run['model']} r{run['mask_ratio']} s{run['seed']}",
+                    "classifier": classifier_name(run["model"], run["mask_ratio"], run["seed"]),
                 },
             )
             for run in ATTRIBUTED_RUNS

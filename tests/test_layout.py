@@ -13,7 +13,7 @@ STAGES = sorted(p.stem for p in (REPO / "rules").glob("*.smk") if p.stem != "com
 
 
 def test_every_rule_file_has_its_package_with_steps():
-    assert STAGES == ["classify", "data", "gama", "gama_validation", "generative", "manifest", "saliency"]
+    assert STAGES == ["classify", "data", "gama", "gama_validation", "generative", "manifest", "report", "saliency"]
     for stage in STAGES:
         assert (REPO / "src" / "seqattr" / stage / "steps.py").is_file(), stage
 

@@ -7,17 +7,16 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from seqattr.names import model_name, ratio_text  # noqa: E402
 
 
 CNN_COLOUR = "black"
 
 
-def _label(model: str, ratio: str) -> str:
-    return "CNN" if model == "cnn" else f"AttnGen r={ratio}"
-
-
 def plot_learning_curves(histories: pd.DataFrame):
-    """Validation loss and accuracy per epoch: mean over seeds, band = min to max over seeds.
+    """Validation loss and accuracy (%) per epoch: mean over seeds, band = min to max over seeds.
 
     `histories`: the training histories of every classifier, stacked, with columns
     dataset, model, mask_ratio and seed saying whose each row is.
@@ -30,25 +29,30 @@ def plot_learning_curves(histories: pd.DataFrame):
     for (dataset, model, ratio), frame in series:
         column = datasets.index(dataset)
         colour = CNN_COLOUR if model == "cnn" else cmap(ratios.index(ratio))
+        frame = frame.assign(val_accuracy=100 * frame["val_accuracy"])
         stats = frame.groupby("epoch")[["val_loss", "val_accuracy"]].agg(["mean", "min", "max"])
         for row, metric in enumerate(("val_loss", "val_accuracy")):
             ax = axes[row, column]
             ax.plot(stats.index, stats[(metric, "mean")], color=colour, marker="o", markersize=3,
-                    linestyle="--" if model == "cnn" else "-", label=_label(model, ratio))
+                    linestyle="--" if model == "cnn" else "-", label=model_name(model, ratio))
             ax.fill_between(stats.index, stats[(metric, "min")], stats[(metric, "max")], color=colour, alpha=0.15)
     n_seeds = histories.groupby(["dataset", "model", "mask_ratio"])["seed"].nunique().max()
     for column, dataset in enumerate(datasets):
         axes[0, column].set_title(f"{dataset} ({n_seeds} seed{'s' if n_seeds > 1 else ''})")
         axes[0, column].set_ylabel("validation loss")
-        axes[1, column].set_ylabel("validation accuracy")
+        axes[1, column].set_ylabel("validation accuracy (%)")
         axes[1, column].set_xlabel("epoch")
-    axes[0, -1].legend(fontsize=8)
+        axes[1, column].xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
+    title = "mean over seeds; band: min to max" if n_seeds > 1 else None
+    axes[0, -1].legend(fontsize=8, title=title, title_fontsize=8)
     return fig
 
 
 def plot_accuracy_vs_ratio(metrics: pd.DataFrame, split: str = "test"):
-    """AttnGen test accuracy per mask ratio (mean, error bar = sd over seeds) and the CNN's
-    mean as a reference line (band = its min to max over seeds)."""
+    """AttnGen test accuracy (%) per mask ratio (mean, error bar = SD over seeds) and the
+    CNN's mean as a reference line (band = its min to max over seeds).
+
+    The x ticks are the ratios trained, so one ratio gives one readable tick."""
     metrics = metrics[metrics["split"] == split]
     datasets = list(dict.fromkeys(metrics["dataset"]))
     fig, axes = plt.subplots(1, len(datasets), figsize=(5.5 * len(datasets), 4), squeeze=False)
@@ -57,12 +61,20 @@ def plot_accuracy_vs_ratio(metrics: pd.DataFrame, split: str = "test"):
         attngen = frame[frame["model"] == "attngen"].assign(ratio=lambda f: f["mask_ratio"].astype(float))
         if len(attngen):
             stats = attngen.groupby("ratio")["accuracy"].agg(["mean", "std", "count"]).fillna(0.0)
+            seeds = int(stats["count"].max())
             ax.errorbar(stats.index, 100 * stats["mean"], yerr=100 * stats["std"], marker="o", capsize=3,
-                        label="AttnGen (mean ± sd over seeds)")
+                        label=f"AttnGen (mean ± SD over {seeds} seeds)" if seeds > 1 else "AttnGen (1 seed)")
+            ratios = list(stats.index)
+            pad = max(0.05, 0.08 * (max(ratios) - min(ratios)))
+            ax.set_xticks(ratios, [ratio_text(r) for r in ratios])
+            ax.set_xlim(min(ratios) - pad, max(ratios) + pad)
         cnn = frame[frame["model"] == "cnn"]["accuracy"]
         if len(cnn):
-            ax.axhline(100 * cnn.mean(), color=CNN_COLOUR, linestyle="--", label="CNN (mean; band: min-max)")
-            ax.axhspan(100 * cnn.min(), 100 * cnn.max(), color=CNN_COLOUR, alpha=0.1)
+            several = cnn.size > 1
+            ax.axhline(100 * cnn.mean(), color=CNN_COLOUR, linestyle="--",
+                       label="CNN (mean; band: min to max over seeds)" if several else "CNN (1 seed)")
+            if several:
+                ax.axhspan(100 * cnn.min(), 100 * cnn.max(), color=CNN_COLOUR, alpha=0.1)
         ax.set_title(dataset)
         ax.set_xlabel("mask ratio r")
         ax.set_ylabel(f"{split} accuracy (%)")

@@ -15,11 +15,11 @@ import pandas as pd  # noqa: E402
 from seqattr.gama_validation.grid import fnr_summary  # noqa: E402
 
 MODE_STYLE = {"exact": ("-", "o", None), "published": ("--", "s", "none")}  # line, marker, marker fill
-RULE_LABEL = {"fnr_rank": "FNR, rank rule (top-k)", "fnr_threshold": "FNR, threshold rule (modified z > {z:g})"}
+RULE_LABEL = {"fnr_rank": "FNR (%), rank rule (top-k)", "fnr_threshold": "FNR (%), threshold rule (modified z > {z:g})"}
 
 
 def fnr_figure(frame: pd.DataFrame):
-    """FNR against signal-to-noise: rows = FNR rule, columns = logic, colour = motif size, line = mode."""
+    """FNR (%) against signal-to-noise: rows = FNR rule, columns = logic, colour = motif size, line = mode."""
     summary = fnr_summary(frame)
     logics = list(dict.fromkeys(frame["logic"]))
     sizes = sorted(frame["motif_size"].unique())
@@ -33,11 +33,11 @@ def fnr_figure(frame: pd.DataFrame):
             for (mode, size), part in summary[summary["logic"] == logic].groupby(["mode", "motif_size"]):
                 part = part.sort_values("signal_to_noise")
                 line, marker, fill = MODE_STYLE.get(mode, (":", "^", None))
-                ax.plot(part["signal_to_noise"], part[rule], ls=line, marker=marker, ms=5, mfc=fill,
-                        color=colours[size], label=f"{size} positions, {mode}")
-            ax.axhline(0.05, color="grey", lw=0.8, ls=":")
+                ax.plot(part["signal_to_noise"], 100 * part[rule], ls=line, marker=marker, ms=5, mfc=fill,
+                        color=colours[size], label=f"{size} positions, {mode} mode")
+            ax.axhline(5, color="grey", lw=0.8, ls=":")
             ax.set_xlim(1.05, 0.05)  # the paper's axis, 1.0 to 0.1, whatever slice ran
-            ax.set_ylim(-0.03, 1.03)
+            ax.set_ylim(-3, 103)
             if row == 0:
                 ax.set_title(logic)
             if row == 1:
@@ -53,7 +53,8 @@ def fnr_figure(frame: pd.DataFrame):
     fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 6), frameon=False, bbox_to_anchor=(0.5, -0.06))
     n = frame["experiment"].nunique()
     fig.suptitle(f"GAMA synthetic benchmark: false-negative rate of the implanted positions\n"
-                 f"{n} experiments; modes {', '.join(dict.fromkeys(frame['mode']))}; dotted line: 5%")
+                 f"{n} experiment{'s' if n != 1 else ''}; modes {', '.join(dict.fromkeys(frame['mode']))}; "
+                 f"dotted line: 5%")
     return fig
 
 

@@ -9,6 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from seqattr.generative.alphabet import AMINO_ACIDS  # noqa: E402
 
@@ -21,6 +22,7 @@ def set_logo(sequences: list[str], name: str):
     info.index = info.index + 1
     figure, ax = plt.subplots(figsize=(max(4, 0.45 * len(info)), 2.6))
     logomaker.Logo(info, ax=ax, color_scheme="chemistry")
+    ax.set_xticks(info.index, [str(p) for p in info.index], fontsize=7)
     ax.set_xlabel("residue position")
     ax.set_ylabel("bits")
     ax.set_title(f"{name}: {len(sequences)} sequences", fontsize=9)
@@ -34,6 +36,7 @@ def nll_curve(history: pd.DataFrame, name: str):
     ax.plot(history.epoch, history.val_nll, label="held out")
     ax.axhline(np.log(20), color="grey", ls=":", label="uniform over 20 residues")
     ax.set_xlabel("epoch")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
     ax.set_ylabel("NLL (nats per token)")
     ax.set_title(f"{name}: training", fontsize=9)
     ax.legend(fontsize=7)

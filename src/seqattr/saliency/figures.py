@@ -11,17 +11,21 @@ import logomaker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 
+from seqattr.names import classifier_name, method_name  # noqa: E402
 from seqattr.saliency import ORDERS  # noqa: E402
 
 ORDER_STYLES = {"top": "-", "random": ":", "bottom": "--"}
+ORDER_WORDS = {"top": "most salient removed", "bottom": "least salient removed"}
+MOTIF_COLOUR, MOTIF_ALPHA = "gold", 0.25
 METHOD_COLOURS = {"attention": "tab:red", "ig": "tab:blue", "grad_x_input": "tab:green"}
 CLASSIFIER_KEYS = ["dataset", "model", "mask_ratio", "seed"]
 
 
 def classifier_title(row) -> str:
-    ratio = "" if row["model"] == "cnn" else f" r={float(row['mask_ratio']):g}"
-    return f"{row['dataset']}\n{row['model']}{ratio} s={int(row['seed'])}"
+    """'synthetic_tiny' over 'AttnGen r = 0.2, seed 0'."""
+    return f"{row['dataset']}\n{classifier_name(row['model'], row['mask_ratio'], row['seed'])}"
 
 
 def grid(n_panels: int, columns: int, width: float, height: float):
@@ -48,7 +52,7 @@ def perturbation_figure(table: pd.DataFrame, chance: dict[str, float]):
                 if order == "random" and k > 0:
                     continue  # the same random draws for every method: one line
                 curve = rows[(rows["method"] == method) & (rows["order"] == order)].sort_values("fraction")
-                label = "random" if order == "random" else f"{method}, {order}"
+                label = "random positions removed" if order == "random" else f"{method_name(method)}: {ORDER_WORDS[order]}"
                 colour = "0.35" if order == "random" else method_colour(method, k)
                 ax.plot(100 * curve["fraction"], 100 * curve["accuracy"], ORDER_STYLES[order], color=colour,
                         marker="o", markersize=3, label=label)
@@ -87,8 +91,8 @@ def motif_recovery_figure(table: pd.DataFrame):
         sd = [v["auroc_sd"].iloc[0] if len(v) else np.nan for v in values]
         auprc = [v["auprc_mean"].iloc[0] if len(v) else np.nan for v in values]
         x = np.arange(len(classifiers)) + (k - (len(methods) - 1) / 2) * width
-        top.bar(x, auroc, width, yerr=sd, capsize=2, color=method_colour(method, k), label=method)
-        bottom.bar(x, auprc, width, color=method_colour(method, k), label=method)
+        top.bar(x, auroc, width, yerr=sd, capsize=2, color=method_colour(method, k), label=method_name(method))
+        bottom.bar(x, auprc, width, color=method_colour(method, k), label=method_name(method))
     top.axhline(0.5, color="0.6", linewidth=1, label="random ranking (AUROC)")
     several_datasets = len({c["dataset"] for c in classifiers}) > 1
     labels = [classifier_title(c).replace("\n", " ") if several_datasets else classifier_title(c).split("\n")[1]
@@ -126,7 +130,7 @@ def logo_window(length: int, width: int, centre: int) -> slice:
 def attribution_logos(onehot: np.ndarray, saliency: dict[str, dict], classes: list[str], title: str,
                       truth: np.ndarray | None = None, width: int = 60):
     """One logo per class example and method: letter height = saliency at the observed base
-    (below the axis when negative); planted motifs shaded.
+    (below the axis when negative); planted motifs shaded, the shading named in a legend.
 
     Each logo shows a window of `width` positions around the example's first planted motif
     (or, without one, its highest-|saliency| position under the first method): logomaker
@@ -157,14 +161,18 @@ def attribution_logos(onehot: np.ndarray, saliency: dict[str, dict], classes: li
         ax.axhline(0, color="0.5", linewidth=0.5)
         if truth is not None:
             for start, end in intervals(truth[row, window]):
-                ax.axvspan(window.start + start - 0.5, window.start + end - 0.5, color="gold", alpha=0.25, zorder=-1)
+                ax.axvspan(window.start + start - 0.5, window.start + end - 0.5, color=MOTIF_COLOUR,
+                           alpha=MOTIF_ALPHA, zorder=-1)
         predicted = classes[int(first["predictions"][row])]
-        ax.set_title(f"{method}: {first['ids'][row]} (class {classes[k]}, predicted {predicted}), "
+        ax.set_title(f"{method_name(method)}: {first['ids'][row]} (class {classes[k]}, predicted {predicted}), "
                      f"positions {window.start}-{window.stop - 1}", fontsize=8)
         ax.set_ylabel("saliency", fontsize=8)
     axes[-1, 0].set_xlabel("position")
     figure.suptitle(title, fontsize=10)
     figure.tight_layout()
+    if truth is not None:
+        key = [Patch(color=MOTIF_COLOUR, alpha=MOTIF_ALPHA, label="planted motif (ground truth)")]
+        figure.legend(handles=key, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
     return figure
 
 
@@ -177,28 +185,33 @@ def intervals(flags: np.ndarray):
 
 def saliency_heatmap(panels: list[tuple[str, str, np.ndarray]], classes: list[str], title: str):
     """Mean saliency by position (columns) and class (rows): one heatmap per classifier and
-    method. `panels` holds (classifier label, method, (n_classes, L) means); each panel has
-    its own colour scale, symmetric around zero."""
-    classifiers = list(dict.fromkeys(label for label, _, _ in panels))
-    methods = list(dict.fromkeys(method for _, method, _ in panels))
+    method, stacked, so that no cell of the figure is left empty. `panels` holds
+    (classifier label, method, (n_classes, L) means).
+
+    Each panel has its own colour scale, set by percentiles so that a few extreme positions
+    do not flatten the rest: signed scores (gradients) on a diverging scale centred on zero
+    up to the 99th percentile of |mean|; non-negative ones (attention) on a sequential scale
+    from the 20th to the 99th percentile, so that the low weights at the sequence ends
+    (where a feature's receptive field is cut off) do not take up the whole scale and the
+    differences along the sequence and between classes show."""
     length = panels[0][2].shape[1] if panels else 1
-    figure, axes = plt.subplots(len(classifiers), len(methods), squeeze=False,
-                                figsize=(max(4.0, length * 0.03) * len(methods), 1.1 + 0.35 * len(classes) * len(classifiers)))
-    lookup = {(label, method): means for label, method, means in panels}
-    for i, label in enumerate(classifiers):
-        for j, method in enumerate(methods):
-            ax = axes[i, j]
-            means = lookup.get((label, method))
-            if means is None:
-                ax.set_visible(False)
-                continue
-            scale = float(np.nanmax(np.abs(means))) or 1.0
-            image = ax.imshow(means, aspect="auto", cmap="RdBu_r", vmin=-scale, vmax=scale, interpolation="nearest")
-            ax.set_yticks(range(len(classes)), classes, fontsize=7)
-            ax.set_title(f"{label}: {method}", fontsize=8)
-            figure.colorbar(image, ax=ax, fraction=0.03, pad=0.01)
-            if i == len(classifiers) - 1:
-                ax.set_xlabel("position")
+    figure, axes = plt.subplots(len(panels), 1, squeeze=False, sharex=True,
+                                figsize=(max(6.0, min(14.0, length * 0.05)), 0.5 + (0.45 + 0.2 * len(classes)) * len(panels)))
+    for ax, (label, method, means) in zip(axes[:, 0], panels):
+        values = means[np.isfinite(means)]
+        if values.size and values.min() >= 0:
+            low, high = np.percentile(values, [20, 99])
+            norm, cmap, unit = dict(vmin=low, vmax=high if high > low else low + 1e-12), "viridis", "mean"
+        else:
+            scale = float(np.percentile(np.abs(values), 99)) if values.size else 1.0
+            norm, cmap, unit = dict(vmin=-(scale or 1.0), vmax=scale or 1.0), "RdBu_r", "mean (0 = white)"
+        image = ax.imshow(np.ma.masked_invalid(means), aspect="auto", cmap=cmap, interpolation="nearest", **norm)
+        ax.set_yticks(range(len(classes)), classes, fontsize=7)
+        ax.set_title(f"{label}: {method_name(method)}", fontsize=8, loc="left")
+        bar = figure.colorbar(image, ax=ax, fraction=0.025, pad=0.01, extend="both")
+        bar.ax.tick_params(labelsize=6)
+        bar.set_label(unit, fontsize=6)
+    axes[-1, 0].set_xlabel("position")
     figure.suptitle(title, fontsize=10)
     figure.tight_layout()
     return figure
