@@ -206,15 +206,17 @@ def table_page(table):
 
 def report_tables():
     """Every summary table the run makes (from the config alone), with how the report
-    shows its HTML page: title, caption, category and labels."""
+    shows its HTML page: title, caption, category, subcategory (None: the category's
+    own list) and labels."""
 
-    def entry(table, title, caption, category, labels):
+    def entry(table, title, caption, category, labels, subcategory=None):
         return {
             "table": table,
             "html": table_page(table),
             "title": title,
             "caption": caption,
             "category": category,
+            "subcategory": subcategory,
             "labels": labels,
         }
 
@@ -246,6 +248,7 @@ def report_tables():
                 "perturbation_table",
                 "Saliency",
                 {"content": "perturbation table"},
+                subcategory="Perturbation test",
             )
         )
     if RECOVERY_ENTRIES:
@@ -256,6 +259,7 @@ def report_tables():
                 "motif_recovery_table",
                 "Saliency",
                 {"content": "motif recovery table"},
+                subcategory="Motif recovery",
             )
         )
     for name in GENERATIVE_SETS:

@@ -17,6 +17,7 @@ rule report_tables:
                 table["html"],
                 caption=report_caption(table["caption"]),
                 category=table["category"],
+                subcategory=table["subcategory"],
                 labels=table["labels"],
             )
             for table in report_tables()

@@ -66,6 +66,7 @@ rule perturbation_summary:
             saliency_figure("perturbation", "png"),
             caption=report_caption("perturbation"),
             category="Saliency",
+            subcategory="Perturbation test",
             labels={"content": "perturbation test"},
         ),
         pdf=saliency_figure("perturbation", "pdf"),
@@ -93,6 +94,7 @@ rule motif_recovery:
             saliency_figure("motif_recovery", "png"),
             caption=report_caption("motif_recovery"),
             category="Saliency",
+            subcategory="Motif recovery",
             labels={"content": "motif recovery"},
         ),
         pdf=saliency_figure("motif_recovery", "pdf"),
@@ -137,6 +139,7 @@ rule saliency_figures:
                 heatmap_figure("png", dataset),
                 caption=report_caption("saliency_heatmap"),
                 category="Saliency",
+                subcategory="Mean saliency heatmaps",
                 labels={"dataset": dataset, "content": "mean saliency heatmap"},
             )
             for dataset in SALIENCY_DATASETS
