@@ -567,3 +567,50 @@ def test_config_check_command_reports_the_file(tmp_path):
 def test_corpus_has_at_least_forty_bad_inputs():
     cases = [DNA_CASES, PROTEIN_CASES, CLASSIFIER_CASES, GENERATIVE_CASES, CONFIG_CASES, CONFIG_FILE_CASES]
     assert sum(map(len, cases)) + 1 >= 40  # + the pickled-code classifier case
+
+
+# --- Through the workflow -----------------------------------------------------------------
+
+@pytest.mark.workflow
+def test_workflow_stops_at_import_on_an_empty_label(tmp_path):
+    import yaml
+
+    from conftest import snakemake
+
+    train = tmp_path / "mine.csv"
+    train.write_text(csv(good_rows(8) + [("x9", "", "ACGTACGTACGTACGTACGT")]))
+    config = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
+    config["datasets"] = {"mine": {"source": "local", "length": 20,
+                                   "local": {"train": str(train), "test_fraction": 0.25}}}
+    config_path = tmp_path / "mine.yaml"
+    config_path.write_text(yaml.safe_dump(config))
+    # The target first: --configfile takes every following word as a config file.
+    result = snakemake("results/test/encoded/mine/train.npz", "--configfile", str(config_path), workdir=tmp_path,
+                       check=False)
+    assert result.returncode != 0
+    assert (f"{train}: record 'mine_17' (line 18) has an empty or missing 'label'; every sequence needs a class "
+            f"label") in result.stdout + result.stderr
+    assert not (tmp_path / "results" / "test" / "data" / "mine").exists() or not any(
+        (tmp_path / "results" / "test" / "data" / "mine").iterdir())
+
+
+@pytest.mark.workflow
+def test_workflow_refuses_a_checkpoint_of_another_model(test_run, tmp_path):
+    """An AttnGen file at the CNN's path: the evaluation fails naming the file, instead of
+    a metrics table without a CNN row."""
+    import shutil
+
+    from conftest import snakemake
+
+    workdir = tmp_path / "run"
+    shutil.copytree(test_run.parents[1], workdir, symlinks=True)
+    models = workdir / "results" / "test" / "models" / "synthetic_tiny"
+    shutil.copyfile(models / "attngen_r0.2_s0.pt", models / "cnn_r0_s0.pt")
+    metrics = workdir / "results" / "test" / "metrics" / "synthetic_tiny" / "cnn_r0_s0.tsv"
+    result = snakemake(str(metrics.relative_to(workdir)), "--configfile", str(REPO / "config" / "test.yaml"),
+                       workdir=workdir, check=False)
+    assert result.returncode != 0
+    assert ("results/test/models/synthetic_tiny/cnn_r0_s0.pt: checkpoint declares model_name 'attngen' but this "
+            "job expects 'cnn'; the file was made for another model or dataset (retrain it)") in (result.stdout
+                                                                                                  + result.stderr)
+    assert not metrics.exists()
