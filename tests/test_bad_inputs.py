@@ -142,6 +142,9 @@ DNA_CASES = {
     "table_missing_column": (
         {"train.csv": csv(good_rows(), header="id,label,seq")}, {"train": "train.csv", "test_fraction": 0.5}, {},
         "{dir}/train.csv: missing column 'sequence'; columns are ['id', 'label', 'seq']"),
+    "table_row_with_extra_field": (
+        {"train.csv": csv(good_rows()) + "x9,a,ACGT,extra\n"}, {"train": "train.csv", "test_fraction": 0.5}, {},
+        "{dir}/train.csv: not a well-formed CSV table (Expected 3 fields in line 14, saw 4)"),
     "table_empty_file": (
         {"train.csv": ""}, {"train": "train.csv", "test_fraction": 0.5}, {}, "{dir}/train.csv: empty file"),
     "table_header_only": (
@@ -289,6 +292,9 @@ PROTEIN_CASES = {
         "mason.csv", "Seq,AgClass\nCARDY,1\n", {"source": "mason"},
         "{path}: missing column 'AASeq'; columns are ['Seq', 'AgClass']"),
     "table_empty": ("set.tsv", "", {"source": "table"}, "{path}: empty file"),
+    "absolut_row_with_extra_field": (
+        "absolut.tsv", absolut_table(["Ca:1_-1.5,", "Ca:1_-1.5,"]) + "9\tCARDY\tCa:1_-1.5,\tE1\textra\n",
+        {"source": "absolut"}, "{path}: not a well-formed TSV table (Expected 4 fields in line 4, saw 5)"),
     "absolut_malformed_contribution": (
         "absolut.tsv", absolut_table(["Ca:1_-1.5,Ab:2_-3.0,", "Ca:1_-1.5,Ab:2-3.0,"]), {"source": "absolut"},
         "{path}: record 2 (contribPerAAparaBind): entry 'Ab:2-3.0' is not "

@@ -67,6 +67,18 @@ def byte_location(raw: bytes, offset: int) -> str:
     return f"record {record!r}, {where}"
 
 
+def read_delimited(path: Path, sep: str) -> pd.DataFrame:
+    """A CSV/TSV file (plain or gzip) as strings; an empty file or a row with more fields
+    than the header is one InputError naming the file (and the line)."""
+    try:
+        return pd.read_csv(open_text(path), sep=sep, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: empty file") from None
+    except pd.errors.ParserError as error:
+        detail = str(error).strip().splitlines()[0].removeprefix("Error tokenizing data. C error: ")
+        raise InputError(f"{path}: not a well-formed {'CSV' if sep == ',' else 'TSV'} table ({detail})") from None
+
+
 def open_text(path: Path):
     """A text handle on a plain or gzip file; decoding problems raised as by `read_text`."""
     return io.StringIO(read_text(path))
@@ -143,11 +155,7 @@ def read_fasta(path: Path, label: str | None = None) -> pd.DataFrame:
 def read_table_file(path: Path, sequence_column: str, label_column: str | None, id_column: str | None,
                     label: str | None = None) -> pd.DataFrame:
     suffix = [s.lower() for s in path.suffixes if s.lower() != ".gz"][-1]
-    with open_text(path) as handle:
-        try:
-            frame = pd.read_csv(handle, sep=TABLE_SEPARATORS[suffix], dtype=str, keep_default_na=False)
-        except pd.errors.EmptyDataError:
-            raise InputError(f"{path}: empty file") from None
+    frame = read_delimited(path, TABLE_SEPARATORS[suffix])
     wanted = [sequence_column] + ([label_column] if label is None else []) + ([id_column] if id_column else [])
     missing = [c for c in wanted if c not in frame.columns]
     if missing:

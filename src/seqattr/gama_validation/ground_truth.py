@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from seqattr import InputError
-from seqattr.data.local import open_text
+from seqattr.data.local import read_delimited
 
 # `contribPerAAparaBind` entries: residue, position letter within the slice (a = first),
 # then "<count>_<energy>". The list ends with a comma, so empty entries are skipped.
@@ -68,11 +68,7 @@ def read_absolut_contributions(path, *, column: str = "contribPerAAparaBind",
     Each entry's residue is checked against the slice, so a misread position letter
     cannot pass silently.
     """
-    with open_text(path) as handle:
-        try:
-            table = pd.read_csv(handle, sep="\t", dtype=str, keep_default_na=False)
-        except pd.errors.EmptyDataError:
-            raise InputError(f"{path}: empty file") from None
+    table = read_delimited(path, "\t")
     for needed in (column, slice_column):
         if needed not in table.columns:
             raise InputError(f"{path}: no column {needed!r} (columns: {', '.join(table.columns[:8])}, ...)")

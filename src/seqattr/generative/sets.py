@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from seqattr import InputError
-from seqattr.data.local import open_text, parse_fasta
+from seqattr.data.local import parse_fasta, read_delimited
 from seqattr.generative.alphabet import AMINO_ACIDS
 
 LOGICS = ("AND", "OR", "XOR", "NAND")
@@ -129,11 +129,7 @@ def _read_table(path: Path, sep: str | None = None) -> pd.DataFrame:
     if sep is None:
         suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
         sep = "," if suffixes and suffixes[-1] == ".csv" else "\t"
-    with open_text(path) as handle:
-        try:
-            return pd.read_csv(handle, sep=sep, dtype=str, keep_default_na=False)
-        except pd.errors.EmptyDataError:
-            raise InputError(f"{path}: empty file") from None
+    return read_delimited(path, sep)
 
 
 def read_positive_set(path, kind: str, epitope: str | None = None, column: str | None = None,
