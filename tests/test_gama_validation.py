@@ -226,6 +226,51 @@ def test_run_benchmark_experiment_gives_one_row_per_mode_with_rates_in_range():
     assert all(len(t.split(",")) == 2 for t in frame["top_positions"])
 
 
+def test_grid_experiment_scores_every_scoring_from_one_pair_of_models_and_records_convergence():
+    pytest.importorskip("seqattr.generative.engine")
+    from seqattr.gama_validation.experiments import Experiment
+    from seqattr.gama_validation.grid import GRID_COLUMNS, grid_frame, run_grid_experiment
+    from seqattr.generative.entropy import entropy_floor
+
+    experiment = Experiment("AND", (2, 4), 0.5, 0, 6, 150)  # paper protocol: 150 signal + 150 noise
+    rows = run_grid_experiment(experiment, {"hidden_size": 8, "max_epochs": 2, "tolerance": 0.01},
+                               {"modes": ["exact", "published"], "ig_steps": 4}, n_attributed=20, protocol="paper",
+                               readouts=["mean_logit", "log_prob"], metrics=["gama", "effect_size"],
+                               reductions=["input", "output", "both"])
+    frame = grid_frame(rows)
+    assert list(frame.columns) == GRID_COLUMNS
+    # (exact, mean_logit), (published, mean_logit), (exact, log_prob) x 2 metrics x 3 reductions
+    assert len(frame) == 3 * 2 * 3
+    assert set(map(tuple, frame[["mode", "readout"]].values)) == {
+        ("exact", "mean_logit"), ("published", "mean_logit"), ("exact", "log_prob")}
+    assert (frame["protocol"] == "paper").all() and (frame["n_sequences"] == 300).all()
+    assert (frame["n_attributed"] == 20).all()  # the authors' sample: 10 signal + 10 noise
+    assert frame["entropy_floor"].iloc[0] == pytest.approx(entropy_floor("paper", "AND", 6, 2, 0.5))
+    # two epochs of a hidden-8 model are far from the floor: recorded, not hidden
+    assert frame["excess_nll"].nunique() == 1 and frame["excess_nll"].iloc[0] > 0.01
+    assert not frame["converged"].any()
+    for column in ("fnr_rank", "fnr_threshold"):
+        assert frame[column].between(0, 1).all()
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"tolerance": 0}, "config key gama_grid.tolerance: 0 is less than or equal to the minimum of 0"),
+    ({"protocol": "authors"}, "config key gama_grid.protocol: 'authors' is not one of ['clean', 'paper']"),
+    ({"readouts": ["logits"]}, "config key gama_grid.readouts.0: 'logits' is not one of"),
+    ({"reductions": ["mean"]}, "config key gama_grid.reductions.0: 'mean' is not one of"),
+])
+def test_bad_grid_options_are_one_clear_config_error(change, message):
+    import yaml
+
+    from conftest import REPO
+    from seqattr.config import ConfigError, validate_config
+
+    config = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
+    config["gama_grid"].update(change)
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]").replace(".", r"\.")):
+        validate_config(config, REPO / "config" / "schema.yaml")
+
+
 # --- table overrides ---------------------------------------------------------------------
 
 def test_table_override_sets_the_path_of_every_set_of_that_source(tmp_path):

@@ -10,8 +10,9 @@ from seqattr.io import read_table, write_table
 
 
 def _row(experiment, logic, positions, snr, mode, fnr):
-    return {"experiment": experiment, "logic": logic, "positions": ",".join(map(str, positions)),
-            "motif_size": len(positions), "signal_to_noise": snr, "seed": 0, "mode": mode,
+    return {"experiment": experiment, "protocol": "clean", "logic": logic, "positions": ",".join(map(str, positions)),
+            "motif_size": len(positions), "signal_to_noise": snr, "seed": 0, "mode": mode, "readout": "mean_logit",
+            "metric": "gama", "reduction": "input", "entropy_floor": 2.9, "excess_nll": 0.005, "converged": True,
             "fnr_rank": fnr, "fnr_threshold": fnr, "fpr_threshold": 0.0, "threshold_z": 3.5,
             "top_positions": ",".join(map(str, positions)), "train_nll": 2.9, "val_nll": 2.95, "epochs": 3,
             "n_sequences": 100, "n_attributed": 10, "train_seconds": 1.0, "gama_seconds": 2.0, "seconds": 3.5}

@@ -65,6 +65,15 @@ def check_gama_grid(config: dict) -> None:
         if max(positions) > grid["length"]:
             raise ConfigError(f"gama_grid.position_sets: {positions} has a position beyond length "
                               f"{grid['length']} (positions are 1-based, 1..{grid['length']})")
+    if grid.get("protocol") == "paper":
+        from seqattr.generative.paper_protocol import paper_patterns
+
+        for logic in grid["logics"]:
+            for positions in grid["position_sets"]:
+                try:
+                    paper_patterns(logic, len(positions))
+                except ValueError as error:
+                    raise ConfigError(f"gama_grid.protocol: paper, but for {logic} at {positions}: {error}") from None
     for value in grid["signal_to_noise"]:
         if abs(value * 10 - round(value * 10)) > 1e-9:
             raise ConfigError(f"gama_grid.signal_to_noise: {value} is not on the 0.1 grid (0.1, 0.2, ..., 1.0)")

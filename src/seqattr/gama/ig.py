@@ -80,9 +80,11 @@ def _gate_bias(model: GenerativeLSTM) -> torch.Tensor:
 
 
 READOUTS = ("mean_logit", "log_prob")
+BASELINES = ("zero", "mean_residue")
 
 
-def _integrated_observed_gradients(model, tokens, nodes, weights, readouts: list, batch_size: int) -> torch.Tensor:
+def _integrated_observed_gradients(model, tokens, nodes, weights, readouts: list, batch_size: int,
+                                   baseline: str = "zero") -> torch.Tensor:
     """sum_k w_k * d(readout_r(h_j))/dx[p, tokens[n, p]] at alpha_k * onehot(tokens_n):
     shape (R, N, T_out, T_in). Rows of the batch are (sequence, node) pairs.
 
@@ -112,6 +114,21 @@ def _integrated_observed_gradients(model, tokens, nodes, weights, readouts: list
     token_columns = model.lstm.weight_ih_l0.detach().T  # (22, 4H)
     head_weight, head_bias = model.nn.weight.detach(), model.nn.bias.detach()
     bias = _gate_bias(model)
+    # The path runs from the baseline to the input: gate input = start + alpha * step.
+    # zero (the paper): start 0, step = the token's column. mean_residue: a residue starts
+    # from the mean of the 20 residue columns, so its attribution is what this residue adds
+    # over an average one, not the presence of any residue; START and END stay as they are
+    # (step 0, so they get no attribution).
+    if baseline == "zero":
+        starts, steps_of = torch.zeros_like(token_columns), token_columns
+    elif baseline == "mean_residue":
+        residue = torch.zeros(N_TOKENS, dtype=torch.bool, device=device)
+        residue[1:N_TOKENS - 1] = True
+        mean_residue = token_columns[residue].mean(0)
+        starts = torch.where(residue[:, None], mean_residue, token_columns)
+        steps_of = token_columns - starts
+    else:
+        raise ValueError(f"baseline {baseline!r}: allowed {BASELINES}")
     fixed = [r for r in readouts if not isinstance(r, str)]
     fixed_matrix = torch.stack(fixed, dim=1) if fixed else None  # (H, R_fixed)
     pairs = torch.cartesian_prod(torch.arange(n, device=device), torch.arange(k, device=device)).view(-1, 2)
@@ -119,7 +136,7 @@ def _integrated_observed_gradients(model, tokens, nodes, weights, readouts: list
         for start in range(0, len(pairs), batch_size):
             seq_index, node_index = pairs[start:start + batch_size].unbind(1)
             batch_tokens = tokens[seq_index]
-            columns = token_columns[batch_tokens]  # (B, T, 4H)
+            columns, offsets = steps_of[batch_tokens], starts[batch_tokens] + bias  # (B, T, 4H)
             alpha = nodes[node_index][:, None]
             row_weights = weights[node_index]
             # Tangents of every input position so far, position-major so that the first t
@@ -130,7 +147,7 @@ def _integrated_observed_gradients(model, tokens, nodes, weights, readouts: list
             dpre_all = torch.empty(length, rows, w_hh.shape[0], dtype=dtype, device=device)
             h = c = None
             for t in range(length):
-                pre = alpha * columns[:, t] + bias
+                pre = alpha * columns[:, t] + offsets[:, t]
                 if h is not None:
                     pre = pre + h @ w_hh.T
                     torch.matmul(dh_all[:t], w_hh.T, out=dpre_all[:t])
@@ -176,7 +193,7 @@ def _integrated_observed_gradients(model, tokens, nodes, weights, readouts: list
 
 def gama_ig_readouts(model: GenerativeLSTM, tokens: torch.Tensor, scorings=(("exact", "mean_logit"),),
                      quadrature: str = "gauss-legendre", steps: int = 32, batch_size: int = 4096,
-                     device: str = "auto") -> dict[tuple[str, str], torch.Tensor]:
+                     device: str = "auto", baseline: str = "zero") -> dict[tuple[str, str], torch.Tensor]:
     """IG tensors (N, T_out, T_in) for each (mode, readout) of `scorings`, all from one set
     of backward passes. Readouts: "mean_logit" (the paper: the mean of output j's 22
     logits) or "log_prob" (the log-probability of the observed next token, the quantity
@@ -214,7 +231,7 @@ def gama_ig_readouts(model: GenerativeLSTM, tokens: torch.Tensor, scorings=(("ex
     vectors["published_extra"] = token_weights @ head
     readouts = [vectors.get(name, name) for name in names]
     # x - baseline = 1 at the observed token, so the IG there is the integral itself
-    integrals = _integrated_observed_gradients(model, tokens, nodes, weights, readouts, batch_size)
+    integrals = _integrated_observed_gradients(model, tokens, nodes, weights, readouts, batch_size, baseline)
     by_name = dict(zip(names, integrals))
     result = {}
     for mode, readout in scorings:

@@ -42,18 +42,88 @@ def gama_matrix(ig_trained: torch.Tensor, ig_initial: torch.Tensor) -> torch.Ten
     return score
 
 
-def importance_profile(matrix: torch.Tensor) -> torch.Tensor:
+METRICS = ("gama", "effect_size")
+REDUCTIONS = ("input", "output", "both")
+
+
+def effect_size_matrix(ig_trained: torch.Tensor, ig_initial: torch.Tensor) -> torch.Tensor:
+    """Our alternative to the paper's score (`metric: effect_size`), per entry (j, p):
+
+        |median_trained - median_init| / sqrt((var_trained + var_init) / 2)
+
+    on each model's z-normalised IG, as `gama_matrix`. The paper divides each entry's
+    spread by the mean spread of its output row (`pooled_j`), which makes scores depend on
+    where in the sequence the entry is; here each entry is measured only against its own
+    spread, a standardised median shift. NaN where `gama_matrix` has NaN.
+    """
+    if ig_trained.shape[1:] != ig_initial.shape[1:]:
+        raise ValueError(f"IG shapes differ: {tuple(ig_trained.shape)} vs {tuple(ig_initial.shape)}")
+    trained, initial = _standardise(ig_trained.double()), _standardise(ig_initial.double())
+    median_gap = (torch.quantile(trained, 0.5, dim=0) - torch.quantile(initial, 0.5, dim=0)).abs()
+    spread = trained.var(dim=0) + initial.var(dim=0)
+    score = median_gap / torch.sqrt(spread / 2)
+    length = spread.shape[0]
+    causal = torch.ones(length, length, dtype=torch.bool).tril()
+    score[~causal | (spread == 0)] = float("nan")
+    score[0] = float("nan")
+    return score
+
+
+def _input_role(matrix: torch.Tensor, length: int) -> torch.Tensor:
+    block = matrix[: length + 1, 1 : length + 1]  # outputs 0..L, inputs r_1..r_L
+    return torch.nanmean(block, dim=0)
+
+
+def _output_role(matrix: torch.Tensor, length: int) -> torch.Tensor:
+    """Residue p as what is predicted: the mean score of output p - 1 (the prediction of
+    r_p) over the residue inputs r_1..r_(p-1) it reads; NaN for p = 1, which reads only START."""
+    values = torch.full((length,), float("nan"), dtype=matrix.dtype)
+    for p in range(2, length + 1):
+        values[p - 1] = torch.nanmean(matrix[p - 1, 1:p])
+    return values
+
+
+def _standardised(profile: torch.Tensor) -> torch.Tensor:
+    finite = profile[torch.isfinite(profile)]
+    if finite.numel() < 2 or finite.std() == 0:
+        return torch.zeros_like(profile)
+    return (profile - finite.mean()) / finite.std()
+
+
+def importance_profile(matrix: torch.Tensor, reduction: str = "input") -> torch.Tensor:
     """Importance (L,) of residue positions 1..L from a GAMA matrix over T = L + 2 tokens.
 
-    Residue p's importance is the mean score over the outputs that can see it and that
-    training fits: j = p..L (the predictions of r_{p+1}..r_L and END). The output after
-    END (j = L + 1) is left out, and so are the START and END inputs. NaN scores are skipped.
+    reduction "input" (the paper): residue p's importance is the mean score over the
+    outputs that can see it and that training fits, j = p..L (the predictions of
+    r_(p+1)..r_L and END); the output after END (j = L + 1) and the START and END inputs
+    are left out. "output": residue p as what is predicted (`_output_role`): an implanted
+    residue shows in both roles, as a predictor of later residues and as predicted by
+    earlier ones, and the input role alone misses the last implanted position. "both":
+    the sum of the two profiles, each standardised over positions (z-scores; a position
+    with one role undefined keeps the other). NaN scores are skipped.
     """
     length = matrix.shape[0] - 2
     if length < 1 or matrix.shape[0] != matrix.shape[1]:
         raise ValueError(f"expected a square matrix over L + 2 >= 3 tokens, got {tuple(matrix.shape)}")
-    block = matrix[: length + 1, 1 : length + 1]  # outputs 0..L, inputs r_1..r_L
-    return torch.nanmean(block, dim=0)
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"reduction {reduction!r}: allowed {REDUCTIONS}")
+    if reduction == "input":
+        return _input_role(matrix, length)
+    if reduction == "output":
+        return _output_role(matrix, length)
+    as_input, as_output = _standardised(_input_role(matrix, length)), _standardised(_output_role(matrix, length))
+    both = torch.nan_to_num(as_input, nan=0.0) + torch.nan_to_num(as_output, nan=0.0)
+    both[torch.isnan(as_input) & torch.isnan(as_output)] = float("nan")
+    return both
+
+
+def score_matrix(ig_trained: torch.Tensor, ig_initial: torch.Tensor, metric: str = "gama") -> torch.Tensor:
+    """The (T_out, T_in) scores under `metric`: "gama" (the paper's, `gama_matrix`) or "effect_size"."""
+    if metric == "gama":
+        return gama_matrix(ig_trained, ig_initial)
+    if metric == "effect_size":
+        return effect_size_matrix(ig_trained, ig_initial)
+    raise ValueError(f"metric {metric!r}: allowed {METRICS}")
 
 
 def matrix_table(matrix: torch.Tensor, mode: str) -> pd.DataFrame:

@@ -14,47 +14,54 @@ import pandas as pd  # noqa: E402
 
 from seqattr.gama_validation.grid import fnr_summary  # noqa: E402
 
-MODE_STYLE = {"exact": ("-", "o", None), "published": ("--", "s", "none")}  # line, marker, marker fill
-RULE_LABEL = {"fnr_rank": "FNR (%), rank rule (top-k)", "fnr_threshold": "FNR (%), threshold rule (modified z > {z:g})"}
+RULE_STYLE = {"fnr_rank": ("-", "o", None), "fnr_threshold": ("--", "s", "none")}  # line, marker, marker fill
+RULE_LABEL = {"fnr_rank": "rank rule (top-k)", "fnr_threshold": "threshold rule (modified z > {z:g})"}
 
 
 def fnr_figure(frame: pd.DataFrame):
-    """FNR (%) against signal-to-noise: rows = FNR rule, columns = logic, colour = motif size, line = mode."""
+    """FNR (%) against signal-to-noise: rows = scoring (mode/readout/metric/reduction),
+    columns = logic, colour = motif size, solid = rank rule, dashed = threshold rule.
+    A hollow grey ring marks a point where not every experiment's model converged."""
     summary = fnr_summary(frame)
     logics = list(dict.fromkeys(frame["logic"]))
+    scorings = list(dict.fromkeys(summary["scoring"]))
     sizes = sorted(frame["motif_size"].unique())
     colours = dict(zip(sizes, plt.get_cmap("viridis")(np.linspace(0, 0.85, max(len(sizes), 1)))))
     threshold = float(frame["threshold_z"].iloc[0])
-    fig, axes = plt.subplots(2, len(logics), figsize=(max(4 * len(logics), 6), 6.5), sharex=True, sharey=True,
-                             squeeze=False)
-    for row, rule in enumerate(("fnr_rank", "fnr_threshold")):
+    fig, axes = plt.subplots(len(scorings), len(logics), figsize=(max(4 * len(logics), 6), 2.6 * len(scorings) + 1),
+                             sharex=True, sharey=True, squeeze=False)
+    for row, scoring in enumerate(scorings):
         for col, logic in enumerate(logics):
             ax = axes[row, col]
-            for (mode, size), part in summary[summary["logic"] == logic].groupby(["mode", "motif_size"]):
+            part_of = summary[(summary["logic"] == logic) & (summary["scoring"] == scoring)]
+            for size, part in part_of.groupby("motif_size"):
                 part = part.sort_values("signal_to_noise")
-                line, marker, fill = MODE_STYLE.get(mode, (":", "^", None))
-                ax.plot(part["signal_to_noise"], 100 * part[rule], ls=line, marker=marker, ms=5, mfc=fill,
-                        color=colours[size], label=f"{size} positions, {mode} mode")
+                for rule, (line, marker, fill) in RULE_STYLE.items():
+                    ax.plot(part["signal_to_noise"], 100 * part[rule], ls=line, marker=marker, ms=5, mfc=fill,
+                            color=colours[size], label=f"{size} positions, {RULE_LABEL[rule].format(z=threshold)}")
+                unconverged = part[part["converged"] < 1]
+                ax.scatter(unconverged["signal_to_noise"], 100 * unconverged["fnr_rank"], s=110, facecolors="none",
+                           edgecolors="grey", label="not every model converged")
             ax.axhline(5, color="grey", lw=0.8, ls=":")
             ax.set_xlim(1.05, 0.05)  # the paper's axis, 1.0 to 0.1, whatever slice ran
             ax.set_ylim(-3, 103)
             if row == 0:
                 ax.set_title(logic)
-            if row == 1:
+            if row == len(scorings) - 1:
                 ax.set_xlabel("signal-to-noise (share of signal sequences)")
             if col == 0:
-                ax.set_ylabel(RULE_LABEL[rule].format(z=threshold))
-    handles, labels = axes[0, 0].get_legend_handles_labels()
+                ax.set_ylabel(f"FNR (%)\n{scoring}", fontsize=8)
+    handles, labels = [], []
     for ax in axes.flat:  # a logic may lack some sizes in a slice: collect every label once
         for h, l in zip(*ax.get_legend_handles_labels()):
             if l not in labels:
                 handles.append(h)
                 labels.append(l)
-    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 6), frameon=False, bbox_to_anchor=(0.5, -0.06))
+    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 3), frameon=False,
+               bbox_to_anchor=(0.5, -0.02 - 0.02 * len(labels) / 3))
     n = frame["experiment"].nunique()
-    fig.suptitle(f"GAMA synthetic benchmark: false-negative rate of the implanted positions\n"
-                 f"{n} experiment{'s' if n != 1 else ''}; modes {', '.join(dict.fromkeys(frame['mode']))}; "
-                 f"dotted line: 5%")
+    fig.suptitle(f"GAMA synthetic grid: false-negative rate of the implanted positions\n"
+                 f"{n} experiment{'s' if n != 1 else ''}; scoring = mode/readout/metric/reduction; dotted line: 5%")
     return fig
 
 

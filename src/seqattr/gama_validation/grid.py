@@ -7,6 +7,7 @@ the profile against the implanted positions (`seqattr.gama_validation.detection`
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 
@@ -20,12 +21,44 @@ from seqattr.runtime import seeded_subsample
 
 log = logging.getLogger(__name__)
 
-GRID_COLUMNS = ["experiment", "logic", "positions", "motif_size", "signal_to_noise", "seed", "mode",
-                     "fnr_rank", "fnr_threshold", "fpr_threshold", "threshold_z", "top_positions",
-                     "train_nll", "val_nll", "epochs", "n_sequences", "n_attributed"]
+GRID_COLUMNS = ["experiment", "protocol", "logic", "positions", "motif_size", "signal_to_noise", "seed", "mode",
+                "readout", "metric", "reduction", "fnr_rank", "fnr_threshold", "fpr_threshold", "threshold_z",
+                "top_positions", "train_nll", "val_nll", "entropy_floor", "excess_nll", "converged", "epochs",
+                "n_sequences", "n_attributed"]
+SCORING_COLUMNS = ["mode", "readout", "metric", "reduction"]
 # Wall-clock seconds of an experiment (the same for every mode: GAMA runs them together),
 # in their own table so that the grid table is byte-identical across reruns.
 TIMING_COLUMNS = ["experiment", "train_seconds", "gama_seconds", "seconds"]
+
+
+def scorings(modes, readouts) -> list[tuple[str, str]]:
+    """The (mode, readout) pairs that exist: `published` is the authors' mean-logit loop only."""
+    return [(mode, readout) for readout in readouts for mode in modes
+            if not (mode == "published" and readout != "mean_logit")]
+
+
+def experiment_set(experiment: Experiment, protocol: str, n_attributed: int | None):
+    """(frame, truth, signal weight, attributed row indices) of one experiment.
+
+    clean: `n_sequences` in all, a seeded sample of the whole set attributed; paper: the
+    authors' generator with `n_sequences` signal sequences and their attributed sample
+    (`generative.paper_protocol`).
+    """
+    from seqattr.generative.entropy import signal_weight
+    from seqattr.generative.paper_protocol import paper_attributed_indices, paper_positive_set
+    from seqattr.generative.sets import synthetic_positive_set
+
+    if protocol == "paper":
+        frame, truth = paper_positive_set(experiment.length, experiment.positions, experiment.logic,
+                                          experiment.signal_to_noise, experiment.seed,
+                                          n_signal=experiment.n_sequences)
+        keep = paper_attributed_indices(experiment.n_sequences, experiment.signal_to_noise, n_attributed or 1000)
+    else:
+        frame, truth = synthetic_positive_set(experiment.length, experiment.n_sequences, list(experiment.positions),
+                                              experiment.logic, experiment.signal_to_noise, experiment.seed)
+        keep = attribution_sample(len(frame), n_attributed, experiment.seed)
+    weight = signal_weight(protocol, len(frame), experiment.signal_to_noise, n_signal=experiment.n_sequences)
+    return frame, truth, weight, keep
 
 
 def attribution_sample(n_sequences: int, n_attributed: int | None, seed: int) -> np.ndarray:
@@ -50,59 +83,78 @@ def score_profile(importance, implanted, threshold_z: float = DEFAULT_THRESHOLD_
 
 
 def run_grid_experiment(experiment: Experiment, train_config: dict, gama_config: dict, *,
-                             n_attributed: int | None = None,
-                             threshold_z: float = DEFAULT_THRESHOLD_Z) -> list[dict]:
-    """Generate, train, attribute in every mode of `gama_config["modes"]`, score: one row per mode."""
-    from seqattr.gama import gama_ig_modes, gama_matrix, importance_profile
+                        n_attributed: int | None = None, threshold_z: float = DEFAULT_THRESHOLD_Z,
+                        protocol: str = "clean", readouts=("mean_logit",), metrics=("gama",),
+                        reductions=("input",)) -> list[dict]:
+    """Generate, train to the entropy floor, attribute, score: one row per scoring, i.e.
+    per mode x readout (`scorings`) x metric x reduction, all from the same two models
+    and one IG pass each.
+
+    Training stops when the held-out NLL is within `train_config["tolerance"]` of the
+    generator's own NLL on the same sequences; the row records the floor, that excess and
+    whether it met the tolerance (`converged`): a miss on an unconverged model is noise.
+    """
+    from seqattr.gama.ig import gama_ig_readouts
+    from seqattr.gama.metric import importance_profile, score_matrix
     from seqattr.generative.alphabet import tokenize
-    from seqattr.generative.sets import synthetic_positive_set
-    from seqattr.generative.engine import train_lstm
+    from seqattr.generative.engine import TRAINING_DEFAULTS, train_lstm
+    from seqattr.generative.entropy import entropy_floor, true_token_nll
 
     started = time.perf_counter()
-    frame, truth = synthetic_positive_set(experiment.length, experiment.n_sequences, list(experiment.positions),
-                                          experiment.logic, experiment.signal_to_noise, experiment.seed)
+    frame, truth, weight, keep = experiment_set(experiment, protocol, n_attributed)
     true_positions = sorted({int(p) for p in truth["position"]})
     if true_positions != sorted(experiment.positions):
         raise RuntimeError(f"{experiment.id}: generator implanted {true_positions}, "
                            f"the grid asked for {list(experiment.positions)}")
-    log.info("%s: %d sequences, %d signal", experiment.id, len(frame), int(frame["is_signal"].sum()))
+    sequences = frame["sequence"].tolist()
+    log.info("%s (%s protocol): %d sequences, %d signal", experiment.id, protocol, len(frame),
+             int(frame["is_signal"].sum()))
+    floor = entropy_floor(protocol, experiment.logic, experiment.length, len(experiment.positions), weight)
+    reference = true_token_nll(sequences, protocol, experiment.logic, experiment.positions,
+                               truth["token"].tolist(), weight)
 
     train_started = time.perf_counter()
-    initial, trained, history = train_lstm(frame["sequence"].tolist(), train_config, experiment.seed)
+    initial, trained, history = train_lstm(sequences, train_config, experiment.seed, true_nll=reference)
     train_seconds = time.perf_counter() - train_started
     best = history.loc[history["val_nll"].idxmin()]
-    log.info("%s: trained %d epochs in %.1f s, best val NLL %.4f (epoch %d)", experiment.id,
-             len(history), train_seconds, best["val_nll"], int(best["epoch"]))
+    tolerance = train_config.get("tolerance", TRAINING_DEFAULTS["tolerance"])
+    excess = float(best["excess_nll"]) if "excess_nll" in best else float("nan")
+    converged = bool(excess <= tolerance)
+    log.info("%s: trained %d epochs in %.1f s, best val NLL %.4f (epoch %d), floor %.4f, excess %.4f (%s)",
+             experiment.id, len(history), train_seconds, best["val_nll"], int(best["epoch"]), floor, excess,
+             "converged" if converged else f"NOT converged: tolerance {tolerance}")
 
-    keep = attribution_sample(len(frame), n_attributed, experiment.seed)
-    tokens = tokenize(frame["sequence"].iloc[keep].tolist())
-    modes = list(gama_config["modes"])
+    tokens = tokenize([sequences[i] for i in keep])
+    pairs = scorings(gama_config["modes"], readouts)
     options = {k: gama_config[k] for k in ("quadrature", "batch_size", "device") if gama_config.get(k) is not None}
     if gama_config.get("ig_steps") is not None:
         options["steps"] = gama_config["ig_steps"]
-    rows = []
     gama_started = time.perf_counter()
-    # Every mode from one set of backward passes per model (gama_ig_modes shares them).
-    ig_trained = gama_ig_modes(trained, tokens, modes, **options)
-    ig_initial = gama_ig_modes(initial, tokens, modes, **options)
+    # Every mode and readout from one forward-mode pass per model.
+    ig_trained = gama_ig_readouts(trained, tokens, pairs, **options)
+    ig_initial = gama_ig_readouts(initial, tokens, pairs, **options)
     gama_seconds = time.perf_counter() - gama_started
-    for mode in modes:
-        profile = np.asarray(importance_profile(gama_matrix(ig_trained[mode], ig_initial[mode])), dtype=float)
-        if profile.shape != (experiment.length,):
-            raise RuntimeError(f"{experiment.id}: importance profile has shape {profile.shape}, "
-                               f"expected ({experiment.length},)")
-        scores = score_profile(profile, experiment.positions, threshold_z)
-        log.info("%s [%s]: top %s, FNR rank %.2f, FNR threshold %.2f (%.1f s)", experiment.id, mode,
-                 scores["top_positions"], scores["fnr_rank"], scores["fnr_threshold"], gama_seconds)
-        rows.append({
-            "experiment": experiment.id, "logic": experiment.logic,
-            "positions": ",".join(map(str, experiment.positions)), "motif_size": len(experiment.positions),
-            "signal_to_noise": experiment.signal_to_noise, "seed": experiment.seed, "mode": mode,
-            **scores, "threshold_z": threshold_z,
-            "train_nll": float(best["train_nll"]), "val_nll": float(best["val_nll"]), "epochs": len(history),
-            "n_sequences": len(frame), "n_attributed": len(keep),
-            "train_seconds": train_seconds, "gama_seconds": gama_seconds,
-        })
+    rows = []
+    for (mode, readout), metric in itertools.product(pairs, metrics):
+        matrix = score_matrix(ig_trained[(mode, readout)], ig_initial[(mode, readout)], metric)
+        for reduction in reductions:
+            profile = np.asarray(importance_profile(matrix, reduction), dtype=float)
+            if profile.shape != (experiment.length,):
+                raise RuntimeError(f"{experiment.id}: importance profile has shape {profile.shape}, "
+                                   f"expected ({experiment.length},)")
+            scores = score_profile(profile, experiment.positions, threshold_z)
+            log.info("%s [%s/%s/%s/%s]: top %s, FNR rank %.2f, FNR threshold %.2f", experiment.id, mode, readout,
+                     metric, reduction, scores["top_positions"], scores["fnr_rank"], scores["fnr_threshold"])
+            rows.append({
+                "experiment": experiment.id, "protocol": protocol, "logic": experiment.logic,
+                "positions": ",".join(map(str, experiment.positions)), "motif_size": len(experiment.positions),
+                "signal_to_noise": experiment.signal_to_noise, "seed": experiment.seed, "mode": mode,
+                "readout": readout, "metric": metric, "reduction": reduction, **scores, "threshold_z": threshold_z,
+                "train_nll": float(best["train_nll"]), "val_nll": float(best["val_nll"]), "entropy_floor": floor,
+                "excess_nll": excess, "converged": converged, "epochs": len(history),
+                "n_sequences": len(frame), "n_attributed": len(keep),
+                "train_seconds": train_seconds, "gama_seconds": gama_seconds,
+            })
     total = time.perf_counter() - started
     for row in rows:
         row["seconds"] = total
@@ -122,8 +174,8 @@ def timing_frame(rows: list[dict]) -> pd.DataFrame:
 def format_grid(frame: pd.DataFrame) -> pd.DataFrame:
     """Fixed float formatting so equal results give equal bytes."""
     out = frame.copy()
-    for column in ("fnr_rank", "fnr_threshold", "fpr_threshold", "train_nll", "val_nll"):
-        out[column] = out[column].map(lambda v: f"{v:.6f}")
+    for column in ("fnr_rank", "fnr_threshold", "fpr_threshold", "train_nll", "val_nll", "entropy_floor", "excess_nll"):
+        out[column] = out[column].map(lambda v: f"{float(v):.6f}")
     out["signal_to_noise"] = out["signal_to_noise"].map(lambda v: f"{v:.1f}")
     return out
 
@@ -133,7 +185,16 @@ def stack_grid(frames: list[pd.DataFrame], columns=GRID_COLUMNS) -> pd.DataFrame
     return pd.concat(frames, ignore_index=True).reindex(columns=columns)
 
 
+def scoring_label(row) -> str:
+    return "/".join(str(row[column]) for column in SCORING_COLUMNS)
+
+
 def fnr_summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """Mean FNR by logic, motif size, SNR and mode (over position sets and seeds)."""
-    return (frame.groupby(["mode", "logic", "motif_size", "signal_to_noise"], as_index=False)
-            [["fnr_rank", "fnr_threshold", "fpr_threshold"]].mean())
+    """Mean FNR by scoring, logic, motif size and SNR (over position sets and seeds), and how
+    many of those experiments' models converged."""
+    frame = frame.assign(scoring=frame.apply(scoring_label, axis=1),
+                         converged=frame["converged"].astype(str).str.lower() == "true")
+    return (frame.groupby(["scoring", "logic", "motif_size", "signal_to_noise"], as_index=False, sort=False)
+            .agg(fnr_rank=("fnr_rank", "mean"), fnr_threshold=("fnr_threshold", "mean"),
+                 fpr_threshold=("fpr_threshold", "mean"), experiments=("experiment", "nunique"),
+                 converged=("converged", "mean")))

@@ -33,8 +33,9 @@ def grid_experiment(output, timing_output, *, experiment: str, grid: dict, gener
     train = training_settings(generative["model"], generative["training"], grid["train"])
     options = {"modes": grid["modes"], **{k: gama[k] for k in GAMA_KEYS}}
     n_attributed = grid["n_attributed"] or gama["max_sequences"]
-    rows = run_grid_experiment(spec, train, options, n_attributed=n_attributed,
-                               threshold_z=grid.get("threshold_z", DEFAULT_THRESHOLD_Z))
+    rows = run_grid_experiment(spec, {**train, "tolerance": grid["tolerance"]}, options, n_attributed=n_attributed,
+                               threshold_z=grid.get("threshold_z", DEFAULT_THRESHOLD_Z), protocol=grid["protocol"],
+                               readouts=grid["readouts"], metrics=grid["metrics"], reductions=grid["reductions"])
     write_table(format_grid(grid_frame(rows)), output)
     write_table(timing_frame(rows), timing_output)
 

@@ -6,7 +6,10 @@ index p; START is index 0 and END index L + 1.
 
 from __future__ import annotations
 
-import torch
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # torch is imported where tensors are made: config validation reads the alphabet too
+    import torch
 
 AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"
 START = 0
@@ -37,6 +40,8 @@ def tokenize(sequences: list[str]) -> torch.Tensor:
 
 def tokenize_padded(sequences: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
     """Tokens padded with END to the longest sequence, and each row's true token count."""
+    import torch
+
     rows = [[START, *residue_tokens(s), END] for s in sequences]
     width = max(len(r) for r in rows)
     tokens = torch.full((len(rows), width), END, dtype=torch.long)
