@@ -7,6 +7,7 @@ rule gama:
         initial=generative_file("initial.pt"),
         trained=generative_file("trained.pt"),
         sequences=generative_file("sequences.tsv.gz"),
+        history=generative_file("history.tsv"),
     output:
         matrix=gama_file("gama_matrix.tsv"),
         profile=gama_file("profile.tsv"),
@@ -22,6 +23,7 @@ rule gama:
     params:
         options={key: GAMA[key] for key in GAMA_OPTIONS},
         model=GENERATIVE["model"],
+        tolerance=GENERATIVE["training"]["tolerance"],
     script:
         "../scripts/gama.py"
 

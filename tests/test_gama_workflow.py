@@ -17,7 +17,10 @@ def test_test_run_writes_gama_outputs(test_run):
     truth = pd.read_csv(generative / "truth.tsv", sep="\t")
     assert truth.position.tolist() == [3, 6]
     history = pd.read_csv(generative / "history.tsv", sep="\t")
-    assert list(history.columns) == ["epoch", "train_nll", "val_nll"]
+    assert list(history.columns) == ["epoch", "train_nll", "val_nll", "true_val_nll", "excess_nll"]
+    # the synthetic set carries each sequence's NLL under its generator; excess = model - that
+    assert "true_nll" in sequences and sequences["true_nll"].between(0, 4).all()
+    assert (history["excess_nll"] - (history["val_nll"] - history["true_val_nll"])).abs().max() < 1e-5
     timing = pd.read_csv(generative / "timing.tsv", sep="\t")
     assert list(timing.columns) == ["epoch", "seconds"] and timing["epoch"].tolist() == history["epoch"].tolist()
     assert load_model(generative / "trained.pt").hidden_size == 16
@@ -31,7 +34,10 @@ def test_test_run_writes_gama_outputs(test_run):
     assert after.score.isna().all() and matrix[matrix.input_pos <= matrix.output_pos].score.notna().any()
 
     profile = pd.read_csv(gama / "profile.tsv", sep="\t")
-    assert list(profile.columns) == ["mode", "position", "importance", "rank"]
+    assert list(profile.columns) == ["mode", "position", "importance", "rank", "excess_nll", "converged"]
+    kept = history.loc[history["val_nll"].idxmin()]
+    assert profile["excess_nll"].iloc[0] == pytest.approx(kept["excess_nll"], abs=1e-6)
+    assert profile["converged"].iloc[0] == (kept["excess_nll"] <= 0.01)  # 3 epochs of hidden 16: recorded as is
     for mode, part in profile.groupby("mode"):
         assert part.position.tolist() == list(range(1, 9))
         assert sorted(part["rank"]) == list(range(1, 9))

@@ -25,11 +25,22 @@ def attributed_sequences(sequences: list[str], max_sequences: int | None, seed: 
     return [sequences[i] for i in seeded_subsample(len(sequences), max_sequences, seed)]
 
 
+def convergence(history: pd.DataFrame, tolerance: float) -> dict:
+    """How far the kept model (lowest held-out NLL) is from the generator's entropy floor:
+    excess_nll (nats per token) and converged (excess within `tolerance`), for the
+    profile table. Real sets have no known floor: excess NaN, converged "unknown"."""
+    if "excess_nll" not in history:
+        return {"excess_nll": float("nan"), "converged": "unknown"}
+    excess = float(history.loc[history["val_nll"].idxmin(), "excess_nll"])
+    return {"excess_nll": round(excess, 6), "converged": str(excess <= tolerance)}
+
+
 def gama(initial_path, trained_path, sequences_path, matrix_path, profile_path, *, modes, quadrature: str,
          ig_steps: int, batch_size: int, max_sequences: int | None, seed: int, set_name: str, model: dict,
-         device: str = "auto", threads: int = 1) -> None:
+         device: str = "auto", threads: int = 1, history_path=None, tolerance: float = 0.01) -> None:
     """IG of the initial and the trained LSTM of set `set_name` (both checked against
-    `generative.model` and the set), the GAMA matrix and profile."""
+    `generative.model` and the set), the GAMA matrix and profile. The profile carries the
+    trained model's distance from convergence (`convergence`), read from its history."""
     set_threads(threads)
     sequences = attributed_sequences(read_table(sequences_path)["sequence"].tolist(), max_sequences, seed)
     tokens = tokenize(sequences)
@@ -49,7 +60,13 @@ def gama(initial_path, trained_path, sequences_path, matrix_path, profile_path, 
         top = profiles[-1].sort_values("rank").position.head(4).tolist()
         log.info("%s mode: top positions %s", mode, top)
     write_table(pd.concat(matrices).round({"score": 6}), matrix_path)
-    write_table(pd.concat(profiles).round({"importance": 6}), profile_path)
+    profile = pd.concat(profiles).round({"importance": 6})
+    if history_path is not None:
+        state = convergence(read_table(history_path), tolerance)
+        profile = profile.assign(**state)
+        log.info("trained model: excess NLL over the entropy floor %s, converged %s", state["excess_nll"],
+                 state["converged"])
+    write_table(profile, profile_path)
 
 
 def figures(matrix_path, profile_path, heatmap_png, heatmap_pdf, profile_png, profile_pdf, *, name: str,

@@ -33,7 +33,14 @@ def positive_set(spec: dict, sequences_path, truth_path=None) -> None:
 
         read_absolut_contributions(spec["path"])
     if spec["source"] == "synthetic":
+        from seqattr.generative.entropy import signal_weight, true_token_nll
+
         frame, truth = synthetic_positive_set(**{k: spec.get(k) for k in SYNTHETIC_KEYS})
+        # Each sequence's NLL per token under the generator: training measures the model's
+        # excess over it on the held-out sequences (how far from converged it is).
+        weight = signal_weight("clean", len(frame), spec["signal_to_noise"])
+        frame["true_nll"] = np.round(true_token_nll(frame["sequence"].tolist(), "clean", spec["logic"],
+                                                    truth["position"].tolist(), truth["token"].tolist(), weight), 9)
         write_table(truth, truth_path)
     else:
         frame = read_positive_set(spec["path"], spec["source"], epitope=spec.get("epitope"),
@@ -46,13 +53,18 @@ def positive_set(spec: dict, sequences_path, truth_path=None) -> None:
 def train(sequences_path, initial_path, trained_path, history_path, timing_path, *, model: dict, training: dict,
           set_name: str, threads: int = 1) -> None:
     """Train the LSTM of `generative.model` with `generative.training`; keep its initial state too.
-    The history holds the NLLs, the timing file each epoch's wall-clock seconds."""
+    The history holds the NLLs (and, for a synthetic set, whose sequences carry their true
+    NLL, the excess over the generator on the held-out sequences: training stops when it
+    is within `tolerance`), the timing file each epoch's wall-clock seconds."""
     set_threads(threads)
-    sequences = read_table(sequences_path)["sequence"].tolist()
-    initial, trained, history = train_lstm(sequences, training_settings(model, training), seed=training["seed"])
+    frame = read_table(sequences_path)
+    true_nll = frame["true_nll"].to_numpy() if "true_nll" in frame else None
+    initial, trained, history = train_lstm(frame["sequence"].tolist(), training_settings(model, training),
+                                           seed=training["seed"], true_nll=true_nll)
     save_model(initial, initial_path, set_name=set_name)
     save_model(trained, trained_path, set_name=set_name)
-    write_table(history[["epoch", "train_nll", "val_nll"]].round({"train_nll": 6, "val_nll": 6}), history_path)
+    columns = [c for c in ("epoch", "train_nll", "val_nll", "true_val_nll", "excess_nll") if c in history]
+    write_table(history[columns].round(6), history_path)
     write_table(history[["epoch", "seconds"]].round({"seconds": 3}), timing_path)
 
 
