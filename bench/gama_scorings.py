@@ -44,6 +44,16 @@ def make_set(protocol, logic, positions, snr, n, seed):
     return frame, truth, signal_weight(protocol, len(frame), snr, n_signal=n)
 
 
+def shuffled_reference(sequences, training, seed):
+    """An LSTM trained on the set with every column shuffled across sequences independently."""
+    rng = np.random.default_rng(seed + 1)
+    columns = np.array([list(s) for s in sequences])
+    for column in range(columns.shape[1]):
+        columns[:, column] = rng.permutation(columns[:, column])
+    _, model, _ = train_lstm(["".join(row) for row in columns], {**training, "max_epochs": 8}, seed)
+    return model
+
+
 def profiles(initial, trained, tokens, steps, baseline):
     ig_trained = gama_ig_readouts(trained, tokens, SCORINGS, steps=steps, baseline=baseline)
     ig_initial = gama_ig_readouts(initial, tokens, SCORINGS, steps=steps, baseline=baseline)
@@ -65,13 +75,17 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--baseline", choices=["zero", "mean_residue"], default="zero")
+    parser.add_argument("--reference", choices=["initial", "shuffled"], default="initial",
+                        help="what the trained model is compared with: its untrained initial state (the paper) "
+                             "or a model trained on the same set with each column shuffled across sequences "
+                             "(same per-position residue frequencies, no dependencies between positions)")
     parser.add_argument("--experiments", default=None, help="e.g. 'AND:2,4:0.5;OR:7,9,11:0.5' (default: a fixed six)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     training = {"hidden_size": args.hidden, "max_epochs": 80, "batch_size": 64, "learning_rate": 3e-3,
                 "patience": 6, "tolerance": args.tolerance, "device": "cpu"}
     misses = {}
-    print(f"protocol {args.protocol}, baseline {args.baseline}, n {args.n}, hidden {args.hidden}, {args.attributed} attributed, "
+    print(f"protocol {args.protocol}, baseline {args.baseline}, reference {args.reference}, n {args.n}, hidden {args.hidden}, {args.attributed} attributed, "
           f"Gauss-Legendre {args.steps}, tolerance {args.tolerance} nats/token")
     experiments = EXPERIMENTS if not args.experiments else [
         (e.split(":")[0], tuple(int(p) for p in e.split(":")[1].split(",")), float(e.split(":")[2]))
@@ -82,6 +96,8 @@ def main():
         sequences = frame["sequence"].tolist()
         reference = true_token_nll(sequences, args.protocol, logic, positions, truth["token"].tolist(), weight)
         initial, trained, history = train_lstm(sequences, training, args.seed, true_nll=reference)
+        if args.reference == "shuffled":
+            initial = shuffled_reference(sequences, training, args.seed)
         best = history.loc[history["val_nll"].idxmin()]
         keep = seeded_subsample(len(sequences), args.attributed, args.seed)
         found = profiles(initial, trained, tokenize([sequences[i] for i in keep]), args.steps, args.baseline)
@@ -100,6 +116,8 @@ def main():
     letters = np.array(list("ACDEFGHIKLMNPQRSTVWY"))
     sequences = ["".join(row) for row in letters[rng.integers(0, 20, size=(args.n, 16))]]
     initial, trained, _ = train_lstm(sequences, {**training, "max_epochs": 5}, args.seed)
+    if args.reference == "shuffled":
+        initial = shuffled_reference(sequences, training, args.seed)
     keep = seeded_subsample(len(sequences), args.attributed, args.seed)
     found = profiles(initial, trained, tokenize([sequences[i] for i in keep]), args.steps, args.baseline)
     print("\nsummary: mean FNR (rank rule) over the experiments; position bias = Spearman rho of the null "
