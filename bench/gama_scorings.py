@@ -54,6 +54,17 @@ def shuffled_reference(sequences, training, seed):
     return model
 
 
+def uniform_sequences(n, seed):
+    rng = np.random.default_rng(seed)
+    letters = np.array(list("ACDEFGHIKLMNPQRSTVWY"))
+    return ["".join(row) for row in letters[rng.integers(0, 20, size=(n, 16))]]
+
+
+def standardised(profile):
+    finite = profile[np.isfinite(profile)]
+    return (profile - finite.mean()) / finite.std() if finite.size > 1 and finite.std() > 0 else profile * 0
+
+
 def profiles(initial, trained, tokens, steps, baseline):
     ig_trained = gama_ig_readouts(trained, tokens, SCORINGS, steps=steps, baseline=baseline)
     ig_initial = gama_ig_readouts(initial, tokens, SCORINGS, steps=steps, baseline=baseline)
@@ -79,6 +90,10 @@ def main():
                         help="what the trained model is compared with: its untrained initial state (the paper) "
                              "or a model trained on the same set with each column shuffled across sequences "
                              "(same per-position residue frequencies, no dependencies between positions)")
+    parser.add_argument("--null-correct", action="store_true",
+                        help="subtract from each standardised profile the standardised profile of the same "
+                             "scoring for a model trained on uniform sequences (same size, seed and settings: "
+                             "the same initial model), i.e. what the scoring gives by position alone")
     parser.add_argument("--experiments", default=None, help="e.g. 'AND:2,4:0.5;OR:7,9,11:0.5' (default: a fixed six)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -101,6 +116,12 @@ def main():
         best = history.loc[history["val_nll"].idxmin()]
         keep = seeded_subsample(len(sequences), args.attributed, args.seed)
         found = profiles(initial, trained, tokenize([sequences[i] for i in keep]), args.steps, args.baseline)
+        if args.null_correct:
+            null_sequences = uniform_sequences(len(sequences), args.seed + 1)
+            null_initial, null_trained, _ = train_lstm(null_sequences, {**training, "max_epochs": 5}, args.seed)
+            null = profiles(null_initial, null_trained, tokenize([null_sequences[i] for i in keep]), args.steps,
+                            args.baseline)
+            found = {key: standardised(value) - standardised(null[key]) for key, value in found.items()}
         floor = entropy_floor(args.protocol, logic, 16, len(positions), weight)
         print(f"\n{logic} {positions} SNR {snr}: floor {floor:.4f}, excess {best['excess_nll']:.4f} after "
               f"{len(history)} epochs ({time.perf_counter() - started:.0f} s)")
