@@ -3,6 +3,12 @@
 # (src/seqattr/classify/).
 
 
+# Run where Snakemake runs, not as cluster jobs: seconds and < 1 GB each (README, cluster).
+localrules:
+    aggregate_classification,
+    plot_classification,
+
+
 rule train:
     input:
         train=encoded_file("train"),
@@ -15,11 +21,15 @@ rule train:
         log_file("classify", f"{{dataset}}/{classifier_stem()}.train"),
     benchmark:
         benchmark_file("classify", f"{{dataset}}/{classifier_stem()}.train")
+    group:
+        "classifier"
     conda:
         "../envs/torch.yaml"
     threads: CLASSIFY["threads"]
     resources:
         gpu=CLASSIFY["gpu"],
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=runtime_minutes(15, 0.5, repeats=CLASSIFY["epochs"]),
     params:
         classify=lambda wildcards: training_params(wildcards.model),
     script:
@@ -38,11 +48,15 @@ rule evaluate:
         log_file("classify", f"{{dataset}}/{classifier_stem()}.evaluate"),
     benchmark:
         benchmark_file("classify", f"{{dataset}}/{classifier_stem()}.evaluate")
+    group:
+        "classifier"
     conda:
         "../envs/torch.yaml"
     threads: CLASSIFY["threads"]
     resources:
         gpu=CLASSIFY["gpu"],
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=runtime_minutes(10, 0.25),
     params:
         device=CLASSIFY["device"],
     script:

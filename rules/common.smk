@@ -1,6 +1,8 @@
 # What a run asks for, where each artefact lives, and what it delivers: every stage's
 # rules read their paths and lists from here, and `rule all` asks `final_outputs()`.
 # Nothing here imports torch or Biopython: `snakemake -n` pays for neither.
+import math
+import os
 import re
 from pathlib import Path
 
@@ -416,3 +418,39 @@ def external_inputs():
             files += local_input_files(spec["local"])
     files += [spec["path"] for spec in GENERATIVE["sets"].values() if spec["source"] != "synthetic"]
     return files
+
+
+# --- what a cluster job asks for ------------------------------------------------------
+# Memory (mem_mb) and wall time (runtime, minutes) of each submitted rule, from the size
+# of the job's input and the config. Peak memory as Snakemake's benchmark files record it
+# (max_rss, config/test.yaml and a demo-sized run; README, "Running on a cluster"): 130-300
+# MB for a job without torch, 280-620 MB with it, plus up to 31 MB per MB of input (train:
+# the encoded arrays are read whole and converted to float). The requests below are those
+# with room to spare. Override any of them per rule with `--set-resources RULE:mem_mb=N`
+# or `RULE:runtime=N` (or a profile's `set-resources:`).
+PYTHON_MB = 400  # numpy, pandas, matplotlib, Biopython: measured 130-300 MB
+TORCH_MB = 800  # the same plus torch: measured 280-620 MB
+CLUSTER_MB_PER_INPUT_MB = 40
+
+
+def input_mb(input):
+    """Total size of a job's input files in MB (those that exist; all do when it is submitted)."""
+    return sum(os.path.getsize(path) for path in input if os.path.exists(path)) / 2**20
+
+
+def memory_mb(base_mb):
+    """A `mem_mb` callable: base_mb plus CLUSTER_MB_PER_INPUT_MB per MB of input, rounded up to 100 MB."""
+
+    def mem_mb(wildcards, input):
+        return int(math.ceil((base_mb + CLUSTER_MB_PER_INPUT_MB * input_mb(input)) / 100) * 100)
+
+    return mem_mb
+
+
+def runtime_minutes(base_min, per_input_mb_min=0.0, repeats=1):
+    """A `runtime` callable: base_min plus per_input_mb_min per MB of input and repeat (epochs, ...)."""
+
+    def runtime(wildcards, input):
+        return int(math.ceil(base_min + per_input_mb_min * repeats * input_mb(input)))
+
+    return runtime

@@ -14,8 +14,13 @@ rule generate_synthetic_dataset:
         benchmark_file("data", "{dataset}.prepare")
     wildcard_constraints:
         dataset=name_pattern(SYNTHETIC_DATASETS),
+    group:
+        "dataset"
     conda:
         "../envs/data.yaml"
+    resources:
+        mem_mb=memory_mb(PYTHON_MB),
+        runtime=15,
     params:
         spec=lambda wildcards: DATASETS[wildcards.dataset],
     script:
@@ -39,8 +44,13 @@ rule import_dataset:
         benchmark_file("data", "{dataset}.prepare")
     wildcard_constraints:
         dataset=name_pattern(IMPORTED_DATASETS),
+    group:
+        "dataset"
     conda:
         "../envs/data.yaml"
+    resources:
+        mem_mb=memory_mb(PYTHON_MB),
+        runtime=30,
     params:
         spec=lambda wildcards: DATASETS[wildcards.dataset],
     script:
@@ -59,8 +69,13 @@ rule one_hot_encode:
         log_file("encoded", "{dataset}"),
     benchmark:
         benchmark_file("encoded", "{dataset}")
+    group:
+        "dataset"
     conda:
         "../envs/data.yaml"
+    resources:
+        mem_mb=memory_mb(PYTHON_MB),
+        runtime=runtime_minutes(10, 0.5),
     params:
         length=lambda wildcards: DATASETS[wildcards.dataset]["length"],
         crop=config["encoding"]["crop"],
@@ -90,7 +105,12 @@ rule summarise_dataset:
         log_file("data", "{dataset}.summary"),
     benchmark:
         benchmark_file("data", "{dataset}.summary")
+    group:
+        "dataset"
     conda:
         "../envs/torch.yaml"
+    resources:
+        mem_mb=memory_mb(PYTHON_MB),
+        runtime=10,
     script:
         "../scripts/summarise_dataset.py"

@@ -15,11 +15,15 @@ rule gama:
         log_file("gama", "{set}"),
     benchmark:
         benchmark_file("gama", "{set}")
+    group:
+        "generative"
     conda:
         "../envs/torch.yaml"
     threads: GAMA["threads"]
     resources:
         gpu=GAMA["gpu"],
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=120,
     params:
         options={key: GAMA[key] for key in GAMA_OPTIONS},
         model=GENERATIVE["model"],
@@ -54,7 +58,12 @@ rule plot_gama:
         log_file("gama", "{set}.plot"),
     benchmark:
         benchmark_file("gama", "{set}.plot")
+    group:
+        "generative"
     conda:
         "../envs/torch.yaml"
+    resources:
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=10,
     script:
         "../scripts/plot_gama.py"

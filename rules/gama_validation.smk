@@ -3,6 +3,11 @@
 # other on every set (src/seqattr/gama_validation/).
 
 
+# Run where Snakemake runs, not as cluster jobs: seconds and < 1 GB each (README, cluster).
+localrules:
+    gama_grid_summary,
+
+
 rule gama_grid_experiment:
     output:
         table=grid_experiment_file(),
@@ -16,6 +21,8 @@ rule gama_grid_experiment:
     threads: GRID["threads"] if GRID else 1
     resources:
         gpu=GRID["gpu"] if GRID else 0,
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=240,
     params:
         grid=GRID,
         generative={"model": GENERATIVE["model"], "training": GENERATIVE["training"]},
@@ -67,8 +74,13 @@ rule gama_ground_truth:
         benchmark_file("gama", "{set}.ground_truth")
     wildcard_constraints:
         set=name_pattern(GROUND_TRUTH_SETS),
+    group:
+        "generative"
     conda:
         "../envs/torch.yaml"
+    resources:
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=10,
     script:
         "../scripts/gama_ground_truth.py"
 
@@ -82,7 +94,12 @@ rule gama_mode_agreement:
         log_file("gama", "{set}.mode_agreement"),
     benchmark:
         benchmark_file("gama", "{set}.mode_agreement")
+    group:
+        "generative"
     conda:
         "../envs/torch.yaml"
+    resources:
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=10,
     script:
         "../scripts/gama_mode_agreement.py"

@@ -12,8 +12,13 @@ rule make_synthetic_positive_set:
         benchmark_file("generative", "{set}.set")
     wildcard_constraints:
         set=name_pattern(SYNTHETIC_POSITIVE_SETS),
+    group:
+        "generative"
     conda:
         "../envs/torch.yaml"
+    resources:
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=10,
     params:
         spec=lambda wildcards: GENERATIVE["sets"][wildcards.set],
     script:
@@ -31,8 +36,13 @@ rule import_positive_set:
         benchmark_file("generative", "{set}.set")
     wildcard_constraints:
         set=name_pattern(REAL_POSITIVE_SETS),
+    group:
+        "generative"
     conda:
         "../envs/torch.yaml"
+    resources:
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=10,
     params:
         spec=lambda wildcards: GENERATIVE["sets"][wildcards.set],
     script:
@@ -51,11 +61,15 @@ rule train_generative:
         log_file("generative", "{set}.train"),
     benchmark:
         benchmark_file("generative", "{set}.train")
+    group:
+        "generative"
     conda:
         "../envs/torch.yaml"
     threads: GENERATIVE["threads"]
     resources:
         gpu=GENERATIVE["gpu"],
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=120,
     params:
         model=GENERATIVE["model"],
         training=GENERATIVE["training"],
@@ -74,9 +88,14 @@ rule sample_generative:
         log_file("generative", "{set}.sample"),
     benchmark:
         benchmark_file("generative", "{set}.sample")
+    group:
+        "generative"
     conda:
         "../envs/torch.yaml"
     threads: 1
+    resources:
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=10,
     params:
         sample=GENERATIVE["sample"],
         model=GENERATIVE["model"],
@@ -107,7 +126,12 @@ rule plot_positive_set:
         log_file("generative", "{set}.plot"),
     benchmark:
         benchmark_file("generative", "{set}.plot")
+    group:
+        "generative"
     conda:
         "../envs/torch.yaml"  # logomaker; the alphabet module imports torch
+    resources:
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=10,
     script:
         "../scripts/plot_positive_set.py"

@@ -1,6 +1,12 @@
 # Stage manifest: results/{run}/manifest.json, the provenance of every final output
 # (src/seqattr/manifest/).
 
+
+# Run where Snakemake runs, not as cluster jobs: seconds and < 1 GB each (README, cluster).
+localrules:
+    manifest,
+
+
 from seqattr.manifest.provenance import config_changes, read_previous
 
 PREVIOUS_MANIFEST = read_previous(MANIFEST)

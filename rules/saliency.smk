@@ -3,6 +3,13 @@
 # heatmaps (src/seqattr/saliency/).
 
 
+# Run where Snakemake runs, not as cluster jobs: seconds and < 1 GB each (README, cluster).
+localrules:
+    perturbation_summary,
+    motif_recovery,
+    saliency_figures,
+
+
 rule saliency:
     input:
         model=model_file(),
@@ -16,11 +23,15 @@ rule saliency:
         benchmark_file("saliency", f"{{dataset}}/{classifier_stem()}.{{method}}")
     wildcard_constraints:
         model=name_pattern(sorted(SALIENCY["methods"])),
+    group:
+        "classifier"
     conda:
         "../envs/torch.yaml"
     threads: SALIENCY["threads"]
     resources:
         gpu=SALIENCY["gpu"],
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=30,
     params:
         options={key: SALIENCY[key] for key in SALIENCY_OPTIONS},
     script:
@@ -41,11 +52,15 @@ rule perturbation:
         benchmark_file("saliency", f"perturbation/{{dataset}}/{classifier_stem()}")
     wildcard_constraints:
         model=name_pattern(sorted(SALIENCY["methods"])),
+    group:
+        "classifier"
     conda:
         "../envs/torch.yaml"
     threads: SALIENCY["threads"]
     resources:
         gpu=SALIENCY["gpu"],
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=20,
     params:
         saliency_files=lambda w: classifier_saliency_files(w.dataset, w.model, w.mask_ratio, w.seed),
         fractions=SALIENCY["fractions"],

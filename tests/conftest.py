@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,26 @@ def shared_data() -> Path:
 
 
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
+
+# Rules a cluster run executes where Snakemake runs (`localrules:` in rules/*.smk): tables,
+# figures and the manifest. Every other job is submitted (tests/test_slurm.py).
+LOCAL_RULES = {
+    "aggregate_classification",
+    "plot_classification",
+    "perturbation_summary",
+    "motif_recovery",
+    "saliency_figures",
+    "gama_grid_summary",
+    "report_tables",
+    "manifest",
+}
+
+
+def job_counts(log: str) -> dict[str, int]:
+    """Rule -> number of jobs, from the "Job stats" table Snakemake prints before it starts."""
+    table = log[log.index("Job stats:") :]
+    table = table[: table.index("total")]
+    return {rule: int(count) for rule, count in re.findall(r"^(\w+)\s+(\d+)$", table, re.M)}
 
 
 def snakemake(*args: str, workdir: Path, check: bool = True) -> subprocess.CompletedProcess:

@@ -2,12 +2,13 @@
 
 import gzip
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import REPO, shared_data_dir, snakemake
+from conftest import LOCAL_RULES, REPO, job_counts, shared_data_dir, snakemake
 from seqattr.data.encoding import load_encoded
 
 CONFIGS = sorted((REPO / "config").glob("*.yaml"))
@@ -93,10 +94,19 @@ def test_report_contains_every_figure(test_run, tmp_path):
 
 @pytest.mark.workflow
 def test_slurm_profile_dry_run(tmp_path):
+    """`--profile profiles/slurm` alone sets the run (no workflow profile overrides it); the
+    test config's jobs go out as 5 grouped submissions, each job with its memory and time."""
     result = snakemake("-n", "--profile", str(REPO / "profiles" / "slurm"), "--configfile",
                        str(REPO / "config" / "test.yaml"), workdir=tmp_path)
     assert "Job stats" in result.stdout and "one_hot_encode" in result.stdout
-    assert "gpu=0" in result.stdout  # the profile's default GPU request reaches every job
+    assert "Using profile" in result.stderr and "workflow specific profile" not in result.stderr
+    top_level = re.findall(r"^(?:\[[^]]*\] )?(?:Group job (\w+) |rule (\w+):)", result.stdout, re.M)
+    submitted = sorted(group or rule for group, rule in top_level if group or rule not in LOCAL_RULES | {"all"})
+    assert submitted == ["classifier", "classifier", "dataset", "gama_grid_experiment", "generative"]
+    resources = re.findall(r"^ +resources: (.*)$", result.stdout, re.M)
+    sized = [line for line in resources if re.search(r"\bmem_mb=\d+", line) and re.search(r"\bruntime=\d+", line)]
+    counts = job_counts(result.stdout)
+    assert len(sized) == sum(n for rule, n in counts.items() if rule not in LOCAL_RULES | {"all"}) > 0
 
 
 @pytest.mark.workflow
