@@ -426,8 +426,8 @@ def external_inputs():
 # (max_rss, config/test.yaml and a demo-sized run; README, "Running on a cluster"): 130-300
 # MB for a job without torch, 280-620 MB with it, plus up to 31 MB per MB of input (train:
 # the encoded arrays are read whole and converted to float). The requests below are those
-# with room to spare. Override any of them per rule with `--set-resources RULE:mem_mb=N`
-# or `RULE:runtime=N` (or a profile's `set-resources:`).
+# with room to spare. Override them with `--set-resources` (e.g. `train:mem_mb=16000`,
+# `train:runtime=600`) or under a profile's `set-resources`.
 PYTHON_MB = 400  # numpy, pandas, matplotlib, Biopython: measured 130-300 MB
 TORCH_MB = 800  # the same plus torch: measured 280-620 MB
 CLUSTER_MB_PER_INPUT_MB = 40
