@@ -78,6 +78,7 @@ class OneNodeSlurm:
         self.processes: list[tuple[str, subprocess.Popen]] = []
         self.env = dict(os.environ)
         self.linked_conf = False
+        self.logs = []
 
     # --- configuration ---------------------------------------------------------------
 
@@ -134,6 +135,8 @@ class OneNodeSlurm:
             + f"PartitionName={OTHER_PARTITION} Nodes={self.node} MaxTime=INFINITE State=UP\n"
         )
         self.env["SLURM_CONF"] = str(self.slurm_conf)
+        if SYSTEM_CONF.is_symlink() and not SYSTEM_CONF.exists():
+            SYSTEM_CONF.unlink()  # left by a test cluster that was killed: its folder is gone
         if SYSTEM_CONF.exists() or SYSTEM_CONF.is_symlink():
             raise SlurmUnavailable(f"this machine has its own {SYSTEM_CONF}; the test cluster leaves it alone")
         SYSTEM_CONF.parent.mkdir(parents=True, exist_ok=True)
@@ -148,6 +151,7 @@ class OneNodeSlurm:
             command, stdout=log, stderr=subprocess.STDOUT, env=env or self.env, start_new_session=True
         )
         self.processes.append((name, process))
+        self.logs.append(log)
         return process
 
     def _alive(self, name: str) -> None:
@@ -275,6 +279,9 @@ class OneNodeSlurm:
                     os.killpg(process.pid, signal.SIGKILL)
                     process.wait(timeout=10)
         self.processes.clear()
+        for log in self.logs:
+            log.close()
+        self.logs.clear()
         if self.linked_conf and SYSTEM_CONF.is_symlink() and SYSTEM_CONF.resolve() == self.slurm_conf.resolve():
             SYSTEM_CONF.unlink()
         self.linked_conf = False
