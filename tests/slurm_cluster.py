@@ -36,11 +36,6 @@ ACCOUNT = "seqattr"
 # Two partitions on the one node: `main` is the default, `seqattr` is only used when a
 # profile asks for it (so a job's partition shows whether the profile's key took effect).
 DEFAULT_PARTITION = "main"
-# Snakemake's job step (snakemake-executor-plugin-slurm-jobstep) drops SLURM_* variables,
-# SLURM_CONF included, before it calls srun inside a job; srun then reads the default
-# configuration file. So this file points at ours while the cluster runs (a symlink,
-# made only where none exists and removed by stop()).
-SYSTEM_CONF = Path("/etc/slurm/slurm.conf")
 OTHER_PARTITION = "seqattr"
 
 
@@ -77,7 +72,6 @@ class OneNodeSlurm:
         self.root = Path(root)
         self.processes: list[tuple[str, subprocess.Popen]] = []
         self.env = dict(os.environ)
-        self.linked_conf = False
         self.logs = []
 
     # --- configuration ---------------------------------------------------------------
@@ -135,13 +129,16 @@ class OneNodeSlurm:
             + f"PartitionName={OTHER_PARTITION} Nodes={self.node} MaxTime=INFINITE State=UP\n"
         )
         self.env["SLURM_CONF"] = str(self.slurm_conf)
-        if SYSTEM_CONF.is_symlink() and not SYSTEM_CONF.exists():
-            SYSTEM_CONF.unlink()  # left by a test cluster that was killed: its folder is gone
-        if SYSTEM_CONF.exists() or SYSTEM_CONF.is_symlink():
-            raise SlurmUnavailable(f"this machine has its own {SYSTEM_CONF}; the test cluster leaves it alone")
-        SYSTEM_CONF.parent.mkdir(parents=True, exist_ok=True)
-        SYSTEM_CONF.symlink_to(self.slurm_conf)
-        self.linked_conf = True
+        # Snakemake's job step (snakemake-executor-plugin-slurm-jobstep) drops every SLURM_*
+        # variable, SLURM_CONF included, before it calls srun inside a job, and srun would
+        # then look for /etc/slurm/slurm.conf. So jobs find an srun first on PATH that puts
+        # this cluster's SLURM_CONF back (nothing outside this folder is touched).
+        bin_dir = r / "bin"
+        bin_dir.mkdir(exist_ok=True)
+        wrapper = bin_dir / "srun"
+        wrapper.write_text(f'#!/bin/sh\nSLURM_CONF="{self.slurm_conf}" exec "{_which("srun")}" "$@"\n')
+        os.chmod(wrapper, 0o755)
+        self.env["PATH"] = f"{bin_dir}{os.pathsep}{self.env.get('PATH', '')}"
 
     # --- processes -------------------------------------------------------------------
 
@@ -282,9 +279,6 @@ class OneNodeSlurm:
         for log in self.logs:
             log.close()
         self.logs.clear()
-        if self.linked_conf and SYSTEM_CONF.is_symlink() and SYSTEM_CONF.resolve() == self.slurm_conf.resolve():
-            SYSTEM_CONF.unlink()
-        self.linked_conf = False
 
     def __enter__(self) -> "OneNodeSlurm":
         return self.start()
