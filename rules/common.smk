@@ -36,7 +36,8 @@ SALIENCY_OPTIONS = (
     "batch_size",
     "device",
 )
-GAMA_OPTIONS = ("modes", "quadrature", "ig_steps", "batch_size", "max_sequences", "seed", "device")
+GAMA_IG_OPTIONS = ("modes", "readouts", "quadrature", "ig_steps", "batch_size", "max_sequences", "seed", "device")
+GAMA_SCORING_OPTIONS = ("metrics", "reductions", "bootstrap", "seed")
 
 
 def name_pattern(names):
@@ -164,9 +165,13 @@ def heatmap_figure(ext, dataset="{dataset}"):
 
 
 def generative_file(name, set="{set}"):
-    """sequences.tsv.gz, truth.tsv, initial.pt, trained.pt, history.tsv, timing.tsv, samples.tsv.gz,
-    sample_summary.tsv."""
+    """sequences.tsv.gz, truth.tsv, samples.tsv.gz, sample_summary.tsv."""
     return f"{RESULTS}/generative/{set}/{name}"
+
+
+def replicate_file(name, set="{set}", replicate="{replicate}"):
+    """One replicate's models: initial.pt, trained.pt, history.tsv, timing.tsv."""
+    return f"{RESULTS}/generative/{set}/replicate{replicate}/{name}"
 
 
 def generative_figure(kind, ext, set="{set}"):
@@ -175,8 +180,23 @@ def generative_figure(kind, ext, set="{set}"):
 
 
 def gama_file(name, set="{set}"):
-    """gama_matrix.tsv, profile.tsv, ground_truth.tsv, mode_agreement.tsv."""
+    """gama_matrix.tsv, profile.tsv (means over the replicates), ground_truth.tsv,
+    ground_truth_replicates.tsv, mode_agreement.tsv."""
     return f"{RESULTS}/gama/{set}/{name}"
+
+
+def gama_replicate_file(name, set="{set}", replicate="{replicate}"):
+    """One replicate's ig_initial.pt and ig_trained.pt (each model's IG tensors),
+    gama_matrix.tsv, profile.tsv and bootstrap.tsv.gz."""
+    return f"{RESULTS}/gama/{set}/replicate{replicate}/{name}"
+
+
+REPLICATES = list(range(1, GAMA["replicates"] + 1))
+
+
+def gama_replicate_files(name, set):
+    """`gama_replicate_file(name)` of every replicate of a set (an input function's list)."""
+    return [gama_replicate_file(name, set, replicate) for replicate in REPLICATES]
 
 
 def gama_figure(kind, ext, set="{set}"):
@@ -371,6 +391,8 @@ wildcard_constraints:
     seed=r"\d+",
     method=name_pattern(unique(entry["method"] for entry in SALIENCY_ENTRIES)),
     set=name_pattern(GENERATIVE_SETS),
+    replicate=name_pattern(REPLICATES),
+    state="initial|trained",
     experiment=name_pattern(GRID_EXPERIMENTS),
 
 
@@ -403,7 +425,8 @@ def final_outputs():
         if len(GAMA["modes"]) > 1:
             outputs.append(gama_file("mode_agreement.tsv", name))
     for name in GROUND_TRUTH_SETS:
-        outputs += [gama_file("ground_truth.tsv", name)] + [gama_figure("ground_truth", ext, name) for ext in both]
+        outputs += [gama_file("ground_truth.tsv", name), gama_file("ground_truth_replicates.tsv", name)]
+        outputs += [gama_figure("ground_truth", ext, name) for ext in both]
     if GRID_EXPERIMENTS:
         outputs += [GRID_TABLE] + [grid_figure(ext) for ext in both]
     outputs += [table["html"] for table in report_tables()]

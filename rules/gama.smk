@@ -2,19 +2,16 @@
 # and importance profile, their figures (src/seqattr/gama/).
 
 
-rule gama:
+rule gama_ig:
     input:
-        initial=generative_file("initial.pt"),
-        trained=generative_file("trained.pt"),
+        model=replicate_file("{state}.pt"),
         sequences=generative_file("sequences.tsv.gz"),
-        history=generative_file("history.tsv"),
     output:
-        matrix=gama_file("gama_matrix.tsv"),
-        profile=gama_file("profile.tsv"),
+        gama_replicate_file("ig_{state}.pt"),
     log:
-        log_file("gama", "{set}"),
+        log_file("gama", "{set}.replicate{replicate}.ig_{state}"),
     benchmark:
-        benchmark_file("gama", "{set}")
+        benchmark_file("gama", "{set}.replicate{replicate}.ig_{state}")
     group:
         "generative"
     conda:
@@ -25,17 +22,68 @@ rule gama:
         mem_mb=memory_mb(TORCH_MB),
         runtime=120,
     params:
-        options={key: GAMA[key] for key in GAMA_OPTIONS},
+        options={key: GAMA[key] for key in GAMA_IG_OPTIONS},
         model=GENERATIVE["model"],
-        tolerance=GENERATIVE["training"]["tolerance"],
+    script:
+        "../scripts/gama_ig.py"
+
+
+rule gama:
+    input:
+        ig_initial=gama_replicate_file("ig_initial.pt"),
+        ig_trained=gama_replicate_file("ig_trained.pt"),
+        history=replicate_file("history.tsv"),
+    output:
+        matrix=gama_replicate_file("gama_matrix.tsv"),
+        profile=gama_replicate_file("profile.tsv"),
+        bootstrap=gama_replicate_file("bootstrap.tsv.gz"),
+    log:
+        log_file("gama", "{set}.replicate{replicate}"),
+    benchmark:
+        benchmark_file("gama", "{set}.replicate{replicate}")
+    group:
+        "generative"
+    conda:
+        "../envs/torch.yaml"
+    threads: GAMA["threads"]
+    resources:
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=60,
+    params:
+        options={key: GAMA[key] for key in GAMA_SCORING_OPTIONS},
+        training={key: GENERATIVE["training"][key] for key in ("patience", "min_delta", "tolerance")},
     script:
         "../scripts/gama.py"
+
+
+rule gama_replicates:
+    input:
+        profiles=lambda wildcards: gama_replicate_files("profile.tsv", wildcards.set),
+        bootstraps=lambda wildcards: gama_replicate_files("bootstrap.tsv.gz", wildcards.set),
+        matrices=lambda wildcards: gama_replicate_files("gama_matrix.tsv", wildcards.set),
+    output:
+        matrix=gama_file("gama_matrix.tsv"),
+        profile=gama_file("profile.tsv"),
+    log:
+        log_file("gama", "{set}.replicates"),
+    benchmark:
+        benchmark_file("gama", "{set}.replicates")
+    group:
+        "generative"
+    conda:
+        "../envs/torch.yaml"
+    resources:
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=10,
+    script:
+        "../scripts/gama_replicates.py"
 
 
 rule plot_gama:
     input:
         matrix=gama_file("gama_matrix.tsv"),
         profile=gama_file("profile.tsv"),
+        replicates=lambda wildcards: gama_replicate_files("profile.tsv", wildcards.set),
         truth=lambda wildcards: (
             [generative_file("truth.tsv", wildcards.set)] if wildcards.set in SYNTHETIC_POSITIVE_SETS else []
         ),

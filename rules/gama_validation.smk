@@ -58,9 +58,11 @@ rule gama_grid_summary:
 rule gama_ground_truth:
     input:
         profile=gama_file("profile.tsv"),
+        replicates=lambda wildcards: gama_replicate_files("profile.tsv", wildcards.set),
         absolut=lambda wildcards: GENERATIVE["sets"][wildcards.set]["path"],
     output:
         table=gama_file("ground_truth.tsv"),
+        replicates=gama_file("ground_truth_replicates.tsv"),
         png=report(
             gama_figure("ground_truth", "png"),
             caption=report_caption("gama_ground_truth_scatter"),
@@ -81,6 +83,11 @@ rule gama_ground_truth:
     resources:
         mem_mb=memory_mb(TORCH_MB),
         runtime=10,
+    params:
+        epitope=lambda wildcards: GENERATIVE["sets"][wildcards.set].get("epitope"),
+        min_size=lambda wildcards: GENERATIVE["sets"][wildcards.set].get("min_size", 1),
+        draws=GAMA["permutation_draws"],
+        seed=GAMA["seed"],
     script:
         "../scripts/gama_ground_truth.py"
 

@@ -53,14 +53,14 @@ rule train_generative:
     input:
         sequences=generative_file("sequences.tsv.gz"),
     output:
-        initial=generative_file("initial.pt"),
-        trained=generative_file("trained.pt"),
-        history=generative_file("history.tsv"),
-        timing=generative_file("timing.tsv"),
+        initial=replicate_file("initial.pt"),
+        trained=replicate_file("trained.pt"),
+        history=replicate_file("history.tsv"),
+        timing=replicate_file("timing.tsv"),
     log:
-        log_file("generative", "{set}.train"),
+        log_file("generative", "{set}.replicate{replicate}.train"),
     benchmark:
-        benchmark_file("generative", "{set}.train")
+        benchmark_file("generative", "{set}.replicate{replicate}.train")
     group:
         "generative"
     conda:
@@ -79,7 +79,7 @@ rule train_generative:
 
 rule sample_generative:
     input:
-        trained=generative_file("trained.pt"),
+        trained=replicate_file("trained.pt", replicate=1),
         sequences=generative_file("sequences.tsv.gz"),
     output:
         samples=generative_file("samples.tsv.gz"),
@@ -106,7 +106,7 @@ rule sample_generative:
 rule plot_positive_set:
     input:
         sequences=generative_file("sequences.tsv.gz"),
-        history=generative_file("history.tsv"),
+        history=replicate_file("history.tsv", replicate=1),
     output:
         logo=report(
             generative_figure("logo", "png"),

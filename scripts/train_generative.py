@@ -4,4 +4,5 @@ from seqattr.workflow import logged
 with logged(snakemake.log[0]):
     o = snakemake.output
     steps.train(snakemake.input.sequences, o.initial, o.trained, o.history, o.timing, model=snakemake.params.model,
-                training=snakemake.params.training, set_name=snakemake.wildcards.set, threads=snakemake.threads)
+                training=snakemake.params.training, set_name=snakemake.wildcards.set, threads=snakemake.threads,
+                replicate=int(snakemake.wildcards.replicate))

@@ -310,6 +310,15 @@ PROTEIN_CASES = {
     "absolut_position_twice": (
         "absolut.tsv", absolut_table(["Ca:1_-1.5,Ca:1_-2.0,", "Ca:1_-1.5,"]), {"source": "absolut"},
         "{path}: record 1 (contribPerAAparaBind): position 'a' appears twice"),
+    "absolut_slices_of_different_lengths": (
+        "absolut.tsv", absolut_table(["Ca:1_-1.5,", "Ca:1_-1.5,"], slides=("CARDY", "CARD")), {"source": "absolut"},
+        "{path}: record 2 has a Slide slice of length 4 ('CARD') but record 1 has 5; every slice must have the "
+        "same length"),
+    "absolut_epitope_leaves_too_few": (
+        "absolut.tsv", absolut_table(["Ca:1_-1.5,", "Ca:1_-1.5,"]), {"source": "absolut", "epitope": "E9",
+                                                                    "min_size": 2},
+        "{path}: the epitope filter 'E9' leaves 0 records, fewer than the configured minimum 2 "
+        "(generative.sets.*.min_size)"),
     "absolut_without_energy_column": (
         "absolut.tsv", "Slide\tinterMaskAGEpitope\nCARDY\tE1\n", {"source": "absolut"},
         "{path}: no column 'contribPerAAparaBind' (columns: Slide, interMaskAGEpitope, ...)"),
@@ -509,6 +518,11 @@ CONFIG_CASES = {
     "positions_beyond_length": (
         {"generative__sets__synthetic_tiny_and__positions": [3, 9]},
         "generative.sets.synthetic_tiny_and.positions: [3, 9] must lie in 1..8 (length)"),
+    "no_gama_replicate": (
+        {"gama__replicates": 0},
+        "config key gama.replicates: 0 is less than the minimum of 1 (K model replicates per set (K >= 1): "
+        "replicate k trains its own initial and trained model with seed generative.training.seed + k - 1 (the "
+        "{replicate} wildcard, one job each); the set's profile is their mean with the sd over replicates.)"),
     "batch_larger_than_training_set": (
         {"classify__batch_size": 4096},
         "classify.batch_size: 4096 is larger than the 540 training sequences of dataset synthetic_tiny left after "

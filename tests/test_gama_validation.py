@@ -281,7 +281,9 @@ def test_table_override_sets_the_path_of_every_set_of_that_source(tmp_path):
                                       "m": {"source": "mason", "path": "keep.csv"}}}}
     apply_table_overrides(config, project_root=tmp_path / "project")
     expected = str(tmp_path / "shared" / "x.tsv")
-    assert [config["generative"]["sets"][s].get("path") for s in "abm"] == [expected, expected, "keep.csv"]
+    # named for the table (x), each keeping its own name after it (x_a, x_b); mason's is untouched
+    assert [config["generative"]["sets"][s].get("path") for s in ("x_a", "x_b", "m")] == [expected, expected,
+                                                                                         "keep.csv"]
 
 
 def test_table_override_without_a_set_of_that_source_is_a_config_error():

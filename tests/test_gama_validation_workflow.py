@@ -15,7 +15,8 @@ pytestmark = pytest.mark.skipif('include: "rules/gama_validation.smk"' not in (R
 
 # The run configs at test size: a tiny LSTM, few epochs, few attributed sequences.
 SMALL = {"model": {"hidden_size": 8}, "training": {"max_epochs": 2}, "sample": {"n": 10}}
-SMALL_GAMA = {"ig_steps": 8, "max_sequences": 24}
+SMALL_GAMA = {"ig_steps": 8, "max_sequences": 24, "replicates": 2, "bootstrap": 5, "permutation_draws": 1000}
+SCORING = ["mode", "readout", "metric", "reduction"]
 
 
 def _small_config(name: str, tmp_path):
@@ -51,38 +52,66 @@ def real_table_slice(source, rows: int, folder):
 @pytest.mark.workflow
 def test_absolut_config_on_a_slice_of_the_real_table(shared_data, tmp_path):
     subset = real_table_slice(shared_data / "antibody" / "absolut_3Q3G_binders.tsv", 120, tmp_path)
+    # The set is named for the table it reads (absolut_3Q3G_binders_subset.tsv), not for
+    # the config's absolut_3Q3G: outputs and titles follow the data.
+    name = "absolut_3Q3G_binders_subset"
     results = tmp_path / "results" / "absolut_small"
-    targets = [f"results/absolut_small/gama/absolut_3Q3G/{name}.tsv" for name in ("ground_truth", "mode_agreement")]
-    targets.append("results/absolut_small/figures/gama/absolut_3Q3G.ground_truth.png")
+    targets = [f"results/absolut_small/gama/{name}/{table}.tsv"
+               for table in ("ground_truth", "ground_truth_replicates", "mode_agreement")]
+    targets += [f"results/absolut_small/figures/gama/{name}.{kind}.png" for kind in ("ground_truth", "profile")]
     # The table comes from the command line (absolut_table), not from the config file.
     snakemake(*targets, "--configfile", str(_small_config("absolut", tmp_path)), "--config",
               f"absolut_table={subset}", workdir=tmp_path)
-    assert len(read_table(results / "generative" / "absolut_3Q3G" / "sequences.tsv.gz")) == 120
-    truth = read_table(results / "gama" / "absolut_3Q3G" / "ground_truth.tsv")
+    assert not (results / "gama" / "absolut_3Q3G").exists()
+    assert len(read_table(results / "generative" / name / "sequences.tsv.gz")) == 120
+    for replicate in (1, 2):  # each replicate its own pair of models
+        assert (results / "generative" / name / f"replicate{replicate}" / "trained.pt").exists()
+    truth = read_table(results / "gama" / name / "ground_truth.tsv")
+    # 2 modes x mean_logit + exact x log_prob = 3 (mode, readout) pairs; x 2 metrics x 3 reductions
+    assert truth.groupby(SCORING).ngroups == 18
     assert sorted(set(truth["mode"])) == ["exact", "published"]
-    for mode, part in truth.groupby("mode"):
+    for _, part in truth.groupby(SCORING):
         assert part["position"].tolist() == list(range(1, 12))
         assert part["spearman_rho"].nunique() == 1 and -1 <= part["spearman_rho"].iloc[0] <= 1
+        assert 1 / 1001 <= part["permutation_p"].iloc[0] <= 1 and (part["permutation_draws"] == 1000).all()
+        assert (part["replicates"] == 2).all() and (part["converged_replicates"].isin(["0/2", "1/2", "2/2"])).all()
     assert (truth["mean_energy"] < 0).all()
-    assert (results / "figures" / "gama" / "absolut_3Q3G.ground_truth.png").stat().st_size > 10_000
+    # NaN only where the scoring is undefined: residue 1 has no output role (it reads only START)
+    undefined = (truth["reduction"] == "output") & (truth["position"] == 1)
+    assert truth.loc[undefined, ["importance", "sd", "ci_low", "ci_high"]].isna().all().all()
+    defined = truth[~undefined]
+    assert (defined["ci_low"] <= defined["ci_high"]).all() and defined["sd"].notna().all()
+    rhos = read_table(results / "gama" / name / "ground_truth_replicates.tsv")
+    assert len(rhos) == 18 * 2 and sorted(set(rhos["replicate"])) == [1, 2]
+    assert rhos["spearman_rho"].between(-1, 1).all()
+    assert {"criterion", "converged", "train_nll", "val_nll"} <= set(rhos.columns)  # beside every rho
+    assert (results / "figures" / "gama" / f"{name}.ground_truth.png").stat().st_size > 10_000
 
 
 @pytest.mark.workflow
 def test_mason_config_on_a_slice_of_the_real_table(shared_data, tmp_path):
     subset = real_table_slice(shared_data / "antibody" / "mason_HER2_CDRH3_binders.csv", 150, tmp_path)
     results = tmp_path / "results" / "mason_small"
-    targets = ["results/mason_small/gama/mason_her2/mode_agreement.tsv",
-               "results/mason_small/figures/gama/mason_her2.profile.png",
-               "results/mason_small/figures/gama/mason_her2.heatmap.png",
-               "results/mason_small/figures/generative/mason_her2.logo.png"]
+    name = "her2_slice"  # mason_name names the set whatever the file is called
+    targets = [f"results/mason_small/gama/{name}/mode_agreement.tsv",
+               f"results/mason_small/figures/gama/{name}.profile.png",
+               f"results/mason_small/figures/gama/{name}.heatmap.png",
+               f"results/mason_small/figures/generative/{name}.logo.png"]
     # The default target: a GAMA-only config must not schedule the classification stage.
     snakemake("--configfile", str(_small_config("mason", tmp_path)), "--config",
-              f"mason_table={subset}", workdir=tmp_path)
+              f"mason_table={subset}", f"mason_name={name}", workdir=tmp_path)
     assert (results / "manifest.json").exists() and not (results / "metrics").exists()
-    profile = read_table(results / "gama" / "mason_her2" / "profile.tsv")
+    profile = read_table(results / "gama" / name / "profile.tsv")
     assert sorted(set(profile["mode"])) == ["exact", "published"]
-    assert profile.groupby("mode")["position"].apply(list).tolist() == [list(range(1, 11))] * 2
-    agreement = read_table(results / "gama" / "mason_her2" / "mode_agreement.tsv", dtype={"top4_a": str, "top4_b": str})
-    assert len(agreement) == 1 and len(agreement["top4_a"].iloc[0].split(",")) == 4
+    assert profile.groupby(SCORING).ngroups == 18
+    assert profile.groupby(SCORING)["position"].apply(list).tolist() == [list(range(1, 11))] * 18
+    assert {"sd", "ci_low", "ci_high", "top4_replicates", "top4_bootstrap", "criterion", "converged",
+            "train_nll", "val_nll"} <= set(profile.columns)
+    assert (profile["criterion"] == "plateau").all()
+    agreement = read_table(results / "gama" / name / "mode_agreement.tsv", dtype={"top4_a": str, "top4_b": str})
+    # exact vs published within each (mean_logit, metric, reduction): 2 x 3
+    assert len(agreement) == 6 and (agreement["readout"] == "mean_logit").all()
+    assert (agreement["criterion"] == "plateau").all() and "converged_replicates" in agreement
+    assert all(len(top.split(",")) == 4 for top in agreement["top4_a"])
     for target in targets[1:]:
         assert (tmp_path / target).stat().st_size > 5_000

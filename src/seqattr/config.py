@@ -50,11 +50,36 @@ def apply_table_overrides(config: dict, project_root=None) -> None:
             continue
         if project_root is not None and not os.path.isabs(os.path.expanduser(str(path))):
             path = os.path.normpath(os.path.join(str(project_root), str(path)))
-        sets = [spec for spec in generative_sets(config).values() if isinstance(spec, dict) and spec.get("source") == kind]
+        sets = {name: spec for name, spec in generative_sets(config).items()
+                if isinstance(spec, dict) and spec.get("source") == kind}
         if not sets:
             raise ConfigError(f"{key}: there is no generative set with source {kind!r} for it to set the path of")
-        for spec in sets:
+        name = config.get(NAME_OVERRIDES[key]) or set_name_from_file(path)
+        # One set takes the table's name; several (e.g. one per epitope) keep theirs after it.
+        names = {old: name if len(sets) == 1 else f"{name}_{old}" for old in sets}
+        for spec in sets.values():
             spec["path"] = str(path)
+        config["generative"]["sets"] = {names.get(k, k): v for k, v in generative_sets(config).items()}
+
+
+# The set whose table absolut_table / mason_table gives is named for that table: by
+# absolut_name / mason_name when given, else from its file name (`set_name_from_file`),
+# so that outputs and titles follow the data, not the config's placeholder name.
+NAME_OVERRIDES = {"absolut_table": "absolut_name", "mason_table": "mason_name"}
+
+
+def set_name_from_file(path) -> str:
+    """absolut_3Q3G_binders.tsv -> absolut_3Q3G: the file name without its extensions
+    (.tsv, .csv, .gz, ...) and a trailing "_binders"; characters other than letters,
+    digits, _ and - become _."""
+    import re
+
+    stem = os.path.basename(str(path)).split(".")[0]
+    stem = re.sub(r"_binders$", "", stem)
+    name = re.sub(r"[^A-Za-z0-9_-]", "_", stem).lstrip("_-")
+    if not name:
+        raise ConfigError(f"{path}: no set name can be made from this file name; give absolut_name / mason_name")
+    return name
 
 
 def check_gama_grid(config: dict) -> None:

@@ -14,36 +14,73 @@ def _token_label(index: int, length: int) -> str:
     return "S" if index == 0 else ("E" if index == length + 1 else str(index))
 
 
+def _labels(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
+    present = [c for c in columns if c in frame.columns]
+    return list(dict.fromkeys(frame[present].itertuples(index=False, name=None))), present
+
+
+def _select(frame: pd.DataFrame, columns: list[str], values: tuple) -> pd.DataFrame:
+    keep = np.ones(len(frame), dtype=bool)
+    for column, value in zip(columns, values):
+        keep &= (frame[column] == value).to_numpy()
+    return frame[keep]
+
+
+def _grid(n: int, width: float, height: float, columns: int):
+    columns = max(1, min(columns, n))
+    rows = -(-n // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(width * columns, height * rows), squeeze=False,
+                                layout="constrained")
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return figure, list(axes.flat)
+
+
 def gama_heatmap(matrix: pd.DataFrame, name: str):
-    """One heatmap panel per mode of a GAMA matrix table (mode, output_pos, input_pos, score)."""
-    modes = list(dict.fromkeys(matrix["mode"]))
+    """One heatmap panel per mode (and readout and metric, when the table has them) of a
+    GAMA matrix table (mode[, readout, metric], output_pos, input_pos, score)."""
+    panels, columns = _labels(matrix, ["mode", "readout", "metric"])
     size = int(matrix.output_pos.max()) + 1
     length = size - 2
 
-    figure, axes = plt.subplots(1, len(modes), figsize=(5 * len(modes), 4), squeeze=False, layout="constrained")
-    for ax, mode in zip(axes[0], modes):
-        grid = matrix[matrix["mode"] == mode].pivot(index="output_pos", columns="input_pos", values="score")
+    figure, axes = _grid(len(panels), 5, 4, 3)
+    for ax, values in zip(axes, panels):
+        grid = _select(matrix, columns, values).pivot(index="output_pos", columns="input_pos", values="score")
         image = ax.imshow(np.ma.masked_invalid(grid.to_numpy(dtype=float)), cmap="viridis", origin="upper")
         labels = [_token_label(i, length) for i in range(size)]
         ax.set_xticks(range(size), labels, fontsize=6)
         ax.set_yticks(range(size), labels, fontsize=6)
         ax.set_xlabel("input position (S start, E end)")
         ax.set_ylabel("output position (reads up to)")
-        ax.set_title(f"GAMA {name}: {mode} mode", fontsize=9)
+        ax.set_title(f"GAMA {name}: {'/'.join(map(str, values))}", fontsize=9)
         figure.colorbar(image, ax=ax, shrink=0.8, label="score")
     return figure
 
 
-def gama_profile(profile: pd.DataFrame, name: str, truth: set[int] = frozenset()):
-    """One bar panel per mode of an importance profile table; implanted positions (synthetic sets) in red."""
-    modes = list(dict.fromkeys(profile["mode"]))
-    figure, axes = plt.subplots(1, len(modes), figsize=(5 * len(modes), 3), squeeze=False, layout="constrained")
-    for ax, mode in zip(axes[0], modes):
-        part = profile[profile["mode"] == mode]
+def gama_profile(profile: pd.DataFrame, name: str, truth: set[int] = frozenset(), replicates=None):
+    """One bar panel per scoring (mode, readout, metric, reduction) of an importance
+    profile table; implanted positions (synthetic sets) in red. With `sd` and `ci_low` /
+    `ci_high` columns (a summary over replicates): the bars are the mean over replicates,
+    the error bars the bootstrap interval, and each replicate's importance (`replicates`,
+    the per-replicate profiles) a black dot."""
+    panels, columns = _labels(profile, ["mode", "readout", "metric", "reduction"])
+    figure, axes = _grid(len(panels), 4.2, 3, 3)
+    n_rep = int(profile["replicates"].max()) if "replicates" in profile else 1
+    for ax, values in zip(axes, panels):
+        part = _select(profile, columns, values)
         colours = ["tab:red" if p in truth else "tab:blue" for p in part.position]
-        ax.bar(part.position, part.importance, color=colours)
+        errors = None
+        if {"ci_low", "ci_high"} <= set(part.columns) and part["ci_low"].notna().any():
+            errors = np.vstack([(part.importance - part.ci_low).clip(lower=0), (part.ci_high - part.importance).clip(lower=0)])
+        ax.bar(part.position, part.importance, color=colours, yerr=errors, capsize=2, ecolor="0.3")
+        if replicates is not None:
+            points = _select(replicates, columns, values)
+            ax.scatter(points.position, points.importance, s=6, color="black", zorder=3)
         ax.set_xticks(part.position, part.position, fontsize=7)
         ax.set_xlabel("residue position" + (" (red: implanted)" if truth else ""))
         ax.set_ylabel("importance")
-        ax.set_title(f"GAMA profile {name}: {mode} mode", fontsize=9)
+        ax.set_title(f"{'/'.join(map(str, values))}", fontsize=8)
+    note = (f"mean of {n_rep} replicates; error bars: bootstrap 95% interval over the attributed sequences; "
+            f"dots: replicates" if replicates is not None else "")
+    figure.suptitle(f"GAMA importance profile, {name}" + (f"\n{note}" if note else ""), fontsize=10)
     return figure

@@ -21,6 +21,33 @@ def _standardise(values: torch.Tensor) -> torch.Tensor:
     return (values - values.mean()) / values.std()
 
 
+def _median(values: torch.Tensor) -> torch.Tensor:
+    """The median over dim 0 as pandas takes it (the mean of the two middle values when
+    the count is even), from two selections instead of a sort (`torch.quantile` sorts)."""
+    low = torch.median(values, dim=0).values
+    if values.shape[0] % 2:
+        return low
+    return (low - torch.median(-values, dim=0).values) / 2
+
+
+def moments(ig_trained: torch.Tensor, ig_initial: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """What every metric reads, from IG tensors (N, T_out, T_in) of the trained and initial
+    model, each z-normalised with its own mean and sd: |median_trained - median_init| and
+    var_trained + var_init (ddof 1) per entry, over sequences."""
+    if ig_trained.shape[1:] != ig_initial.shape[1:]:
+        raise ValueError(f"IG shapes differ: {tuple(ig_trained.shape)} vs {tuple(ig_initial.shape)}")
+    trained, initial = _standardise(ig_trained.double()), _standardise(ig_initial.double())
+    return (_median(trained) - _median(initial)).abs(), trained.var(dim=0) + initial.var(dim=0)
+
+
+def _undefined(score: torch.Tensor, spread: torch.Tensor) -> torch.Tensor:
+    length = spread.shape[0]
+    causal = torch.ones(length, length, dtype=torch.bool).tril()
+    score[~causal | (spread == 0)] = float("nan")
+    score[0] = float("nan")
+    return score
+
+
 def gama_matrix(ig_trained: torch.Tensor, ig_initial: torch.Tensor) -> torch.Tensor:
     """Scores (T_out, T_in) from IG tensors (N, T_out, T_in) of the trained and initial model.
 
@@ -28,18 +55,14 @@ def gama_matrix(ig_trained: torch.Tensor, ig_initial: torch.Tensor) -> torch.Ten
     START token, the same in every sequence, so its IG has no spread (the authors' code
     writes 0 there); and any pair whose IG does not vary in either model.
     """
-    if ig_trained.shape[1:] != ig_initial.shape[1:]:
-        raise ValueError(f"IG shapes differ: {tuple(ig_trained.shape)} vs {tuple(ig_initial.shape)}")
-    trained, initial = _standardise(ig_trained.double()), _standardise(ig_initial.double())
-    median_gap = (torch.quantile(trained, 0.5, dim=0) - torch.quantile(initial, 0.5, dim=0)).abs()
-    spread = trained.var(dim=0) + initial.var(dim=0)
+    return _gama_score(*moments(ig_trained, ig_initial))
+
+
+def _gama_score(median_gap: torch.Tensor, spread: torch.Tensor) -> torch.Tensor:
     length = spread.shape[0]
     causal = torch.ones(length, length, dtype=torch.bool).tril()
     pooled = (spread * causal).sum(dim=1) / torch.arange(1, length + 1, dtype=spread.dtype)
-    score = median_gap * pooled[:, None] / spread
-    score[~causal | (spread == 0)] = float("nan")
-    score[0] = float("nan")
-    return score
+    return _undefined(median_gap * pooled[:, None] / spread, spread)
 
 
 METRICS = ("gama", "effect_size")
@@ -56,17 +79,11 @@ def effect_size_matrix(ig_trained: torch.Tensor, ig_initial: torch.Tensor) -> to
     where in the sequence the entry is; here each entry is measured only against its own
     spread, a standardised median shift. NaN where `gama_matrix` has NaN.
     """
-    if ig_trained.shape[1:] != ig_initial.shape[1:]:
-        raise ValueError(f"IG shapes differ: {tuple(ig_trained.shape)} vs {tuple(ig_initial.shape)}")
-    trained, initial = _standardise(ig_trained.double()), _standardise(ig_initial.double())
-    median_gap = (torch.quantile(trained, 0.5, dim=0) - torch.quantile(initial, 0.5, dim=0)).abs()
-    spread = trained.var(dim=0) + initial.var(dim=0)
-    score = median_gap / torch.sqrt(spread / 2)
-    length = spread.shape[0]
-    causal = torch.ones(length, length, dtype=torch.bool).tril()
-    score[~causal | (spread == 0)] = float("nan")
-    score[0] = float("nan")
-    return score
+    return _effect_size_score(*moments(ig_trained, ig_initial))
+
+
+def _effect_size_score(median_gap: torch.Tensor, spread: torch.Tensor) -> torch.Tensor:
+    return _undefined(median_gap / torch.sqrt(spread / 2), spread)
 
 
 def _input_role(matrix: torch.Tensor, length: int) -> torch.Tensor:
@@ -119,10 +136,15 @@ def importance_profile(matrix: torch.Tensor, reduction: str = "input") -> torch.
 
 def score_matrix(ig_trained: torch.Tensor, ig_initial: torch.Tensor, metric: str = "gama") -> torch.Tensor:
     """The (T_out, T_in) scores under `metric`: "gama" (the paper's, `gama_matrix`) or "effect_size"."""
+    return score_from_moments(moments(ig_trained, ig_initial), metric)
+
+
+def score_from_moments(moments_: tuple[torch.Tensor, torch.Tensor], metric: str) -> torch.Tensor:
+    """`score_matrix` from `moments`, which every metric shares."""
     if metric == "gama":
-        return gama_matrix(ig_trained, ig_initial)
+        return _gama_score(*moments_)
     if metric == "effect_size":
-        return effect_size_matrix(ig_trained, ig_initial)
+        return _effect_size_score(*moments_)
     raise ValueError(f"metric {metric!r}: allowed {METRICS}")
 
 
@@ -139,3 +161,26 @@ def profile_table(profile: torch.Tensor, mode: str) -> pd.DataFrame:
     frame = pd.DataFrame({"mode": mode, "position": range(1, len(profile) + 1), "importance": profile.numpy()})
     frame["rank"] = frame["importance"].rank(ascending=False, method="first", na_option="bottom").astype(int)
     return frame
+
+
+def scorings(modes, readouts) -> list[tuple[str, str]]:
+    """The (mode, readout) pairs that exist: `published` is the authors' mean-logit loop only."""
+    return [(mode, readout) for readout in readouts for mode in modes
+            if not (mode == "published" and readout != "mean_logit")]
+
+
+def scoring_profiles(ig_trained: dict, ig_initial: dict, metrics=("gama",), reductions=("input",), rows=None):
+    """Every scoring of one pair of models: yields ((mode, readout, metric, reduction),
+    matrix, profile) for each (mode, readout) key of the IG dicts (`gama_ig_readouts`)
+    x metric x reduction. `rows` (sequence indices, e.g. a bootstrap resample) selects the
+    same sequences from both models; all sequences when None. The matrix is shared by the
+    reductions of a (mode, readout, metric)."""
+    for mode, readout in ig_trained:
+        trained, initial = ig_trained[(mode, readout)], ig_initial[(mode, readout)]
+        if rows is not None:
+            trained, initial = trained[rows], initial[rows]
+        shared = moments(trained, initial)  # the medians and variances, once for every metric
+        for metric in metrics:
+            matrix = score_from_moments(shared, metric)
+            for reduction in reductions:
+                yield (mode, readout, metric, reduction), matrix, importance_profile(matrix, reduction)

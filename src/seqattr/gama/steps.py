@@ -7,12 +7,15 @@ import logging
 import time
 
 import pandas as pd
+import torch
 
 from seqattr.figures import save_figure
-from seqattr.gama.ig import gama_ig_modes
-from seqattr.gama.metric import gama_matrix, importance_profile, matrix_table, profile_table
+from seqattr.gama.ig import gama_ig_readouts
+from seqattr.gama.metric import matrix_table, profile_table, scoring_profiles, scorings
+from seqattr.gama.replicates import bootstrap_profiles, convergence_summary, summarise_replicates
 from seqattr.generative.alphabet import tokenize
 from seqattr.generative.checkpoint import expectation, load_model
+from seqattr.generative.engine import TRAINING_DEFAULTS, kept_epoch
 from seqattr.io import read_table, write_table
 from seqattr.runtime import seeded_subsample, set_threads
 
@@ -25,55 +28,118 @@ def attributed_sequences(sequences: list[str], max_sequences: int | None, seed: 
     return [sequences[i] for i in seeded_subsample(len(sequences), max_sequences, seed)]
 
 
-def convergence(history: pd.DataFrame, tolerance: float) -> dict:
-    """How far the kept model (lowest held-out NLL) is from the generator's entropy floor:
-    excess_nll (nats per token) and converged (excess within `tolerance`), for the
-    profile table. Real sets have no known floor: excess NaN, converged "unknown"."""
-    if "excess_nll" not in history:
-        return {"excess_nll": float("nan"), "converged": "unknown"}
-    excess = float(history.loc[history["val_nll"].idxmin(), "excess_nll"])
-    return {"excess_nll": round(excess, 6), "converged": str(excess <= tolerance)}
+def convergence(history: pd.DataFrame, training: dict) -> dict:
+    """The kept model's convergence (`engine.kept_epoch`) under `generative.training`'s
+    patience, min_delta and tolerance: criterion entropy_floor (synthetic sets) or plateau
+    (real sets), converged, the kept epoch's train and held-out NLL per token, excess_nll."""
+    return kept_epoch(history, training.get("patience", TRAINING_DEFAULTS["patience"]),
+                      training.get("min_delta", TRAINING_DEFAULTS["min_delta"]),
+                      training.get("tolerance", TRAINING_DEFAULTS["tolerance"]))
 
 
-def gama(initial_path, trained_path, sequences_path, matrix_path, profile_path, *, modes, quadrature: str,
-         ig_steps: int, batch_size: int, max_sequences: int | None, seed: int, set_name: str, model: dict,
-         device: str = "auto", threads: int = 1, history_path=None, tolerance: float = 0.01) -> None:
-    """IG of the initial and the trained LSTM of set `set_name` (both checked against
-    `generative.model` and the set), the GAMA matrix and profile. The profile carries the
-    trained model's distance from convergence (`convergence`), read from its history."""
+CONVERGENCE_COLUMNS = ["criterion", "converged", "train_nll", "val_nll", "excess_nll"]
+
+
+def ig(model_path, sequences_path, output, *, modes, readouts=("mean_logit",), quadrature: str, ig_steps: int,
+       batch_size: int, max_sequences: int | None, seed: int, set_name: str, model: dict, state: str = "trained",
+       replicate: int = 1, device: str = "auto", threads: int = 1) -> None:
+    """IG of one model (a replicate's initial or trained LSTM, checked against
+    `generative.model` and the set) on the attributed sequences, for every (mode, readout)
+    in one pass: a file of tensors (N, T_out, T_in), one per (mode, readout). The two
+    models of a replicate are separate jobs, so K replicates keep 2 cores busy."""
     set_threads(threads)
     sequences = attributed_sequences(read_table(sequences_path)["sequence"].tolist(), max_sequences, seed)
-    tokens = tokenize(sequences)
+    pairs = scorings(modes, readouts)
+    started = time.perf_counter()
+    lstm = load_model(model_path, expected=expectation(model, set_name))
+    tensors = gama_ig_readouts(lstm, tokenize(sequences), pairs, quadrature, ig_steps, batch_size, device)
+    log.info("replicate %d: IG of the %s model on %d sequences (%s, %s x %d): %.1f s", replicate, state,
+             len(sequences), ", ".join("/".join(p) for p in pairs), quadrature, ig_steps,
+             time.perf_counter() - started)
+    torch.save({"scorings": [list(p) for p in pairs], "tensors": [tensors[p].contiguous() for p in pairs]}, output)
+
+
+def read_ig(path) -> dict:
+    """The (mode, readout) -> IG tensor dict that `ig` wrote."""
+    saved = torch.load(path, weights_only=True)
+    return {tuple(pair): tensor for pair, tensor in zip(saved["scorings"], saved["tensors"])}
+
+
+def gama(ig_initial_path, ig_trained_path, matrix_path, profile_path, bootstrap_path=None, *,
+         metrics=("gama",), reductions=("input",), bootstrap: int = 0, seed: int = 0, replicate: int = 1,
+         threads: int = 1, history_path=None, training: dict | None = None) -> None:
+    """One replicate's scorings from its two models' IG (`ig`): every (mode, readout) x
+    metric x reduction: the matrices, the profiles and, when `bootstrap` > 0, that many
+    bootstrap profiles over the attributed sequences (`replicates.bootstrap_profiles`,
+    seeded by (seed, replicate)). Every profile row carries the replicate's convergence
+    (`convergence`), read from its history."""
+    set_threads(threads)
+    ig_initial, ig_trained = read_ig(ig_initial_path), read_ig(ig_trained_path)
+    if list(ig_initial) != list(ig_trained):
+        raise ValueError(f"{ig_initial_path} and {ig_trained_path} hold different scorings")
+    n_attributed = next(iter(ig_trained.values())).shape[0]
     matrices, profiles = [], []
-    ig = {}
-    for name, path in (("initial", initial_path), ("trained", trained_path)):
-        started = time.perf_counter()
-        lstm = load_model(path, expected=expectation(model, set_name))
-        ig[name] = gama_ig_modes(lstm, tokens, modes, quadrature, ig_steps, batch_size, device)
-        log.info("IG of the %s model on %d sequences (%s, %s x %d): %.1f s", name, len(sequences),
-                 "+".join(modes), quadrature, ig_steps, time.perf_counter() - started)
-    for mode in modes:
-        matrix = gama_matrix(ig["trained"][mode], ig["initial"][mode])
-        profile = importance_profile(matrix)
-        matrices.append(matrix_table(matrix, mode))
-        profiles.append(profile_table(profile, mode))
-        top = profiles[-1].sort_values("rank").position.head(4).tolist()
-        log.info("%s mode: top positions %s", mode, top)
-    write_table(pd.concat(matrices).round({"score": 6}), matrix_path)
-    profile = pd.concat(profiles).round({"importance": 6})
+    for (mode, readout, metric, reduction), matrix, profile in scoring_profiles(ig_trained, ig_initial, metrics,
+                                                                                reductions):
+        labels = {"readout": readout, "metric": metric}
+        if reduction == reductions[0]:
+            matrices.append(matrix_table(matrix, mode).assign(**labels))
+        table = profile_table(profile, mode).assign(**labels, reduction=reduction)
+        profiles.append(table)
+        log.info("%s/%s/%s/%s: top positions %s", mode, readout, metric, reduction,
+                 table.sort_values("rank").position.head(4).tolist())
+    matrix_columns = ["mode", "readout", "metric", "output_pos", "input_pos", "score"]
+    write_table(pd.concat(matrices)[matrix_columns].round({"score": 6}), matrix_path)
+    profile = pd.concat(profiles)[["mode", "readout", "metric", "reduction", "position", "importance", "rank"]]
+    profile = profile.round({"importance": 6}).assign(replicate=replicate, n_attributed=n_attributed)
     if history_path is not None:
-        state = convergence(read_table(history_path), tolerance)
-        profile = profile.assign(**state)
-        log.info("trained model: excess NLL over the entropy floor %s, converged %s", state["excess_nll"],
-                 state["converged"])
+        state = convergence(read_table(history_path), training or {})
+        profile = profile.assign(**{k: state[k] for k in CONVERGENCE_COLUMNS}).round(
+            {"train_nll": 6, "val_nll": 6, "excess_nll": 6})
+        log.info("replicate %d: kept epoch %d of %d, train NLL %.4f, held-out NLL %.4f; %s criterion %s",
+                 replicate, state["epoch"], state["epochs"], state["train_nll"], state["val_nll"],
+                 state["criterion"], "met" if state["converged"] else "NOT met")
     write_table(profile, profile_path)
+    if bootstrap_path is not None:
+        started = time.perf_counter()
+        draws = bootstrap_profiles(ig_trained, ig_initial, metrics, reductions, bootstrap, [seed, replicate])
+        write_table(draws.assign(replicate=replicate).round({"importance": 6}), bootstrap_path)
+        log.info("replicate %d: %d bootstrap draws over %d sequences: %.1f s", replicate, bootstrap, n_attributed,
+                 time.perf_counter() - started)
+
+
+def summarise(profile_paths, bootstrap_paths, matrix_paths, profile_path, matrix_path, *, level: float = 0.95,
+              set_name: str = "") -> None:
+    """The set's profile and matrix over its replicates: per scoring and position the mean
+    importance, sd over replicates, bootstrap interval and top-4 stability
+    (`replicates.summarise_replicates`), with the replicates' convergence beside every row
+    (`replicates.convergence_summary`); the matrix is the mean (and sd) over replicates."""
+    profiles = pd.concat([read_table(path) for path in profile_paths], ignore_index=True)
+    boots = [read_table(path) for path in bootstrap_paths]
+    summary = summarise_replicates(profiles, pd.concat(boots, ignore_index=True) if boots else pd.DataFrame(),
+                                   level)
+    states = profiles.drop_duplicates("replicate")
+    if "criterion" in profiles:
+        state = convergence_summary(states[CONVERGENCE_COLUMNS].to_dict("records"))
+        summary = summary.assign(**state)
+        log.info("%s: %s criterion met by %s replicates; mean train NLL %.4f, held-out NLL %.4f", set_name,
+                 state["criterion"], state["converged_replicates"], state["train_nll"], state["val_nll"])
+    summary = summary.assign(n_attributed=int(states["n_attributed"].iloc[0]))
+    write_table(summary.round(6), profile_path)
+    matrices = pd.concat([read_table(path) for path in matrix_paths], ignore_index=True)
+    keys = ["mode", "readout", "metric", "output_pos", "input_pos"]
+    mean = (matrices.groupby(keys, sort=False, dropna=False)["score"].agg(score="mean", sd="std").reset_index())
+    write_table(mean.round(6), matrix_path)
 
 
 def figures(matrix_path, profile_path, heatmap_png, heatmap_pdf, profile_png, profile_pdf, *, name: str,
-            truth_path=None) -> None:
-    """The GAMA heatmap and profile of a set; a synthetic set's implanted positions are marked."""
+            truth_path=None, replicate_paths=()) -> None:
+    """The GAMA heatmap and profile of a set (the mean over its replicates, with the
+    bootstrap interval as error bars and each replicate as a dot); a synthetic set's
+    implanted positions are marked."""
     from seqattr.gama.figures import gama_heatmap, gama_profile
 
     truth = set(read_table(truth_path)["position"]) if truth_path else set()
+    replicates = pd.concat([read_table(path) for path in replicate_paths]) if replicate_paths else None
     save_figure(gama_heatmap(read_table(matrix_path), name), heatmap_png, heatmap_pdf)
-    save_figure(gama_profile(read_table(profile_path), name, truth), profile_png, profile_pdf)
+    save_figure(gama_profile(read_table(profile_path), name, truth, replicates), profile_png, profile_pdf)

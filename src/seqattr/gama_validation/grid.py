@@ -7,7 +7,6 @@ the profile against the implanted positions (`seqattr.gama_validation.detection`
 
 from __future__ import annotations
 
-import itertools
 import logging
 import time
 
@@ -16,6 +15,7 @@ import pandas as pd
 
 from seqattr.gama_validation.detection import (DEFAULT_THRESHOLD_Z, detected_by_rank, detected_by_threshold,
                                               false_negative_rate, false_positive_rate)
+from seqattr.gama.metric import scoring_profiles, scorings
 from seqattr.gama_validation.experiments import Experiment
 from seqattr.runtime import seeded_subsample
 
@@ -29,12 +29,6 @@ SCORING_COLUMNS = ["mode", "readout", "metric", "reduction"]
 # Wall-clock seconds of an experiment (the same for every mode: GAMA runs them together),
 # in their own table so that the grid table is byte-identical across reruns.
 TIMING_COLUMNS = ["experiment", "train_seconds", "gama_seconds", "seconds"]
-
-
-def scorings(modes, readouts) -> list[tuple[str, str]]:
-    """The (mode, readout) pairs that exist: `published` is the authors' mean-logit loop only."""
-    return [(mode, readout) for readout in readouts for mode in modes
-            if not (mode == "published" and readout != "mean_logit")]
 
 
 def experiment_set(experiment: Experiment, protocol: str, n_attributed: int | None):
@@ -95,7 +89,6 @@ def run_grid_experiment(experiment: Experiment, train_config: dict, gama_config:
     whether it met the tolerance (`converged`): a miss on an unconverged model is noise.
     """
     from seqattr.gama.ig import gama_ig_readouts
-    from seqattr.gama.metric import importance_profile, score_matrix
     from seqattr.generative.alphabet import tokenize
     from seqattr.generative.engine import TRAINING_DEFAULTS, train_lstm
     from seqattr.generative.entropy import entropy_floor, true_token_nll
@@ -135,26 +128,25 @@ def run_grid_experiment(experiment: Experiment, train_config: dict, gama_config:
     ig_initial = gama_ig_readouts(initial, tokens, pairs, **options)
     gama_seconds = time.perf_counter() - gama_started
     rows = []
-    for (mode, readout), metric in itertools.product(pairs, metrics):
-        matrix = score_matrix(ig_trained[(mode, readout)], ig_initial[(mode, readout)], metric)
-        for reduction in reductions:
-            profile = np.asarray(importance_profile(matrix, reduction), dtype=float)
-            if profile.shape != (experiment.length,):
-                raise RuntimeError(f"{experiment.id}: importance profile has shape {profile.shape}, "
-                                   f"expected ({experiment.length},)")
-            scores = score_profile(profile, experiment.positions, threshold_z)
-            log.info("%s [%s/%s/%s/%s]: top %s, FNR rank %.2f, FNR threshold %.2f", experiment.id, mode, readout,
-                     metric, reduction, scores["top_positions"], scores["fnr_rank"], scores["fnr_threshold"])
-            rows.append({
-                "experiment": experiment.id, "protocol": protocol, "logic": experiment.logic,
-                "positions": ",".join(map(str, experiment.positions)), "motif_size": len(experiment.positions),
-                "signal_to_noise": experiment.signal_to_noise, "seed": experiment.seed, "mode": mode,
-                "readout": readout, "metric": metric, "reduction": reduction, **scores, "threshold_z": threshold_z,
-                "train_nll": float(best["train_nll"]), "val_nll": float(best["val_nll"]), "entropy_floor": floor,
-                "excess_nll": excess, "converged": converged, "epochs": len(history),
-                "n_sequences": len(frame), "n_attributed": len(keep),
-                "train_seconds": train_seconds, "gama_seconds": gama_seconds,
-            })
+    for (mode, readout, metric, reduction), _, profile in scoring_profiles(ig_trained, ig_initial, metrics,
+                                                                       reductions):
+        profile = np.asarray(profile, dtype=float)
+        if profile.shape != (experiment.length,):
+            raise RuntimeError(f"{experiment.id}: importance profile has shape {profile.shape}, "
+                               f"expected ({experiment.length},)")
+        scores = score_profile(profile, experiment.positions, threshold_z)
+        log.info("%s [%s/%s/%s/%s]: top %s, FNR rank %.2f, FNR threshold %.2f", experiment.id, mode, readout,
+                 metric, reduction, scores["top_positions"], scores["fnr_rank"], scores["fnr_threshold"])
+        rows.append({
+            "experiment": experiment.id, "protocol": protocol, "logic": experiment.logic,
+            "positions": ",".join(map(str, experiment.positions)), "motif_size": len(experiment.positions),
+            "signal_to_noise": experiment.signal_to_noise, "seed": experiment.seed, "mode": mode,
+            "readout": readout, "metric": metric, "reduction": reduction, **scores, "threshold_z": threshold_z,
+            "train_nll": float(best["train_nll"]), "val_nll": float(best["val_nll"]), "entropy_floor": floor,
+            "excess_nll": excess, "converged": converged, "epochs": len(history),
+            "n_sequences": len(frame), "n_attributed": len(keep),
+            "train_seconds": train_seconds, "gama_seconds": gama_seconds,
+        })
     total = time.perf_counter() - started
     for row in rows:
         row["seconds"] = total

@@ -62,24 +62,39 @@ def parse_contributions(text: str, *, slice_length: int = 11, where: str = "cont
 
 
 def read_absolut_contributions(path, *, column: str = "contribPerAAparaBind",
-                               slice_column: str = "Slide") -> pd.DataFrame:
+                               slice_column: str = "Slide", epitope: str | None = None,
+                               min_size: int = 1) -> pd.DataFrame:
     """Long table (record, position, residue, count, energy) of an Absolut! binder table.
 
-    Each entry's residue is checked against the slice, so a misread position letter
-    cannot pass silently.
+    `epitope` keeps the records whose `interMaskAGEpitope` equals it (as the set's reader
+    does), and fewer than `min_size` records left is an error. Records are numbered as in
+    the file (1 = first data row). Each entry's residue is checked against the slice, so
+    a misread position letter cannot pass silently.
     """
     table = read_delimited(path, "\t")
     for needed in (column, slice_column):
         if needed not in table.columns:
             raise InputError(f"{path}: no column {needed!r} (columns: {', '.join(table.columns[:8])}, ...)")
+    table.index = pd.RangeIndex(1, len(table) + 1)
+    if epitope is not None:
+        if "interMaskAGEpitope" not in table.columns:
+            raise InputError(f"{path}: an epitope filter needs the column 'interMaskAGEpitope'")
+        table = table[table["interMaskAGEpitope"] == epitope]
+        if len(table) < min_size:
+            raise InputError(f"{path}: the epitope filter {epitope!r} leaves {len(table)} records, fewer than "
+                             f"the configured minimum {min_size} (generative.sets.*.min_size)")
     if table.empty:
         raise InputError(f"{path}: no records")
     lengths = table[slice_column].str.len()
-    if lengths.nunique() != 1:
-        raise InputError(f"{path}: {slice_column} slices have mixed lengths {sorted(lengths.unique())}")
     slice_length = int(lengths.iloc[0])
+    odd = lengths[lengths != slice_length]
+    if len(odd):
+        record = odd.index[0]
+        raise InputError(f"{path}: record {record} has a {slice_column} slice of length {odd.iloc[0]} "
+                         f"({table.loc[record, slice_column]!r}) but record {lengths.index[0]} has "
+                         f"{slice_length}; every slice must have the same length")
     rows = []
-    for record, (slice_, cell) in enumerate(zip(table[slice_column], table[column]), start=1):
+    for record, slice_, cell in zip(table.index, table[slice_column], table[column]):
         where = f"{path}: record {record} ({column})"
         for c in parse_contributions(cell, slice_length=slice_length, where=where):
             if slice_[c.position - 1] != c.residue:
@@ -124,41 +139,109 @@ def spearman(importance: Sequence[float], truth: Sequence[float]) -> tuple[float
     return float(result.statistic), float(result.pvalue)
 
 
-def ground_truth_table(profile: pd.DataFrame, energy: pd.DataFrame) -> pd.DataFrame:
-    """Join a GAMA profile (mode, position, importance, rank) with per-position energy.
+SCORING = ["mode", "readout", "metric", "reduction"]
+PERMUTATION_DRAWS = 100_000
 
-    Adds each mode's Spearman rho and p of importance against |mean energy| as columns
-    (the same value on every row of a mode), so one file holds the figure's data.
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    return stats.rankdata(values, axis=-1)
+
+
+def permutation_p(importance: Sequence[float], truth: Sequence[float], draws: int = PERMUTATION_DRAWS,
+                  seed: int = 0) -> float:
+    """Two-sided permutation p-value of Spearman's rho over the positions where both are
+    defined: the share of `draws` seeded random orderings of the truth (each a uniform
+    permutation of its ranks, ties kept) whose |rho| is at least the observed |rho|,
+    counting the observed ordering as one draw: (1 + hits) / (1 + draws). Over 11
+    positions the 11! orderings are too many to enumerate; 100,000 draws give p to about
+    +-0.0006 at p = 0.01."""
+    importance, truth = np.asarray(importance, dtype=float), np.asarray(truth, dtype=float)
+    keep = np.isfinite(importance) & np.isfinite(truth)
+    if keep.sum() < 3 or np.ptp(importance[keep]) == 0 or np.ptp(truth[keep]) == 0:
+        return float("nan")
+    x, y = _ranks(importance[keep]), _ranks(truth[keep])
+    x, y = x - x.mean(), y - y.mean()
+    scale = np.sqrt((x ** 2).sum() * (y ** 2).sum())
+    observed = abs(float(x @ y) / scale)
+    rng = np.random.default_rng(seed)
+    hits = 0
+    for start in range(0, draws, 20_000):
+        size = min(20_000, draws - start)
+        shuffled = y[rng.permuted(np.tile(np.arange(len(y)), (size, 1)), axis=1)]
+        hits += int((np.abs(shuffled @ x) / scale >= observed - 1e-12).sum())
+    return (1 + hits) / (1 + draws)
+
+
+def _scoring_columns(profile: pd.DataFrame) -> list[str]:
+    return [c for c in SCORING if c in profile.columns]
+
+
+def ground_truth_table(profile: pd.DataFrame, energy: pd.DataFrame, replicates: pd.DataFrame | None = None,
+                       draws: int = PERMUTATION_DRAWS, seed: int = 0) -> pd.DataFrame:
+    """Join a GAMA profile (mode[, readout, metric, reduction], position, importance, ...)
+    with per-position energy.
+
+    Adds, per scoring, Spearman's rho of importance against |mean energy| (spearman_rho),
+    scipy's p (t approximation, spearman_p), the permutation p (`permutation_p`, with
+    `draws` and its seed) and, given the replicates' own profiles (a `replicate` column),
+    the mean and sd of each replicate's rho (rho_replicate_mean, rho_replicate_sd; the
+    rhos themselves: `replicate_rhos`), as columns with the same value on every row of a
+    scoring, so one file holds the figure's data.
     """
     missing = sorted(set(energy["position"]) - set(profile["position"]))
     if missing:
         raise InputError(f"GAMA profile lacks positions {missing} of the ground truth "
                          f"(profile has {profile['position'].min()}..{profile['position'].max()})")
-    table = profile[["mode", "position", "importance", "rank"]].merge(energy, on="position", how="inner")
+    scoring = _scoring_columns(profile)
+    table = profile.merge(energy, on="position", how="inner")
+    rhos = replicate_rhos(replicates, energy) if replicates is not None else None
     parts = []
-    for mode, part in table.groupby("mode", sort=False):
+    for key, part in table.groupby(scoring, sort=False):
         rho, p = spearman(part["importance"], part["abs_mean_energy"])
-        parts.append(part.assign(spearman_rho=rho, spearman_p=p))
-    return pd.concat(parts, ignore_index=True).sort_values(["mode", "position"], kind="stable").reset_index(drop=True)
+        extra = {"spearman_rho": rho, "spearman_p": p,
+                 "permutation_p": permutation_p(part["importance"], part["abs_mean_energy"], draws, seed),
+                 "permutation_draws": draws}
+        if rhos is not None:
+            mine = rhos.merge(pd.DataFrame([dict(zip(scoring, key if isinstance(key, tuple) else (key,)))]),
+                              on=scoring)["spearman_rho"]
+            extra.update(rho_replicate_mean=mine.mean(), rho_replicate_sd=mine.std())
+        parts.append(part.assign(**extra))
+    return pd.concat(parts, ignore_index=True).sort_values(scoring + ["position"], kind="stable").reset_index(drop=True)
+
+
+def replicate_rhos(replicates: pd.DataFrame, energy: pd.DataFrame) -> pd.DataFrame:
+    """Spearman rho (and scipy's p) of each replicate's profile against |mean energy|, per scoring."""
+    scoring = _scoring_columns(replicates)
+    table = replicates.merge(energy[["position", "abs_mean_energy"]], on="position", how="inner")
+    rows = []
+    for key, part in table.groupby(scoring + ["replicate"], sort=False):
+        rho, p = spearman(part["importance"], part["abs_mean_energy"])
+        rows.append({**dict(zip(scoring + ["replicate"], key)), "spearman_rho": rho, "spearman_p": p})
+    return pd.DataFrame(rows)
 
 
 # --- the two GAMA modes against each other ------------------------------------------------
 
 def mode_agreement(profile: pd.DataFrame, top: int = 4) -> pd.DataFrame:
-    """For each pair of modes in a profile table: Spearman rho of their importances and
-    their top-`top` positions, so one can read whether the published code's gradient
-    accumulation changes the conclusion (the paper names four key Mason residues)."""
-    modes = list(dict.fromkeys(profile["mode"]))
-    by_mode = {m: profile[profile["mode"] == m].set_index("position")["importance"].sort_index() for m in modes}
+    """For each pair of modes in a profile table, within each (readout, metric, reduction)
+    that both modes have: Spearman rho of their importances and their top-`top`
+    positions, so one can read whether the published code's gradient accumulation
+    changes the conclusion (the paper names four key Mason residues)."""
+    others = [c for c in ("readout", "metric", "reduction") if c in profile.columns]
+    groups = profile.groupby(others, sort=False) if others else [((), profile)]
     rows = []
-    for i, a in enumerate(modes):
-        for b in modes[i + 1:]:
-            rho, p = spearman(by_mode[a].to_numpy(), by_mode[b].reindex(by_mode[a].index).to_numpy())
-            top_a = _top_positions(by_mode[a], top)
-            top_b = _top_positions(by_mode[b], top)
-            rows.append({"mode_a": a, "mode_b": b, "spearman_rho": rho, "spearman_p": p,
-                         f"top{top}_a": ",".join(map(str, top_a)), f"top{top}_b": ",".join(map(str, top_b)),
-                         f"shared_top{top}": len(set(top_a) & set(top_b))})
+    for key, group in groups:
+        labels = dict(zip(others, key if isinstance(key, tuple) else (key,)))
+        modes = list(dict.fromkeys(group["mode"]))
+        by_mode = {m: group[group["mode"] == m].set_index("position")["importance"].sort_index() for m in modes}
+        for i, a in enumerate(modes):
+            for b in modes[i + 1:]:
+                rho, p = spearman(by_mode[a].to_numpy(), by_mode[b].reindex(by_mode[a].index).to_numpy())
+                top_a = _top_positions(by_mode[a], top)
+                top_b = _top_positions(by_mode[b], top)
+                rows.append({**labels, "mode_a": a, "mode_b": b, "spearman_rho": rho, "spearman_p": p,
+                             f"top{top}_a": ",".join(map(str, top_a)), f"top{top}_b": ",".join(map(str, top_b)),
+                             f"shared_top{top}": len(set(top_a) & set(top_b))})
     return pd.DataFrame(rows)
 
 

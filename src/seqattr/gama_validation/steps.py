@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import logging
 
+import pandas as pd
+
 from seqattr.figures import save_figure
 from seqattr.gama_validation import figures
 from seqattr.gama_validation.detection import DEFAULT_THRESHOLD_Z
 from seqattr.gama_validation.experiments import expand_grid
 from seqattr.gama_validation.grid import (TIMING_COLUMNS, format_grid, grid_frame, run_grid_experiment,
                                          stack_grid, timing_frame)
-from seqattr.gama_validation.ground_truth import (ground_truth_table, mode_agreement, per_position_energy,
-                                                  read_absolut_contributions)
+from seqattr.gama_validation.ground_truth import (PERMUTATION_DRAWS, SCORING, ground_truth_table, mode_agreement,
+                                                  per_position_energy, read_absolut_contributions, replicate_rhos)
 from seqattr.io import read_table, write_table
 from seqattr.runtime import set_threads
 
@@ -53,20 +55,45 @@ def grid_summary(inputs, timing_inputs, table, timing_table, png, pdf) -> None:
     save_figure(figures.fnr_figure(frame), png, pdf)
 
 
-def ground_truth(profile, absolut_table, table, png, pdf, *, set_name: str) -> None:
-    contributions = read_absolut_contributions(absolut_table)
+def ground_truth(profile, absolut_table, table, png, pdf, *, set_name: str, replicate_profiles=(),
+                 replicate_table=None, epitope: str | None = None, min_size: int = 1,
+                 draws: int = PERMUTATION_DRAWS, seed: int = 0) -> None:
+    """The set's profile (the mean over replicates) against the Absolut! energies of the
+    same records (the set's epitope filter applied): rho, scipy's p and the permutation p
+    per scoring, the replicates' rhos (their own table, `replicate_table`) and the figure."""
+    contributions = read_absolut_contributions(absolut_table, epitope=epitope, min_size=min_size)
     energy = per_position_energy(contributions, contributions.attrs["n_records"], contributions.attrs["slice_length"])
-    result = ground_truth_table(read_table(profile), energy)
-    for mode, part in result.groupby("mode", sort=False):
-        log.info("%s [%s]: Spearman rho %.3f, p %.3g over %d positions", set_name, mode,
-                 part["spearman_rho"].iloc[0], part["spearman_p"].iloc[0], len(part))
+    replicates = (pd.concat([read_table(path) for path in replicate_profiles], ignore_index=True)
+                  if replicate_profiles else None)
+    result = ground_truth_table(read_table(profile), energy, replicates, draws=draws, seed=seed)
+    rhos = replicate_rhos(replicates, energy) if replicates is not None else None
+    if rhos is not None and "criterion" in replicates.columns:  # each replicate's convergence beside its rho
+        states = replicates.drop_duplicates("replicate")[["replicate", "criterion", "converged", "train_nll",
+                                                           "val_nll", "excess_nll"]]
+        rhos = rhos.merge(states, on="replicate", how="left")
+    scoring = [c for c in SCORING if c in result.columns]
+    for key, part in result.groupby(scoring, sort=False):
+        log.info("%s [%s]: Spearman rho %.3f, p %.3g (scipy), %.3g (permutation, %d draws) over %d positions",
+                 set_name, "/".join(map(str, key)), part["spearman_rho"].iloc[0], part["spearman_p"].iloc[0],
+                 part["permutation_p"].iloc[0], draws, len(part))
     write_table(result.round(6), table)
-    save_figure(figures.ground_truth_figure(result, set_name), png, pdf)
+    if replicate_table is not None:
+        write_table((rhos if rhos is not None else pd.DataFrame()).round(6), replicate_table)
+    save_figure(figures.ground_truth_figure(result, set_name, rhos), png, pdf)
+
+
+CONVERGENCE = ["criterion", "converged", "converged_replicates", "train_nll", "val_nll", "excess_nll"]
 
 
 def mode_agreement_table(profile, output) -> None:
-    table = mode_agreement(read_table(profile))
+    """`mode_agreement` of a set's profile, with the models' convergence beside it."""
+    profile = read_table(profile)
+    table = mode_agreement(profile)
+    present = [c for c in CONVERGENCE if c in profile.columns]
+    if present and len(table):
+        table = table.assign(**profile[present].iloc[0].to_dict())
     for row in table.itertuples():
-        log.info("%s vs %s: Spearman rho %.3f, top 4 %s vs %s", row.mode_a, row.mode_b, row.spearman_rho,
-                 row.top4_a, row.top4_b)
+        log.info("%s vs %s (%s): Spearman rho %.3f, top 4 %s vs %s", row.mode_a, row.mode_b,
+                 "/".join(str(getattr(row, c)) for c in ("readout", "metric", "reduction") if hasattr(row, c)),
+                 row.spearman_rho, row.top4_a, row.top4_b)
     write_table(table.round(6), output)

@@ -133,3 +133,35 @@ def train_lstm(sequences: list[str], config: dict, seed: int, true_nll=None):
                 break
     model.load_state_dict(best_state)
     return initial, model.cpu(), pd.DataFrame(rows)
+
+
+def kept_epoch(history: pd.DataFrame, patience: int, min_delta: float = 0.0, tolerance: float | None = None) -> dict:
+    """Replay `train_lstm`'s stopping rule on a history: which epoch's weights were kept and
+    whether the run met its convergence criterion.
+
+    criterion "entropy_floor" (the history has excess_nll: a synthetic set, whose floor is
+    known): converged when the kept model's held-out NLL is within `tolerance` of the floor.
+    criterion "plateau" (real sets, no known floor): converged when the held-out NLL did
+    not improve on its best by more than `min_delta` nats per token for `patience`
+    consecutive epochs (the run stopped on the plateau); a run that used up max_epochs
+    while still improving is not converged. Returns criterion, converged, epoch (kept),
+    epochs (run), train_nll and val_nll (nats per token, kept epoch) and excess_nll
+    (NaN without a floor).
+    """
+    best, best_row, stale, plateau = float("inf"), None, 0, False
+    for row in history.itertuples(index=False):
+        if row.val_nll < best - min_delta:
+            best, best_row, stale = row.val_nll, row, 0
+        else:
+            stale += 1
+            if stale >= patience:
+                plateau = True
+                break
+    if best_row is None:
+        raise ValueError("an empty training history")
+    floor = "excess_nll" in history.columns
+    excess = float(best_row.excess_nll) if floor else float("nan")
+    return {"criterion": "entropy_floor" if floor else "plateau",
+            "converged": bool(excess <= tolerance) if floor else plateau,
+            "epoch": int(best_row.epoch), "epochs": len(history), "train_nll": float(best_row.train_nll),
+            "val_nll": float(best_row.val_nll), "excess_nll": excess}

@@ -31,7 +31,7 @@ def positive_set(spec: dict, sequences_path, truth_path=None) -> None:
     if spec["source"] == "absolut":
         from seqattr.gama_validation.ground_truth import read_absolut_contributions
 
-        read_absolut_contributions(spec["path"])
+        read_absolut_contributions(spec["path"], epitope=spec.get("epitope"), min_size=spec.get("min_size", 1))
     if spec["source"] == "synthetic":
         from seqattr.generative.entropy import signal_weight, true_token_nll
 
@@ -51,16 +51,18 @@ def positive_set(spec: dict, sequences_path, truth_path=None) -> None:
 
 
 def train(sequences_path, initial_path, trained_path, history_path, timing_path, *, model: dict, training: dict,
-          set_name: str, threads: int = 1) -> None:
+          set_name: str, threads: int = 1, replicate: int = 1) -> None:
     """Train the LSTM of `generative.model` with `generative.training`; keep its initial state too.
     The history holds the NLLs (and, for a synthetic set, whose sequences carry their true
     NLL, the excess over the generator on the held-out sequences: training stops when it
-    is within `tolerance`), the timing file each epoch's wall-clock seconds."""
+    is within `tolerance`), the timing file each epoch's wall-clock seconds. Replicate k
+    (1-based) is seeded `training.seed + k - 1`: its own initialisation, validation split
+    and batch order."""
     set_threads(threads)
     frame = read_table(sequences_path)
     true_nll = frame["true_nll"].to_numpy() if "true_nll" in frame else None
     initial, trained, history = train_lstm(frame["sequence"].tolist(), training_settings(model, training),
-                                           seed=training["seed"], true_nll=true_nll)
+                                           seed=training["seed"] + replicate - 1, true_nll=true_nll)
     save_model(initial, initial_path, set_name=set_name)
     save_model(trained, trained_path, set_name=set_name)
     columns = [c for c in ("epoch", "train_nll", "val_nll", "true_val_nll", "excess_nll") if c in history]
