@@ -65,7 +65,7 @@ def main() -> None:
     print(f"generate set: {generate:.2f} s")
 
     subset = frame["sequence"].iloc[: args.train_subset].tolist()
-    initial, trained, history = train_lstm(subset, {**train, "max_epochs": 1, "validation_fraction": 0.1}, 0)
+    initial, trained, history = train_lstm(subset, {**settings, "max_epochs": 1, "validation_fraction": 0.1}, 0)
     epoch = float(history["seconds"].iloc[0])
     n_train = first.n_sequences * (1 - settings["validation_fraction"])
     epoch_full = epoch * n_train / (args.train_subset * 0.9)

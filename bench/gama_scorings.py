@@ -133,9 +133,7 @@ def main():
 
     # the null: uniform residues, nothing planted (AND at one position pair with SNR ~0
     # is not defined; a set of uniform sequences is the clean generator's noise-only limit)
-    rng = np.random.default_rng(args.seed)
-    letters = np.array(list("ACDEFGHIKLMNPQRSTVWY"))
-    sequences = ["".join(row) for row in letters[rng.integers(0, 20, size=(args.n, 16))]]
+    sequences = uniform_sequences(args.n, args.seed)
     initial, trained, _ = train_lstm(sequences, {**training, "max_epochs": 5}, args.seed)
     if args.reference == "shuffled":
         initial = shuffled_reference(sequences, training, args.seed)

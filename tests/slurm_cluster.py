@@ -120,7 +120,7 @@ class OneNodeSlurm:
             + "JobAcctGatherType=jobacct_gather/linux\nJobAcctGatherFrequency=task=5\n"
             + "SelectType=select/cons_tres\nSelectTypeParameters=CR_Core_Memory\n"
             + "SchedulerType=sched/backfill\nReturnToService=2\nKillWait=5\nMinJobAge=300\n"
-            + f"AccountingStorageType=accounting_storage/slurmdbd\nAccountingStorageHost=localhost\n"
+            + "AccountingStorageType=accounting_storage/slurmdbd\nAccountingStorageHost=localhost\n"
             + f"AccountingStoragePort={self.dbd_port}\nAccountingStorageEnforce=associations\n"
             # for accounting_storage/slurmdbd this is the munge socket to talk to slurmdbd with
             + f"AccountingStoragePass={self.munge_socket}\n"

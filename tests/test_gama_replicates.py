@@ -10,7 +10,7 @@ import pytest
 import torch
 from scipy import stats
 
-from seqattr.config import ConfigError, apply_table_overrides, set_name_from_file
+from seqattr.config import apply_table_overrides, set_name_from_file
 from seqattr.gama.metric import scoring_profiles, scorings
 from seqattr.gama.replicates import bootstrap_profiles, convergence_summary, summarise_replicates
 from seqattr.gama_validation.ground_truth import ground_truth_table, mode_agreement, permutation_p, replicate_rhos

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from conftest import REPO
-from seqattr.config import ConfigError, check_config, validate_config
+from seqattr.config import ConfigError, validate_config
 from seqattr.data.encoding import EncodedSet, save_encoded
 from seqattr.io import read_table, write_json, write_table
 from seqattr.saliency import steps
