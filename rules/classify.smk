@@ -7,6 +7,7 @@
 localrules:
     aggregate_classification,
     plot_classification,
+    compare_classifiers,
 
 
 rule train:
@@ -43,7 +44,8 @@ rule evaluate:
         test=encoded_file("test"),
         classes=dataset_file("classes.json"),
     output:
-        metrics_file(),
+        metrics=metrics_file(),
+        predictions=predictions_file(),
     log:
         log_file("classify", f"{{dataset}}/{classifier_stem()}.evaluate"),
     benchmark:
@@ -107,3 +109,31 @@ rule plot_classification:
         histories={model_file(**run, ext="history.tsv"): run for run in CLASSIFIER_RUNS},
     script:
         "../scripts/plot_classification.py"
+
+
+# AttnGen against the CNN (the paper's accuracy, convergence and stability claims): a
+# paired bootstrap over test sequences and a seed-paired t-test, epochs to the best
+# validation loss, and whether early stopping or the epoch cap ended each run.
+rule compare_classifiers:
+    input:
+        metrics=CLASSIFICATION_TABLE,
+        predictions=[predictions_file(**run) for run in CLASSIFIER_RUNS],
+    output:
+        table=COMPARISON_TABLE,
+        png=report(
+            classification_figure("comparison", "png"),
+            caption=report_caption("classifier_comparison"),
+            category="Classification",
+            labels={"content": "AttnGen vs CNN: accuracy, convergence, stability"},
+        ),
+        pdf=classification_figure("comparison", "pdf"),
+    log:
+        log_file("classify", "compare"),
+    benchmark:
+        benchmark_file("classify", "compare")
+    conda:
+        "../envs/torch.yaml"
+    params:
+        predictions={predictions_file(**run): run for run in CLASSIFIER_RUNS},
+    script:
+        "../scripts/compare_classifiers.py"

@@ -130,11 +130,17 @@ def metrics_file(dataset="{dataset}", model="{model}", mask_ratio="{mask_ratio}"
     return f"{RESULTS}/metrics/{dataset}/{classifier_stem(model, mask_ratio, seed)}.tsv"
 
 
+def predictions_file(dataset="{dataset}", model="{model}", mask_ratio="{mask_ratio}", seed="{seed}"):
+    """A classifier's test-split predictions (id, label, predicted, probability)."""
+    return f"{RESULTS}/metrics/{dataset}/{classifier_stem(model, mask_ratio, seed)}.predictions.tsv.gz"
+
+
 CLASSIFICATION_TABLE = f"{RESULTS}/metrics/classification.tsv"
+COMPARISON_TABLE = f"{RESULTS}/metrics/comparison.tsv"
 
 
 def classification_figure(name, ext):
-    """learning_curves or accuracy_vs_ratio."""
+    """learning_curves, accuracy_vs_ratio or comparison."""
     return f"{FIGURES}/classification/{name}.{ext}"
 
 
@@ -147,12 +153,12 @@ def perturbation_file(dataset="{dataset}", model="{model}", mask_ratio="{mask_ra
 
 
 def saliency_table(name):
-    """perturbation or motif_recovery."""
+    """perturbation, deletion or motif_recovery."""
     return f"{RESULTS}/saliency/{name}.tsv"
 
 
 def saliency_figure(name, ext):
-    """perturbation or motif_recovery."""
+    """perturbation, deletion or motif_recovery."""
     return f"{FIGURES}/saliency/{name}.{ext}"
 
 
@@ -262,6 +268,15 @@ def report_tables():
                 {"content": "metrics table"},
             )
         )
+        tables.append(
+            entry(
+                COMPARISON_TABLE,
+                "AttnGen vs CNN: accuracy, convergence, stability",
+                "comparison_table",
+                "Classification",
+                {"content": "comparison table"},
+            )
+        )
     if ATTRIBUTED_RUNS:
         tables.append(
             entry(
@@ -270,6 +285,16 @@ def report_tables():
                 "perturbation_table",
                 "Saliency",
                 {"content": "perturbation table"},
+                subcategory="Perturbation test",
+            )
+        )
+        tables.append(
+            entry(
+                saliency_table("deletion"),
+                "Perturbation test summarised: removal at one fraction, deletion areas",
+                "deletion_table",
+                "Saliency",
+                {"content": "deletion summary"},
                 subcategory="Perturbation test",
             )
         )
@@ -409,10 +434,14 @@ def final_outputs():
     if CLASSIFIER_RUNS:
         outputs.append(CLASSIFICATION_TABLE)
         outputs += [
-            classification_figure(name, ext) for name in ("learning_curves", "accuracy_vs_ratio") for ext in both
+            classification_figure(name, ext)
+            for name in ("learning_curves", "accuracy_vs_ratio", "comparison")
+            for ext in both
         ]
+        outputs.append(COMPARISON_TABLE)
     if ATTRIBUTED_RUNS:
-        outputs += [saliency_table("perturbation")] + [saliency_figure("perturbation", ext) for ext in both]
+        outputs += [saliency_table(name) for name in ("perturbation", "deletion")]
+        outputs += [saliency_figure(name, ext) for name in ("perturbation", "deletion") for ext in both]
         outputs += [heatmap_figure(ext, dataset) for dataset in SALIENCY_DATASETS for ext in both]
         outputs += [logos_figure(ext, **run) for run in ATTRIBUTED_RUNS for ext in both]
     if RECOVERY_ENTRIES:

@@ -85,6 +85,15 @@ rule perturbation_summary:
             labels={"content": "perturbation test"},
         ),
         pdf=saliency_figure("perturbation", "pdf"),
+        deletion=saliency_table("deletion"),
+        deletion_png=report(
+            saliency_figure("deletion", "png"),
+            caption=report_caption("deletion"),
+            category="Saliency",
+            subcategory="Perturbation test",
+            labels={"content": "removal at one fraction, deletion areas"},
+        ),
+        deletion_pdf=saliency_figure("deletion", "pdf"),
     log:
         log_file("saliency", "perturbation_summary"),
     benchmark:
@@ -95,6 +104,7 @@ rule perturbation_summary:
         encoded_files={dataset: encoded_file("test", dataset) for dataset in SALIENCY_DATASETS},
         n_eval=SALIENCY["n_eval"],
         eval_seed=SALIENCY["eval_seed"],
+        summary_fraction=SALIENCY["summary_fraction"],
     script:
         "../scripts/perturbation_summary.py"
 

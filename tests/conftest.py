@@ -29,6 +29,7 @@ SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 LOCAL_RULES = {
     "aggregate_classification",
     "plot_classification",
+    "compare_classifiers",
     "perturbation_summary",
     "motif_recovery",
     "saliency_figures",

@@ -154,13 +154,26 @@ DNA_CASES = {
         {"train.csv": csv(good_rows() + [("x9", "a", " ")])}, {"train": "train.csv", "test_fraction": 0.5}, {},
         "{dir}/train.csv: record 'train_13' has an empty sequence"),
     "class_of_one_sequence": (
-        {"train.csv": csv(good_rows() + [("x9", "c", "ACGT")])}, {"train": "train.csv", "test_fraction": 0.2}, {},
+        {"train.csv": csv(good_rows() + [("x9", "c", "ACGT")])}, {"train": "train.csv", "test_fraction": 0.4}, {},
         "{dir}/train.csv: class 'c' has only 1 sequence, too few to split into train and test with test_fraction "
-        "0.2 (0 would go to test); add sequences or give a separate test file"),
+        "0.4 (0 would go to test, 1 to train; each needs at least 2); add sequences, change test_fraction or give a "
+        "separate test file"),
+    "class_with_one_test_sequence": (
+        {"train.csv": csv(good_rows(10) + [(f"c{i}", "c", "ACGT") for i in range(5)])},
+        {"train": "train.csv", "test_fraction": 0.2}, {},
+        "{dir}/train.csv: class 'c' has only 5 sequences, too few to split into train and test with test_fraction "
+        "0.2 (1 would go to test, 4 to train; each needs at least 2); add sequences, change test_fraction or give a "
+        "separate test file"),
+    "sequence_longer_than_length_with_crop_none": (
+        {"train.csv": csv(good_rows() + [("long1", "a", "ACGT" * 6)])}, {"train": "train.csv", "test_fraction": 0.5},
+        {"encoding": {"crop": "none"}, "spec": {"length": 20}},
+        "dataset toy ({dir}/train.csv): record 'train_13' has 24 nt, longer than the encoded length 20 (1 sequence too "
+        "long), and encoding.crop is none; raise the dataset's length or set encoding.crop to centre or left"),
     "class_too_small_for_large_fraction": (
         {"train.csv": csv(good_rows(2))}, {"train": "train.csv", "test_fraction": 0.8}, {},
         "{dir}/train.csv: class 'a' has only 2 sequences, too few to split into train and test with test_fraction "
-        "0.8 (2 would go to test); add sequences or give a separate test file"),
+        "0.8 (2 would go to test, 0 to train; each needs at least 2); add sequences, change test_fraction or give a "
+        "separate test file"),
     "test_lacks_a_class": (
         {"train.fa": labelled_fasta(), "test.fa": labelled_fasta(3, classes=("a",), prefix="test_")},
         {"train": "train.fa", "test": "test.fa"}, {},
@@ -229,8 +242,10 @@ def test_bad_dna_input_is_one_located_error_and_leaves_no_output(case, tmp_path)
             local[key] = absolute(local[key], tmp_path)
     out = tmp_path / "out"
     outputs = [out / "train.tsv.gz", out / "test.tsv.gz", out / "classes.json"]
+    options = dict(options)
+    spec = {"source": "local", "local": local, **options.pop("spec", {})}
     with pytest.raises(InputError) as error:
-        data_steps.prepare(*outputs, spec={"source": "local", "local": local}, name="toy", **options)
+        data_steps.prepare(*outputs, spec=spec, name="toy", **options)
     if case == "class_name_with_trailing_space":  # the message names the file as configured
         expected = expected.replace("a.fa", str(tmp_path / "a.fa"))
     expect_message(error, expected, tmp_path)
@@ -405,9 +420,10 @@ def test_wrong_classifier_checkpoint_is_refused_before_evaluation(case, encoded_
     output = tmp_path / "metrics" / "cnn_r0_s0.tsv"
     with pytest.raises(InputError) as error:
         classify_steps.evaluate(model_path, encoded_dataset["train"], encoded_dataset["test"],
-                                encoded_dataset["classes"], output, dataset="toy", model="cnn")
+                                encoded_dataset["classes"], output, tmp_path / "p.tsv.gz", dataset="toy",
+                                model="cnn")
     assert str(error.value) == message(model_path)
-    assert not output.exists()
+    assert not output.exists() and not (tmp_path / "p.tsv.gz").exists()
 
 
 def test_pickled_code_in_a_classifier_checkpoint_is_never_run(encoded_dataset, tmp_path):
@@ -415,7 +431,8 @@ def test_pickled_code_in_a_classifier_checkpoint_is_never_run(encoded_dataset, t
     pickled_module(model_path)
     with pytest.raises(InputError) as error:
         classify_steps.evaluate(model_path, encoded_dataset["train"], encoded_dataset["test"],
-                                encoded_dataset["classes"], tmp_path / "m.tsv", dataset="toy", model="cnn")
+                                encoded_dataset["classes"], tmp_path / "m.tsv", tmp_path / "p.tsv.gz",
+                                dataset="toy", model="cnn")
     assert str(error.value) == (f"{model_path}: not a readable seqattr checkpoint (UnpicklingError: it holds "
                                 f"objects other than tensors and plain values, which are never loaded)")
     assert not (tmp_path / "m.tsv").exists()
@@ -425,7 +442,8 @@ def test_the_right_classifier_checkpoint_is_evaluated(encoded_dataset, tmp_path)
     model_path = tmp_path / "cnn_r0_s0.pt"
     classifier_file(model_path)
     table = classify_steps.evaluate(model_path, encoded_dataset["train"], encoded_dataset["test"],
-                                    encoded_dataset["classes"], tmp_path / "m.tsv", dataset="toy", model="cnn")
+                                    encoded_dataset["classes"], tmp_path / "m.tsv", tmp_path / "p.tsv.gz",
+                                    dataset="toy", model="cnn")
     assert table["model"].tolist() == ["cnn", "cnn"] and table["n"].tolist() == [4, 20]
 
 

@@ -8,6 +8,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
 
 from seqattr.classify.figures import plot_accuracy_vs_ratio, plot_learning_curves  # noqa: E402
 from seqattr.saliency.figures import attribution_logos, perturbation_figure, saliency_heatmap  # noqa: E402
@@ -59,7 +60,7 @@ def test_perturbation_legend_names_methods_in_words():
     texts = legend_texts(figure)
     assert "Integrated Gradients: most salient removed" in texts and "attention: least salient removed" in texts
     assert not [text for text in texts if "_" in text or text.startswith("ig")]
-    assert figure.axes[0].get_title() == "d\nAttnGen r = 0.2, seed 0"
+    assert figure.axes[0].get_title() == "d\nAttnGen r = 0.2 (seed 0)"
     plt.close(figure)
 
 
@@ -96,4 +97,56 @@ def test_logos_explain_the_motif_shading():
     figure = attribution_logos(onehot, saliency, ["x", "y"], "d: CNN, seed 0", truth, width=20)
     assert legend_texts(figure) == ["planted motif (ground truth)"]
     assert all(ax.get_title().startswith("Integrated Gradients: ") for ax in figure.axes)
+    plt.close(figure)
+
+
+def test_perturbation_panels_are_one_per_model_with_the_seed_spread():
+    table = pd.DataFrame([{"dataset": "d", "model": "attngen", "mask_ratio": 0.2, "seed": seed, "method": "attention",
+                           "order": order, "fraction": fraction, "accuracy": 0.8 - fraction * (1 + seed), "n": 10}
+                          for seed in (0, 1, 2) for order in ("top", "random", "bottom") for fraction in (0.0, 0.5)])
+    figure = perturbation_figure(table, {"d": 0.5})
+    visible = [ax for ax in figure.axes if ax.get_visible()]
+    assert len(visible) == 1
+    assert visible[0].get_title() == "d\nAttnGen r = 0.2 (mean of 3 seeds, band: min to max)"
+    top = next(line for line in visible[0].lines if line.get_label() == "attention: most salient removed")
+    assert top.get_ydata().tolist() == pytest.approx([80, 80 - 50 * 2])  # the mean over seeds, in %
+    plt.close(figure)
+
+
+def test_removal_figure_puts_the_cnn_first_and_names_random_removal_once():
+    from seqattr.saliency.deletion import deletion_summary
+    from seqattr.saliency.figures import removal_figure
+
+    rows = [{"dataset": "d", "model": model, "mask_ratio": ratio, "seed": 0, "method": method, "order": order,
+             "fraction": fraction, "accuracy": 0.9 - fraction, "n": 10}
+            for model, ratio, methods in (("attngen", 0.1, ("attention", "ig")), ("cnn", 0.0, ("ig",)))
+            for method in methods for order in ("top", "random", "bottom") for fraction in (0.0, 0.2)]
+    figure = removal_figure(deletion_summary(pd.DataFrame(rows), 0.2, {"d": 0.5}))
+    left = figure.axes[0]
+    assert tick_labels(left.xaxis) == ["CNN", "AttnGen r = 0.1"]
+    texts = legend_texts(figure)
+    assert texts.count("random positions removed") == 1 and "attention: most salient removed" in texts
+    plt.close(figure)
+
+
+def test_comparison_figure_marks_runs_that_hit_the_epoch_cap():
+    from seqattr.classify.comparison import comparison_table
+    from seqattr.classify.figures import plot_comparison
+
+    rows, predictions = [], {}
+    for model, ratio in (("cnn", "0"), ("attngen", "0.1")):
+        for seed in (0, 1):
+            capped = model == "attngen" and seed == 1
+            for split in ("val", "test"):
+                rows.append({"dataset": "d", "model": model, "mask_ratio": ratio, "seed": seed, "split": split,
+                             "accuracy": 0.7 + 0.05 * seed, "f1": 0.7, "auroc": 0.7, "n": 4, "epochs": 10,
+                             "best_epoch": 3 + seed, "stopped_early": not capped})
+            predictions[("d", model, ratio, seed)] = pd.DataFrame({"id": list("abcd"), "label": [0, 1, 0, 1],
+                                                                   "predicted": [0, 1, seed, 0], "probability": 0.9})
+    metrics = pd.DataFrame(rows)
+    figure = plot_comparison(comparison_table(metrics, predictions), metrics)
+    convergence = figure.axes[1]
+    hollow = [c for c in convergence.collections if c.get_label() == "seed (the epoch cap ended it)"]
+    assert sum(len(c.get_offsets()) for c in hollow) == 1
+    assert tick_labels(convergence.xaxis) == ["CNN", "AttnGen r = 0.1"]
     plt.close(figure)

@@ -129,8 +129,14 @@ def test_train_evaluate_aggregate_files(tmp_path):
         assert len(timing) == FAST["epochs"] + 1 and timing["seq_per_s"].iloc[-1] > 0
         assert not load_checkpoint(f"{stem}.pt").training
         table = steps.evaluate(f"{stem}.pt", paths["train"], paths["test"], paths["classes"], f"{stem}.tsv",
-                               dataset="easy", model=model)
+                               f"{stem}.predictions.tsv.gz", dataset="easy", model=model)
         assert table["split"].tolist() == ["val", "test"]
+        assert table["best_epoch"].between(1, FAST["epochs"]).all() and not table["stopped_early"].any()
+        predictions = read_table(f"{stem}.predictions.tsv.gz", dtype={"id": str})
+        test_ids = np.load(paths["test"])["ids"]
+        assert predictions["id"].tolist() == test_ids.tolist() and predictions["probability"].between(0.5, 1).all()
+        test_accuracy = table.loc[table["split"] == "test", "accuracy"].iloc[0]
+        assert (predictions["predicted"] == predictions["label"]).mean() == pytest.approx(test_accuracy, abs=1e-6)
         assert table["n"].tolist() == [24, 100]
         outputs.append(f"{stem}.tsv")
     table = steps.aggregate(outputs[::-1], tmp_path / "classification.tsv")
@@ -175,3 +181,30 @@ def test_config_check_rejects_batch_larger_than_synthetic_train():
 def test_config_check_rejects_even_attngen_kernel():
     with pytest.raises(ConfigError, match="classify.attngen.kernel_size: must be odd"):
         check_config(demo_like_config(attngen={"kernel_size": 8, "dilated_kernel_size": 3}))
+
+
+@pytest.mark.parametrize("model, config, ratio, extra, epochs_run", [
+    # No masking, no ramp: patience counts from the first epoch even with `warmup` set
+    # (it used to wait for the unused ramp: 30% of a large epoch cap).
+    # (AttnGen at r = 0: no BatchNorm, so learning rate 0 leaves the model exactly as it is.)
+    ("attngen", SMALL_ATTNGEN, 0.0, {"warmup": 0.3}, 3),
+    # Masking: patience waits for the ramp, here 4 epochs long (warmup_epochs), then 2 more.
+    ("attngen", SMALL_ATTNGEN, 0.2, {"warmup_epochs": 4}, 5),
+])
+def test_early_stopping_ends_training_and_says_so(model, config, ratio, extra, epochs_run):
+    x, y, _ = easy_task(200, LENGTH, seed=0)
+    torch.manual_seed(0)
+    # Learning rate 0: the validation loss never improves after the first epoch.
+    settings = TrainingConfig(**{**FAST, "epochs": 20, "patience": 2, "learning_rate": 0.0, **extra}, mask_ratio=ratio)
+    result = train_classifier(build_model(model, config, LENGTH, 2), x, y, settings, progress=False)
+    assert len(result.history) == epochs_run and result.best_epoch == 1 and result.stopped_early
+
+
+def test_the_epoch_cap_is_recorded_as_not_stopped_early():
+    x, y, _ = easy_task(200, LENGTH, seed=0)
+    result = train_classifier(build_model("cnn", {}, LENGTH, 2), x, y,
+                              TrainingConfig(**{**FAST, "epochs": 2, "patience": 5}), progress=False)
+    assert len(result.history) == 2 and not result.stopped_early
+    assert TrainingConfig(epochs=50, warmup=0.3, warmup_epochs=5).warmup_epochs == 5
+    with pytest.raises(ValueError, match="warmup_epochs"):
+        TrainingConfig(warmup_epochs=-1)

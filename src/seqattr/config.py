@@ -141,6 +141,11 @@ def check_saliency(config: dict) -> None:
     sources are checked when the saliency job reads the split). Method names, which
     methods each model allows, fractions, removal and target are the schema's."""
     saliency = config.get("saliency") or {}
+    fractions = [float(f) for f in saliency.get("fractions", [])]
+    if "summary_fraction" in saliency and fractions:
+        if 0.0 not in fractions or not any(abs(f - saliency["summary_fraction"]) < 1e-9 for f in fractions):
+            raise ConfigError(f"saliency.summary_fraction: {saliency['summary_fraction']} must be one of "
+                              f"saliency.fractions {fractions}, which must include 0 (the intact accuracy)")
     n_eval = saliency.get("n_eval")
     if n_eval is None:
         return

@@ -15,7 +15,7 @@ import numpy as np
 # ratio and seed come from the wildcards, threads from the rule. Only these are the
 # train rule's params, so adding a ratio or a seed to the sweep retrains nothing else.
 TRAINING_KEYS = ("epochs", "batch_size", "learning_rate", "weight_decay", "val_fraction", "patience", "warmup",
-                 "warmup_schedule", "eval_masking", "device", "bf16")
+                 "warmup_epochs", "warmup_schedule", "eval_masking", "device", "bf16")
 
 
 def check_ratio(ratio: float | str) -> float:

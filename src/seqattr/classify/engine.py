@@ -43,6 +43,9 @@ class TrainingConfig:
     patience: int = 3
     mask_ratio: float = 0.0
     warmup: float = 0.3  # fraction of all training steps (epochs x batches) over which r_t ramps to r
+    # The ramp in epochs instead: with a large epoch cap (so that early stopping decides,
+    # not the cap) a fraction of all steps would make the ramp as long as the cap is large.
+    warmup_epochs: int | None = None
     warmup_schedule: str = "linear"
     eval_masking: bool = False  # validation (and test) with the target ratio masked, not unmasked
     seed: int = 0
@@ -58,6 +61,8 @@ class TrainingConfig:
             raise ValueError(f"warmup {self.warmup} is outside [0, 1] (a fraction of all training steps)")
         if not 0 < self.val_fraction < 1:
             raise ValueError(f"val_fraction {self.val_fraction} is outside (0, 1)")
+        if self.warmup_epochs is not None and self.warmup_epochs < 0:
+            raise ValueError(f"warmup_epochs must be at least 0, not {self.warmup_epochs}")
         for name in ("epochs", "batch_size", "patience", "threads"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, not {getattr(self, name)}")
@@ -73,6 +78,7 @@ class TrainingResult:
     model: nn.Module  # holding the best state (lowest validation loss)
     history: pd.DataFrame
     best_epoch: int
+    stopped_early: bool  # the patience rule ended training (False: the epoch cap did)
     train_seconds: float
     train_seq_per_s: float
 
@@ -143,9 +149,13 @@ def train_classifier(model: nn.Module, x: torch.Tensor, y: torch.Tensor, config:
     # Drop the last partial batch: BatchNorm is unstable on a batch of one or two.
     steps_per_epoch = len(x_train) // config.batch_size
     total_steps = steps_per_epoch * config.epochs
+    warmup = warmup_fraction(config)
+    # Patience counts only once r_t has reached r, so a ratio is never judged mid-ramp;
+    # without masking there is no ramp, and patience counts from the first epoch.
+    ramp_steps = warmup * total_steps if config.mask_ratio > 0 and config.warmup_schedule != "none" else 0.0
     eval_ratio = config.mask_ratio if config.eval_masking else 0.0
 
-    rows, best_loss, best_state, best_epoch, stale = [], math.inf, None, 0, 0
+    rows, best_loss, best_state, best_epoch, stale, stopped_early = [], math.inf, None, 0, 0, False
     step, seen, loop_seconds = 0, 0, 0.0
     start = time.perf_counter()
     for epoch in range(1, config.epochs + 1):
@@ -157,7 +167,7 @@ def train_classifier(model: nn.Module, x: torch.Tensor, y: torch.Tensor, config:
                    mininterval=10, leave=False)
         for b in bar:
             batch = order[b * config.batch_size:(b + 1) * config.batch_size]
-            ratio = mask_ratio_at(step, total_steps, config.mask_ratio, config.warmup, config.warmup_schedule)
+            ratio = mask_ratio_at(step, total_steps, config.mask_ratio, warmup, config.warmup_schedule)
             with _autocast(device, config.bf16):
                 loss = loss_fn(_forward(model, x_train[batch], ratio).float(), y_train[batch])
             optimiser.zero_grad(set_to_none=True)
@@ -178,16 +188,26 @@ def train_classifier(model: nn.Module, x: torch.Tensor, y: torch.Tensor, config:
         if val_loss < best_loss:
             best_loss, best_epoch, stale = val_loss, epoch, 0
             best_state = copy.deepcopy(model.state_dict())
-        elif step >= config.warmup * total_steps:
-            # Patience runs only once r_t has reached r, so a ratio is never judged mid-ramp.
+        elif step >= ramp_steps:
             stale += 1
             if stale >= config.patience:
                 log.info("early stop after epoch %d: no better validation loss for %d epochs", epoch, stale)
+                stopped_early = True
                 break
+    if not stopped_early:
+        log.warning("stopped at the epoch cap (%d) with the best validation loss at epoch %d: raise `epochs` so "
+                    "that early stopping decides", config.epochs, best_epoch)
     train_seconds = time.perf_counter() - start
     model.load_state_dict(best_state)
     history = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
-    return TrainingResult(model.eval(), history, best_epoch, train_seconds, seen / loop_seconds)
+    return TrainingResult(model.eval(), history, best_epoch, stopped_early, train_seconds, seen / loop_seconds)
+
+
+def warmup_fraction(config: TrainingConfig) -> float:
+    """The ramp's length as a fraction of all training steps (`warmup_epochs` / `epochs` when given)."""
+    if config.warmup_epochs is not None:
+        return min(1.0, config.warmup_epochs / config.epochs)
+    return config.warmup
 
 
 def training_summary(config: TrainingConfig, result: TrainingResult, n_sequences: int) -> dict:
@@ -197,6 +217,7 @@ def training_summary(config: TrainingConfig, result: TrainingResult, n_sequences
         "training": asdict(config),
         "epochs": int(len(result.history)),
         "best_epoch": int(result.best_epoch),
+        "stopped_early": bool(result.stopped_early),
         "n_sequences": int(n_sequences),
     }
 

@@ -11,7 +11,12 @@ from seqattr.classify import format_ratio
 from seqattr.classify.engine import predict_logits, validation_split
 
 # No wall-clock columns: they live in each model's timing.tsv, so reruns give equal bytes.
-METRIC_COLUMNS = ["dataset", "model", "mask_ratio", "seed", "split", "accuracy", "f1", "auroc", "n", "epochs"]
+# epochs: trained; best_epoch: the kept state's (lowest validation loss); stopped_early:
+# whether the patience rule ended training (False: the epoch cap did, and the model may
+# still have been improving).
+METRIC_COLUMNS = ["dataset", "model", "mask_ratio", "seed", "split", "accuracy", "f1", "auroc", "n", "epochs",
+                  "best_epoch", "stopped_early"]
+PREDICTION_COLUMNS = ["id", "label", "predicted", "probability"]
 DIGITS = 6  # fixed rounding so reruns give identical bytes
 
 
@@ -42,9 +47,22 @@ def classification_metrics(logits: torch.Tensor, labels: np.ndarray) -> dict:
             "n": int(len(labels))}
 
 
-def evaluate_model(model, checkpoint: dict, train, test, dataset: str, device, batch_size: int = 1024) -> pd.DataFrame:
+def stopped_early(extra: dict) -> bool | None:
+    """Whether early stopping ended training. Checkpoints written before the flag existed
+    stopped early exactly when they trained fewer epochs than the cap (None: unknown)."""
+    if "stopped_early" in extra:
+        return bool(extra["stopped_early"])
+    if "epochs" in extra.get("training", {}):
+        return int(extra["epochs"]) < int(extra["training"]["epochs"])
+    return None
+
+
+def evaluate_model(model, checkpoint: dict, train, test, dataset: str, device,
+                   batch_size: int = 1024) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Metrics of one trained classifier on its validation split (recomputed from the
-    checkpoint's seed and fraction) and on the test split, as one small table.
+    checkpoint's seed and fraction) and on the test split, as one small table, and its
+    test-split predictions (PREDICTION_COLUMNS: probability of the predicted class), which
+    the paired comparison of classifiers resamples.
 
     `checkpoint` is the dict `read_checkpoint` returns; `train` and `test` are EncodedSets.
     """
@@ -59,8 +77,13 @@ def evaluate_model(model, checkpoint: dict, train, test, dataset: str, device, b
         rows.append({"dataset": dataset, "model": checkpoint["model_name"],
                      "mask_ratio": format_ratio(training["mask_ratio"]), "seed": int(training["seed"]),
                      "split": split, **classification_metrics(logits, encoded.labels[index]),
-                     "epochs": extra["epochs"]})
-    return pd.DataFrame(rows, columns=METRIC_COLUMNS).round({"accuracy": DIGITS, "f1": DIGITS, "auroc": DIGITS})
+                     "epochs": extra["epochs"], "best_epoch": extra.get("best_epoch"),
+                     "stopped_early": stopped_early(extra)})
+    probabilities = torch.softmax(logits.float(), dim=1).cpu().numpy()  # the test split's, the loop's last
+    predictions = pd.DataFrame({"id": test.ids, "label": test.labels, "predicted": probabilities.argmax(1),
+                                "probability": probabilities.max(1).round(DIGITS)}, columns=PREDICTION_COLUMNS)
+    metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS).round({"accuracy": DIGITS, "f1": DIGITS, "auroc": DIGITS})
+    return metrics, predictions
 
 
 def stack_metrics(tables: list[pd.DataFrame]) -> pd.DataFrame:

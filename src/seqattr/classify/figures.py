@@ -80,3 +80,62 @@ def plot_accuracy_vs_ratio(metrics: pd.DataFrame, split: str = "test"):
         ax.set_ylabel(f"{split} accuracy (%)")
         ax.legend(fontsize=8)
     return fig
+
+
+def plot_comparison(comparison: pd.DataFrame, metrics: pd.DataFrame):
+    """The paper's first two claims, one row of panels per dataset: AttnGen's test accuracy
+    minus the CNN's per ratio (point: mean over seeds; bar: the paired bootstrap interval
+    over test sequences; dots: each seed against the CNN of the same seed), the epochs to
+    the best validation loss (dots: seeds; hollow: the epoch cap ended training), and the
+    SD of validation accuracy over seeds."""
+    datasets = list(dict.fromkeys(comparison["dataset"]))
+    fig, axes = plt.subplots(len(datasets), 3, figsize=(15, 3.8 * len(datasets)), squeeze=False)
+    metrics = metrics.assign(mask_ratio=metrics["mask_ratio"].astype(str))
+    for row, dataset in enumerate(datasets):
+        table = comparison[comparison["dataset"] == dataset].reset_index(drop=True)
+        test = metrics[(metrics["dataset"] == dataset) & (metrics["split"] == "test")]
+        labels = [model_name(m, r) for m, r in zip(table["model"], table["mask_ratio"])]
+        x = range(len(table))
+        difference_panel(axes[row, 0], table, test, labels)
+        ax = axes[row, 1]
+        for k, (model, ratio) in enumerate(zip(table["model"], table["mask_ratio"])):
+            runs = test[(test["model"] == model) & (test["mask_ratio"].astype(float) == float(ratio))]
+            early = runs["stopped_early"].astype(bool)
+            ax.scatter([k] * int(early.sum()), runs.loc[early, "best_epoch"], color="tab:blue", zorder=3,
+                       label="seed (early stopping ended it)" if k == 0 else None)
+            ax.scatter([k] * int((~early).sum()), runs.loc[~early, "best_epoch"], facecolors="none",
+                       edgecolors="tab:red", zorder=3, label="seed (the epoch cap ended it)")
+        ax.errorbar(x, table["best_epoch_mean"], yerr=table["best_epoch_sd"].fillna(0), fmt="_", color="black",
+                    markersize=14, capsize=3, label="mean ± SD")
+        ax.set_ylabel("epochs to the best validation loss")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax = axes[row, 2]
+        ax.bar(x, 100 * table["val_accuracy_sd"].fillna(0), color=["0.4" if m == "cnn" else "tab:blue"
+                                                                    for m in table["model"]])
+        ax.set_ylabel("SD of validation accuracy over seeds (points)")
+        for ax in axes[row]:
+            ax.set_xticks(list(x), labels, rotation=30, ha="right", fontsize=8)
+        axes[row, 0].set_title(f"{dataset}: accuracy vs the CNN", fontsize=10)
+        axes[row, 1].set_title("convergence (lower: faster)", fontsize=10)
+        axes[row, 2].set_title("stability (lower: more stable)", fontsize=10)
+        handles = dict(zip(*reversed(axes[row, 1].get_legend_handles_labels())))
+        axes[row, 1].legend(list(handles.values()), list(handles.keys()), fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def difference_panel(ax, table: pd.DataFrame, test: pd.DataFrame, labels: list[str]) -> None:
+    """Test accuracy minus the CNN's, in points: mean, paired bootstrap interval, seed dots."""
+    cnn = test[test["model"] == "cnn"].set_index("seed")["accuracy"]
+    for k, (model, ratio) in enumerate(zip(table["model"], table["mask_ratio"])):
+        runs = test[(test["model"] == model) & (test["mask_ratio"].astype(float) == float(ratio))].set_index("seed")
+        paired = (runs["accuracy"] - cnn).dropna()
+        ax.scatter([k] * len(paired), 100 * paired, color="0.6", s=12, zorder=2,
+                   label="seed minus the CNN of that seed" if k == 0 else None)
+    low = 100 * (table["difference_vs_cnn"] - table["difference_ci_low"])
+    high = 100 * (table["difference_ci_high"] - table["difference_vs_cnn"])
+    ax.errorbar(range(len(table)), 100 * table["difference_vs_cnn"], yerr=[low.fillna(0), high.fillna(0)],
+                fmt="o", color="tab:blue", capsize=3, zorder=3, label="mean over seeds, 95% bootstrap interval")
+    ax.axhline(0, color=CNN_COLOUR, linestyle="--", linewidth=1)
+    ax.set_ylabel("test accuracy minus the CNN's (points)")
+    ax.legend(fontsize=7)

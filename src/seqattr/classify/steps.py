@@ -51,10 +51,11 @@ def train(train_path, classes_path, model_path, history_path, timing_path, *, cl
     return result
 
 
-def evaluate(model_path, train_path, test_path, classes_path, output_path, *, dataset: str, model: str,
-             device: str = "auto", threads: int = 1, batch_size: int = 1024) -> pd.DataFrame:
-    """The metrics table of one trained classifier (validation and test split), after
-    checking that its checkpoint is `model` trained on `dataset` and these classes."""
+def evaluate(model_path, train_path, test_path, classes_path, output_path, predictions_path, *, dataset: str,
+             model: str, device: str = "auto", threads: int = 1, batch_size: int = 1024) -> pd.DataFrame:
+    """The metrics table of one trained classifier (validation and test split) and its
+    test predictions, after checking that its checkpoint is `model` trained on `dataset`
+    and these classes."""
     from seqattr.classify.evaluation import evaluate_model
     from seqattr.classify.models import expectation, load_checkpoint, read_checkpoint
     from seqattr.runtime import set_threads
@@ -63,8 +64,9 @@ def evaluate(model_path, train_path, test_path, classes_path, output_path, *, da
     target = resolve_device(device)
     train, test = load_encoded(train_path), load_encoded(test_path)
     expected = expectation(model, dataset, read_classes(classes_path), train.length)
-    table = evaluate_model(load_checkpoint(model_path, map_location=target, expected=expected),
-                           read_checkpoint(model_path), train, test, dataset, target, batch_size)
+    table, predictions = evaluate_model(load_checkpoint(model_path, map_location=target, expected=expected),
+                                        read_checkpoint(model_path), train, test, dataset, target, batch_size)
+    write_table(predictions, predictions_path)
     write_table(table, output_path)
     return table
 
@@ -91,3 +93,19 @@ def plot(metrics_path, history_paths: dict[str, dict], curves_png, curves_pdf, r
                            for path, run in history_paths.items()], ignore_index=True)
     save_figure(plot_learning_curves(histories), curves_png, curves_pdf)
     save_figure(plot_accuracy_vs_ratio(read_metrics(metrics_path)), ratio_png, ratio_pdf)
+
+
+def compare(metrics_path, prediction_paths: dict[str, dict], output_path, png, pdf, *, seed: int = 0) -> pd.DataFrame:
+    """The comparison table (AttnGen vs the CNN: accuracy with paired intervals,
+    convergence, stability) and its figure. `prediction_paths` maps each classifier's
+    test predictions to the classifier (dataset, model, mask_ratio, seed)."""
+    from seqattr.classify.comparison import comparison_table
+    from seqattr.classify.figures import plot_comparison
+
+    metrics = read_metrics(metrics_path)
+    predictions = {(run["dataset"], run["model"], format_ratio(run["mask_ratio"]), int(run["seed"])):
+                   read_table(path, dtype={"id": str}) for path, run in prediction_paths.items()}
+    table = comparison_table(metrics, predictions, seed)
+    write_table(table, output_path)
+    save_figure(plot_comparison(table, metrics), png, pdf)
+    return table

@@ -97,6 +97,9 @@ def check_classes(train: pd.DataFrame, test: pd.DataFrame, classes: list[str] | 
     return list(classes) if classes is not None else sorted(train_labels)
 
 
+MIN_PER_CLASS = 2  # sequences of each class on each side of a fraction split
+
+
 def stratified_split(frame: pd.DataFrame, test_fraction: float, seed: int,
                      source: str = "data") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Seeded per-class split; each class contributes round(fraction * size) test rows."""
@@ -105,10 +108,13 @@ def stratified_split(frame: pd.DataFrame, test_fraction: float, seed: int,
     for label in sorted(frame["label"].unique()):
         rows = np.flatnonzero((frame["label"] == label).to_numpy())
         n_test = int(round(test_fraction * len(rows)))
-        if n_test == 0 or n_test == len(rows):
+        # At least 2 per class on each side: a class with one test sequence gives an
+        # accuracy of 0 or 1 for that class and no spread to compare models on.
+        if n_test < MIN_PER_CLASS or len(rows) - n_test < MIN_PER_CLASS:
             raise InputError(f"{source}: class {label!r} has only {len(rows)} sequence{'s' if len(rows) != 1 else ''}, "
                              f"too few to split into train and test with test_fraction {test_fraction} "
-                             f"({n_test} would go to test); add sequences or give a separate test file")
+                             f"({n_test} would go to test, {len(rows) - n_test} to train; each needs at least "
+                             f"{MIN_PER_CLASS}); add sequences, change test_fraction or give a separate test file")
         test_rows.append(rng.permutation(rows)[:n_test])
     is_test = np.zeros(len(frame), dtype=bool)
     is_test[np.concatenate(test_rows)] = True

@@ -81,6 +81,8 @@ def encode(sequences, length: int, crop: str = "centre", source: str = "<sequenc
     first character that is neither a base nor an IUPAC code.
     """
     sequences = list(sequences)
+    if crop == "none":
+        check_fits(sequences, length, source, ids)
     window, offsets, skipped = _codes_in_window(sequences, length, crop)
     codes = _LOOKUP[window]
     codes[window == 0] = PAD_CODE
@@ -93,6 +95,19 @@ def encode(sequences, length: int, crop: str = "centre", source: str = "<sequenc
         raise InputError(f"{source}: record {record!r}, position {position}: invalid character {char!r} "
                          f"(allowed: ACGT and IUPAC codes {DNA_AMBIGUOUS}, any case)")
     return codes
+
+
+def check_fits(sequences, length: int, source: str, ids=None) -> None:
+    """InputError at the first sequence longer than `length` (crop: none keeps every
+    nucleotide, so a longer sequence is an error, not silently cut)."""
+    lengths = np.fromiter(map(len, sequences), dtype=np.int64, count=len(sequences))
+    too_long = np.flatnonzero(lengths > length)
+    if len(too_long):
+        row = int(too_long[0])
+        record = ids[row] if ids is not None else f"#{row + 1}"
+        raise InputError(f"{source}: record {record!r} has {lengths[row]} nt, longer than the encoded length {length} "
+                         f"({len(too_long)} sequence{'s' if len(too_long) > 1 else ''} too long), and encoding.crop is "
+                         f"none; raise the dataset's length or set encoding.crop to centre or left")
 
 
 def one_hot(codes: np.ndarray) -> np.ndarray:

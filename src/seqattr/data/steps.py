@@ -15,13 +15,14 @@ log = logging.getLogger(__name__)
 
 
 def prepare(train_path, test_path, classes_path, motifs_path=None, *, spec: dict, name: str,
-            saliency: dict | None = None, classify: dict | None = None) -> None:
+            saliency: dict | None = None, classify: dict | None = None, encoding: dict | None = None) -> None:
     """A dataset from its config entry (synthetic, local or genomic-benchmarks) as canonical files.
 
     What the later stages would find wrong with the data is refused here, before any
     classifier is trained: with `saliency` (the config section), a test split smaller than
     saliency.n_eval when any model is attributed; with `classify`, an encoded length that a
-    configured model cannot take.
+    configured model cannot take; with `encoding`, a sequence longer than the dataset's
+    length when cropping is off.
     """
     from seqattr.data.sources import load_dataset
 
@@ -30,7 +31,29 @@ def prepare(train_path, test_path, classes_path, motifs_path=None, *, spec: dict
              splits.classes)
     check_evaluation_fits(splits, saliency or {}, name)
     check_models_fit(splits, classify or {}, spec.get("length"), name)
+    check_lengths_fit(splits, encoding or {}, spec, name)
     write_splits(splits, train_path, test_path, classes_path, motifs_path)
+
+
+def check_lengths_fit(splits, encoding: dict, spec: dict, name: str) -> None:
+    """With encoding.crop none, every sequence must fit the dataset's length."""
+    from seqattr.data.encoding import check_fits
+
+    if encoding.get("crop") != "none" or spec.get("length") is None:
+        return
+    for split, frame in (("train", splits.train), ("test", splits.test)):
+        check_fits(list(frame["sequence"]), int(spec["length"]), f"dataset {name} ({dataset_source(spec, split)})",
+                   ids=list(frame["id"]))
+
+
+def dataset_source(spec: dict, split: str) -> str:
+    """Where a split's sequences come from, for messages: the local file(s), else the source."""
+    if spec["source"] == "local":
+        from seqattr.data.local import describe
+
+        local = spec["local"]
+        return describe(local[split] if local.get(split) else local["train"])
+    return f"{spec['source']} {split} split"
 
 
 def check_models_fit(splits, classify: dict, length: int | None, name: str) -> None:

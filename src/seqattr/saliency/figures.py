@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from seqattr.names import classifier_name, method_name  # noqa: E402
+from seqattr.names import classifier_name, method_name, model_name  # noqa: E402
 from seqattr.saliency import ORDERS  # noqa: E402
 
 ORDER_STYLES = {"top": "-", "random": ":", "bottom": "--"}
@@ -21,6 +21,7 @@ ORDER_WORDS = {"top": "most salient removed", "bottom": "least salient removed"}
 MOTIF_COLOUR, MOTIF_ALPHA = "gold", 0.25
 METHOD_COLOURS = {"attention": "tab:red", "ig": "tab:blue", "grad_x_input": "tab:green"}
 CLASSIFIER_KEYS = ["dataset", "model", "mask_ratio", "seed"]
+MODEL_KEYS = ["dataset", "model", "mask_ratio"]
 
 
 def classifier_title(row) -> str:
@@ -42,28 +43,86 @@ def method_colour(method: str, k: int):
 
 
 def perturbation_figure(table: pd.DataFrame, chance: dict[str, float]):
-    """Accuracy vs fraction removed: a panel per classifier, a line per method and order."""
-    classifiers = table[CLASSIFIER_KEYS].drop_duplicates().to_dict("records")
-    figure, axes = grid(len(classifiers), 3, 4.2, 3.4)
-    for ax, classifier in zip(axes, classifiers):
-        rows = table.loc[(table[CLASSIFIER_KEYS] == pd.Series(classifier)).all(axis=1)]
+    """Accuracy vs fraction removed: a panel per dataset, model and mask ratio, a line per
+    method and order (mean over seeds; band: min to max over seeds)."""
+    groups = table[MODEL_KEYS].drop_duplicates().to_dict("records")
+    figure, axes = grid(len(groups), 3, 4.2, 3.4)
+    for ax, group in zip(axes, groups):
+        rows = table.loc[(table[MODEL_KEYS] == pd.Series(group)).all(axis=1)]
+        n_seeds = rows["seed"].nunique()
         for k, method in enumerate(rows["method"].unique()):
             for order in ORDERS:
                 if order == "random" and k > 0:
                     continue  # the same random draws for every method: one line
-                curve = rows[(rows["method"] == method) & (rows["order"] == order)].sort_values("fraction")
+                curve = (rows[(rows["method"] == method) & (rows["order"] == order)]
+                         .groupby("fraction")["accuracy"].agg(["mean", "min", "max"]))
                 label = "random positions removed" if order == "random" else f"{method_name(method)}: {ORDER_WORDS[order]}"
                 colour = "0.35" if order == "random" else method_colour(method, k)
-                ax.plot(100 * curve["fraction"], 100 * curve["accuracy"], ORDER_STYLES[order], color=colour,
-                        marker="o", markersize=3, label=label)
-        level = chance.get(classifier["dataset"])
+                ax.plot(100 * curve.index, 100 * curve["mean"], ORDER_STYLES[order], color=colour, marker="o",
+                        markersize=3, label=label)
+                if n_seeds > 1:
+                    ax.fill_between(100 * curve.index, 100 * curve["min"], 100 * curve["max"], color=colour,
+                                    alpha=0.12)
+        level = chance.get(group["dataset"])
         if level is not None:
             ax.axhline(100 * level, color="0.6", linewidth=1, label="chance (majority class)")
-        ax.set_title(classifier_title(classifier), fontsize=9)
+        seeds = f"mean of {n_seeds} seeds, band: min to max" if n_seeds > 1 else f"seed {rows['seed'].iloc[0]}"
+        ax.set_title(f"{group['dataset']}\n{model_name(group['model'], group['mask_ratio'])} ({seeds})", fontsize=9)
         ax.set_xlabel("positions removed (%)")
         ax.set_ylabel("accuracy (%)")
         ax.set_ylim(0, 102)
     shared_legend(figure, axes)
+    return figure
+
+
+def removal_figure(summary: pd.DataFrame):
+    """The paper's saliency claim, a row per dataset. Left: accuracy after removing the
+    top, random and bottom k% by each method, per classifier (bars: mean over seeds;
+    error bars: SD; tick: intact accuracy). Right: the deletion curve's area for top
+    removal (lower: the method ranks the positions that matter first)."""
+    datasets = list(dict.fromkeys(summary["dataset"]))
+    figure, axes = plt.subplots(len(datasets), 2, figsize=(16, 4.2 * len(datasets)), squeeze=False,
+                                gridspec_kw={"width_ratios": [2, 1]})
+    for row, dataset in enumerate(datasets):
+        table = summary[summary["dataset"] == dataset]
+        models = sorted(table[["model", "mask_ratio"]].drop_duplicates().itertuples(index=False, name=None),
+                        key=lambda m: (m[0] != "cnn", float(m[1])))
+        methods = list(dict.fromkeys(table["method"]))
+        labels = [model_name(m, r) for m, r in models]
+        width = 0.8 / (3 * len(methods))
+        left, right = axes[row]
+        for k, method in enumerate(methods):
+            colour = method_colour(method, k)
+            rows = [table[(table["model"] == m) & (table["mask_ratio"] == r) & (table["method"] == method)]
+                    for m, r in models]
+            for j, order in enumerate(ORDERS):
+                x = np.arange(len(models)) + ((3 * k + j) - (3 * len(methods) - 1) / 2) * width
+                mean = [100 * r[f"{order}_mean"].iloc[0] if len(r) else np.nan for r in rows]
+                sd = [100 * r[f"{order}_sd"].iloc[0] if len(r) else np.nan for r in rows]
+                left.bar(x, mean, width, yerr=np.nan_to_num(sd), capsize=2, color=colour if order != "random" else "0.6",
+                         alpha={"top": 1.0, "random": 0.8, "bottom": 0.35}[order], edgecolor=colour,
+                         label=(f"{method_name(method)}: {ORDER_WORDS[order]}" if order != "random"
+                                else "random positions removed" if k == 0 else None))
+                if j == 0:
+                    intact = [100 * r["intact_mean"].iloc[0] if len(r) else np.nan for r in rows]
+                    left.scatter(x + width, intact, marker="_", s=200, color="black", zorder=3,
+                                 label="intact" if k == 0 else None)
+            areas = [100 * r["auc_top_mean"].iloc[0] if len(r) else np.nan for r in rows]
+            area_sd = [100 * r["auc_top_sd"].iloc[0] if len(r) else np.nan for r in rows]
+            x = np.arange(len(models)) + (k - (len(methods) - 1) / 2) * (0.8 / len(methods))
+            right.bar(x, areas, 0.8 / len(methods), yerr=np.nan_to_num(area_sd), capsize=2, color=colour,
+                      label=method_name(method))
+        fraction = 100 * float(table["fraction"].iloc[0])
+        left.set_ylabel(f"accuracy after removing {fraction:g}% (%)")
+        left.set_title(f"{dataset}: {fraction:g}% of positions removed (mean ± SD over seeds)", fontsize=10)
+        right.set_ylabel("deletion curve area (mean accuracy, %)")
+        right.set_title("top-first deletion: lower is more faithful", fontsize=10)
+        for ax in (left, right):
+            ax.set_xticks(np.arange(len(models)), labels, rotation=30, ha="right", fontsize=8)
+            ax.set_ylim(0, 102)
+        left.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.28), frameon=False)
+        right.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.28), frameon=False)
+    figure.tight_layout()
     return figure
 
 

@@ -158,12 +158,20 @@ def classifier_label(model: str, mask_ratio, seed) -> str:
     return classifier_name(model, mask_ratio, seed)
 
 
-def perturbation_summary(table_paths, output, png, pdf, *, encoded_files: dict[str, str], n_eval: int | None,
-                         eval_seed: int) -> None:
-    from seqattr.saliency.figures import perturbation_figure
+def perturbation_summary(table_paths, output, png, pdf, deletion_output, deletion_png, deletion_pdf, *,
+                         encoded_files: dict[str, str], n_eval: int | None, eval_seed: int,
+                         summary_fraction: float) -> None:
+    """The perturbation table of every classifier and its curves; the deletion summary
+    (accuracy left at `summary_fraction`, costs, curve areas over seeds) and its figure."""
+    from seqattr.saliency.deletion import deletion_summary
+    from seqattr.saliency.figures import perturbation_figure, removal_figure
 
     table = combine_tables(table_paths, output, PERTURBATION_COLUMNS)
-    save_figure(perturbation_figure(table, chance_levels(encoded_files, n_eval, eval_seed)), png, pdf)
+    chance = chance_levels(encoded_files, n_eval, eval_seed)
+    save_figure(perturbation_figure(table, chance), png, pdf)
+    summary = deletion_summary(table, summary_fraction, chance)
+    write_table(summary, deletion_output)
+    save_figure(removal_figure(summary), deletion_png, deletion_pdf)
 
 
 def motif_recovery(output, png, pdf, *, saliency_files: list[dict], motifs_files: dict[str, str]) -> None:
