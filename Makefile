@@ -1,4 +1,5 @@
-# Two entry points: `make run` (the embedded demo) and `make test` (the whole suite);
+# Two entry points: `make run` (the embedded demo; CONFIG=... for another) and `make test`
+# (the whole suite);
 # `make lint` checks the workflow's conventions (.ci/run runs it with the tests).
 # Both create .venv from the pinned requirements on first use.
 PYTHON ?= python3
@@ -15,8 +16,14 @@ $(STAMP): requirements.txt pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+# CONFIG picks another config (e.g. make run CONFIG=config/enhancers.yaml). It is checked
+# first: Snakemake reads --configfile before the workflow starts, and its message for an
+# empty file or a YAML syntax error names neither the file nor the line; this one does.
+CONFIG ?= config/config.yaml
+
 run: $(STAMP)
-	$(VENV)/bin/snakemake --cores $(CORES)
+	$(VENV)/bin/python -m seqattr.config $(CONFIG)
+	$(VENV)/bin/snakemake --cores $(CORES) --configfile $(CONFIG)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest

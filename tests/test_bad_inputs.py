@@ -652,3 +652,20 @@ def test_workflow_refuses_a_checkpoint_of_another_model(test_run, tmp_path):
             "job expects 'cnn'; the file was made for another model or dataset (retrain it)") in (result.stdout
                                                                                                   + result.stderr)
     assert not metrics.exists()
+
+
+def test_make_run_checks_the_config_file_before_snakemake_reads_it(tmp_path):
+    """`make run CONFIG=...` names the file and line of a YAML error; Snakemake's own message
+    (it parses --configfile before the workflow starts) names neither."""
+    import shutil
+    import subprocess
+
+    if shutil.which("make") is None or not (REPO / ".venv" / ".installed").exists():
+        pytest.skip("needs make and the project's .venv (make test builds it)")
+    path = tmp_path / "run.yaml"
+    path.write_text("run: x\n  bad: [1,\n")
+    result = subprocess.run(["make", "-s", "-C", str(REPO), "run", f"CONFIG={path}", "CORES=1"], capture_output=True,
+                            text=True)
+    assert result.returncode != 0
+    assert f"{path}: line 2, column 6: YAML syntax error (mapping values are not allowed here)" in result.stderr
+    assert "snakemake" not in result.stdout + result.stderr.replace(str(REPO), "")
