@@ -204,3 +204,77 @@ def test_device_option_returns_cpu_tensors_and_refuses_missing_cuda(tiny_model):
             gama_ig(tiny_model, tokens, device="cuda")
     initial, trained, _ = train_lstm(SEQUENCES * 4, {"hidden_size": 4, "max_epochs": 1, "device": "auto"}, seed=0)
     assert {p.device.type for m in (initial, trained) for p in m.parameters()} == {"cpu"}
+
+
+# --- the spread metrics and the null model --------------------------------------------------
+
+def planted_ig(n=400, length=6, planted=(3, 2), seed=0):
+    """IG (n, T, T) over T = length tokens: every causal entry varies a little across
+    sequences, with a spread that grows towards the diagonal (a trained LSTM's structure),
+    and the planted entry (output 3 reads residue 2) varies 20 times more."""
+    generator = torch.Generator().manual_seed(seed)
+    causal = torch.ones(length, length, dtype=torch.float64).tril()
+    distance = torch.arange(length)[:, None] - torch.arange(length)[None, :]
+    ramp = 0.1 * 2.0 ** (-distance.clamp(min=0).double())  # 0.1 on the diagonal, halving per step back
+    values = torch.randn(n, length, length, generator=generator, dtype=torch.float64) * ramp * causal
+    values[:, planted[0], planted[1]] *= 20
+    return values
+
+
+def test_spread_matrix_is_the_difference_of_standard_deviations():
+    from seqattr.gama.metric import spread_matrix
+
+    trained, reference = planted_ig(seed=0), planted_ig(seed=1, planted=(5, 0))
+    matrix = spread_matrix(trained, reference)
+    expected = trained.std(dim=0) - reference.std(dim=0)
+    defined = torch.ones(6, 6, dtype=torch.bool).tril()
+    defined[0] = False
+    assert torch.isnan(matrix[~defined]).all()
+    assert torch.allclose(matrix[defined], expected[defined])
+
+
+def test_null_spread_finds_the_planted_entry_and_removes_the_ramp():
+    from seqattr.gama.metric import score_matrix
+
+    trained, null = planted_ig(seed=0), planted_ig(seed=1, planted=(0, 0))  # null: nothing planted
+    matrix = score_matrix(trained, None, "null_spread", ig_null=null)
+    # the ramp alone puts the diagonal (spread 0.1) far above the long-range entries; the
+    # null removes it: every entry but the planted one is within sampling noise of 0
+    unplanted = matrix.clone()
+    unplanted[3, 2] = float("nan")
+    assert unplanted[~torch.isnan(unplanted)].abs().max() < 0.02
+    assert matrix[3, 2] == pytest.approx(0.05 * 19, rel=0.1)  # 20 x 0.05 - 0.05, at distance 1
+    profile = importance_profile(matrix, "both")  # L = 4 residues
+    assert set((torch.argsort(profile, descending=True)[:2] + 1).tolist()) == {2, 4}
+    with pytest.raises(ValueError, match="needs the null model's IG"):
+        score_matrix(trained, trained, "null_spread")
+
+
+def test_scoring_profiles_spread_metrics_match_score_matrix():
+    from seqattr.gama.metric import score_matrix, scoring_profiles
+
+    key = ("exact", "log_prob")
+    trained, initial, null = ({key: planted_ig(seed=s)} for s in (0, 1, 2))
+    got = {k: m for k, m, _ in scoring_profiles(trained, initial, ("gama", "spread", "null_spread"), ("input",),
+                                                ig_null=null)}
+    for metric in ("gama", "spread", "null_spread"):
+        expected = score_matrix(trained[key], initial[key], metric, ig_null=null[key])
+        assert torch.allclose(got[(*key, metric, "input")], expected, equal_nan=True)
+    with pytest.raises(ValueError, match="need the null model's IG"):
+        list(scoring_profiles(trained, initial, ("null_spread",)))
+
+
+def test_column_shuffle_keeps_column_counts_and_its_floor_is_the_column_frequencies():
+    from collections import Counter
+
+    from seqattr.gama.null_model import column_frequency_nll, column_shuffled
+
+    sequences = ["AAC", "ADC", "AAE", "WAC"]
+    shuffled = column_shuffled(sequences, seed=0)
+    assert shuffled == column_shuffled(sequences, seed=0) and len(shuffled) == 4
+    for column in range(3):
+        assert Counter(s[column] for s in shuffled) == Counter(s[column] for s in sequences)
+    # "AAC": f_1(A) = 3/4, f_2(A) = 3/4, f_3(C) = 3/4, over 3 residues + END
+    assert column_frequency_nll(["AAC", "ADC", "AAE", "WAC"])[0] == pytest.approx(-3 * np.log(0.75) / 4)
+    with pytest.raises(ValueError, match="one length"):
+        column_shuffled(["AA", "AAA"], seed=0)

@@ -253,8 +253,33 @@ def test_grid_experiment_scores_every_scoring_from_one_pair_of_models_and_record
         assert frame[column].between(0, 1).all()
 
 
+def test_grid_experiment_with_null_spread_trains_the_null_model_and_scores_each_baseline():
+    pytest.importorskip("seqattr.generative.engine")
+    from seqattr.gama_validation.experiments import Experiment
+    from seqattr.gama_validation.grid import GRID_COLUMNS, grid_frame, run_grid_experiment
+
+    experiment = Experiment("AND", (2, 4), 1.0, 0, 6, 200)
+    rows = run_grid_experiment(experiment, {"hidden_size": 8, "max_epochs": 2, "tolerance": 0.01},
+                               {"modes": ["exact"], "ig_steps": 4}, n_attributed=12, readouts=["log_prob"],
+                               metrics=["gama", "null_spread"], reductions=["both"],
+                               baselines=["zero", "mean_residue"])
+    frame = grid_frame(rows)
+    assert list(frame.columns) == GRID_COLUMNS
+    assert list(map(tuple, frame[["baseline", "metric"]].values)) == [
+        ("zero", "gama"), ("zero", "null_spread"), ("mean_residue", "gama"), ("mean_residue", "null_spread")]
+    # the null model is recorded like the real one: two epochs of hidden 8 are not converged
+    assert frame["null_excess_nll"].nunique() == 1 and frame["null_excess_nll"].iloc[0] > 0.01
+    assert not frame["null_converged"].any()
+    # the paper's scorings alone train no null model
+    rows = run_grid_experiment(experiment, {"hidden_size": 8, "max_epochs": 1}, {"modes": ["exact"], "ig_steps": 4},
+                               n_attributed=12)
+    assert np.isnan(rows[0]["null_excess_nll"]) and rows[0]["null_converged"] == ""
+
+
 @pytest.mark.parametrize("change, message", [
     ({"tolerance": 0}, "config key gama_grid.tolerance: 0 is less than or equal to the minimum of 0"),
+    ({"baselines": ["uniform"]}, "config key gama_grid.baselines.0: 'uniform' is not one of"),
+    ({"metrics": ["spread_z"]}, "config key gama_grid.metrics.0: 'spread_z' is not one of"),
     ({"protocol": "authors"}, "config key gama_grid.protocol: 'authors' is not one of ['clean', 'paper']"),
     ({"readouts": ["logits"]}, "config key gama_grid.readouts.0: 'logits' is not one of"),
     ({"reductions": ["mean"]}, "config key gama_grid.reductions.0: 'mean' is not one of"),

@@ -9,6 +9,10 @@ with their own mean and standard deviation; then for output j and input p
 
 with medians and variances (ddof 1, as pandas) over sequences. (The authors sum over all
 p'; the inputs after j have zero IG, hence zero variance, so the sums agree.)
+
+Our alternatives (`METRICS`) are documented with their functions: `effect_size`, and the
+two spread metrics, `spread` and `null_spread` (`spread_matrix`), which compare how much
+each entry's IG varies across sequences instead of where its median lies.
 """
 
 from __future__ import annotations
@@ -65,7 +69,11 @@ def _gama_score(median_gap: torch.Tensor, spread: torch.Tensor) -> torch.Tensor:
     return _undefined(median_gap * pooled[:, None] / spread, spread)
 
 
-METRICS = ("gama", "effect_size")
+METRICS = ("gama", "effect_size", "spread", "null_spread")
+# The metrics that read the medians and variances of the z-normalised IG (`moments`); the
+# spread metrics read the raw IG, and null_spread reads a null model's IG too.
+MOMENT_METRICS = ("gama", "effect_size")
+NULL_METRICS = ("null_spread",)
 REDUCTIONS = ("input", "output", "both")
 
 
@@ -84,6 +92,36 @@ def effect_size_matrix(ig_trained: torch.Tensor, ig_initial: torch.Tensor) -> to
 
 def _effect_size_score(median_gap: torch.Tensor, spread: torch.Tensor) -> torch.Tensor:
     return _undefined(median_gap / torch.sqrt(spread / 2), spread)
+
+
+def spread_matrix(ig_trained: torch.Tensor, ig_reference: torch.Tensor) -> torch.Tensor:
+    """Our spread metrics, per entry (j, p), on the raw IG (N, T_out, T_in) of both models:
+
+        sd_n IG_trained[n, j, p] - sd_n IG_reference[n, j, p]      (ddof 1, over sequences)
+
+    `metric: spread` takes the untrained initial model as the reference (the paper's
+    comparison); `metric: null_spread` takes the null model: the same initial weights
+    trained to its own floor on the column-shuffled set (`gama.null_model`), which has
+    every position's residue frequencies but no dependency between positions.
+
+    Why the spread and not the median: with the log-probability readout, output j's IG at
+    input p is the part of log p(r_(j+1) | r_1..r_j) that residue p accounts for, so a
+    planted dependency shows as IG that varies with the residues (positive where r_(j+1)
+    completes the pattern, negative where it does not) while a position the model ignores
+    gives IG near 0 in every sequence: the planted entries stand out by their spread, and
+    their median can stay near 0. Why raw and not z-normalised: log-probability IG is in
+    nats in both models, and z-normalising each model by its own overall spread would
+    scale the trained model by its planted entries. Why the null model: a trained LSTM
+    varies most with its last inputs, however the set was built (what the paper's metric
+    reads as position), and the null model has that same structure; the difference keeps
+    what only the dependencies add. NaN where `gama_matrix` has NaN (inputs after the
+    output, output 0) and where neither model's IG varies. Meant for the log_prob readout
+    (the mean logit is in arbitrary units per model).
+    """
+    if ig_trained.shape[1:] != ig_reference.shape[1:]:
+        raise ValueError(f"IG shapes differ: {tuple(ig_trained.shape)} vs {tuple(ig_reference.shape)}")
+    trained, reference = ig_trained.double().std(dim=0), ig_reference.double().std(dim=0)
+    return _undefined(trained - reference, trained + reference)
 
 
 def _input_role(matrix: torch.Tensor, length: int) -> torch.Tensor:
@@ -134,17 +172,34 @@ def importance_profile(matrix: torch.Tensor, reduction: str = "input") -> torch.
     return both
 
 
-def score_matrix(ig_trained: torch.Tensor, ig_initial: torch.Tensor, metric: str = "gama") -> torch.Tensor:
-    """The (T_out, T_in) scores under `metric`: "gama" (the paper's, `gama_matrix`) or "effect_size"."""
-    return score_from_moments(moments(ig_trained, ig_initial), metric)
+def score_matrix(ig_trained: torch.Tensor, ig_initial: torch.Tensor, metric: str = "gama",
+                 ig_null: torch.Tensor | None = None) -> torch.Tensor:
+    """The (T_out, T_in) scores under `metric`: "gama" (the paper's, `gama_matrix`),
+    "effect_size", "spread" (against the initial model) or "null_spread" (against the null
+    model, whose IG `ig_null` it needs; `spread_matrix`)."""
+    if metric in MOMENT_METRICS:
+        return score_from_moments(moments(ig_trained, ig_initial), metric)
+    return _spread_score(ig_trained, ig_initial, ig_null, metric)
+
+
+def _spread_score(ig_trained, ig_initial, ig_null, metric: str) -> torch.Tensor:
+    if metric == "spread":
+        return spread_matrix(ig_trained, ig_initial)
+    if metric == "null_spread":
+        if ig_null is None:
+            raise ValueError("metric 'null_spread' needs the null model's IG (ig_null)")
+        return spread_matrix(ig_trained, ig_null)
+    raise ValueError(f"metric {metric!r}: allowed {METRICS}")
 
 
 def score_from_moments(moments_: tuple[torch.Tensor, torch.Tensor], metric: str) -> torch.Tensor:
-    """`score_matrix` from `moments`, which every metric shares."""
+    """`score_matrix` from `moments`, which the moment metrics (gama, effect_size) share."""
     if metric == "gama":
         return _gama_score(*moments_)
     if metric == "effect_size":
         return _effect_size_score(*moments_)
+    if metric in METRICS:
+        raise ValueError(f"metric {metric!r} reads the IG itself, not its moments: use score_matrix")
     raise ValueError(f"metric {metric!r}: allowed {METRICS}")
 
 
@@ -169,18 +224,26 @@ def scorings(modes, readouts) -> list[tuple[str, str]]:
             if not (mode == "published" and readout != "mean_logit")]
 
 
-def scoring_profiles(ig_trained: dict, ig_initial: dict, metrics=("gama",), reductions=("input",), rows=None):
+def scoring_profiles(ig_trained: dict, ig_initial: dict, metrics=("gama",), reductions=("input",), rows=None,
+                     ig_null: dict | None = None):
     """Every scoring of one pair of models: yields ((mode, readout, metric, reduction),
     matrix, profile) for each (mode, readout) key of the IG dicts (`gama_ig_readouts`)
     x metric x reduction. `rows` (sequence indices, e.g. a bootstrap resample) selects the
     same sequences from both models; all sequences when None. The matrix is shared by the
-    reductions of a (mode, readout, metric)."""
+    reductions of a (mode, readout, metric). `ig_null` (same keys): the null model's IG,
+    which the metrics in NULL_METRICS need."""
+    if ig_null is None and set(metrics) & set(NULL_METRICS):
+        raise ValueError(f"metrics {sorted(set(metrics) & set(NULL_METRICS))} need the null model's IG (ig_null)")
     for mode, readout in ig_trained:
         trained, initial = ig_trained[(mode, readout)], ig_initial[(mode, readout)]
+        null = ig_null[(mode, readout)] if ig_null is not None else None
         if rows is not None:
             trained, initial = trained[rows], initial[rows]
-        shared = moments(trained, initial)  # the medians and variances, once for every metric
+            null = null[rows] if null is not None else None
+        # the medians and variances, once for every moment metric
+        shared = moments(trained, initial) if set(metrics) & set(MOMENT_METRICS) else None
         for metric in metrics:
-            matrix = score_from_moments(shared, metric)
+            matrix = (score_from_moments(shared, metric) if metric in MOMENT_METRICS
+                      else _spread_score(trained, initial, null, metric))
             for reduction in reductions:
                 yield (mode, readout, metric, reduction), matrix, importance_profile(matrix, reduction)

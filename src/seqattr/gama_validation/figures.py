@@ -19,7 +19,7 @@ RULE_LABEL = {"fnr_rank": "rank rule (top-k)", "fnr_threshold": "threshold rule 
 
 
 def fnr_figure(frame: pd.DataFrame):
-    """FNR (%) against signal-to-noise: rows = scoring (mode/readout/metric/reduction),
+    """FNR (%) against signal-to-noise: rows = scoring (mode/readout/baseline/metric/reduction),
     columns = logic, colour = motif size, solid = rank rule, dashed = threshold rule.
     A hollow grey ring marks a point where not every experiment's model converged."""
     summary = fnr_summary(frame)
@@ -61,7 +61,7 @@ def fnr_figure(frame: pd.DataFrame):
                bbox_to_anchor=(0.5, -0.02 - 0.02 * len(labels) / 3))
     n = frame["experiment"].nunique()
     fig.suptitle(f"GAMA synthetic grid: false-negative rate of the implanted positions\n"
-                 f"{n} experiment{'s' if n != 1 else ''}; scoring = mode/readout/metric/reduction; dotted line: 5%")
+                 f"{n} experiment{'s' if n != 1 else ''}; scoring = mode/readout/baseline/metric/reduction; dotted line: 5%")
     return fig
 
 

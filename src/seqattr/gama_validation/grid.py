@@ -22,10 +22,10 @@ from seqattr.runtime import seeded_subsample
 log = logging.getLogger(__name__)
 
 GRID_COLUMNS = ["experiment", "protocol", "logic", "positions", "motif_size", "signal_to_noise", "seed", "mode",
-                "readout", "metric", "reduction", "fnr_rank", "fnr_threshold", "fpr_threshold", "threshold_z",
-                "top_positions", "train_nll", "val_nll", "entropy_floor", "excess_nll", "converged", "epochs",
-                "n_sequences", "n_attributed"]
-SCORING_COLUMNS = ["mode", "readout", "metric", "reduction"]
+                "readout", "baseline", "metric", "reduction", "fnr_rank", "fnr_threshold", "fpr_threshold",
+                "threshold_z", "top_positions", "train_nll", "val_nll", "entropy_floor", "excess_nll", "converged",
+                "epochs", "null_excess_nll", "null_converged", "n_sequences", "n_attributed"]
+SCORING_COLUMNS = ["mode", "readout", "baseline", "metric", "reduction"]
 # Wall-clock seconds of an experiment (the same for every mode: GAMA runs them together),
 # in their own table so that the grid table is byte-identical across reruns.
 TIMING_COLUMNS = ["experiment", "train_seconds", "gama_seconds", "seconds"]
@@ -79,16 +79,22 @@ def score_profile(importance, implanted, threshold_z: float = DEFAULT_THRESHOLD_
 def run_grid_experiment(experiment: Experiment, train_config: dict, gama_config: dict, *,
                         n_attributed: int | None = None, threshold_z: float = DEFAULT_THRESHOLD_Z,
                         protocol: str = "clean", readouts=("mean_logit",), metrics=("gama",),
-                        reductions=("input",)) -> list[dict]:
+                        reductions=("input",), baselines=("zero",)) -> list[dict]:
     """Generate, train to the entropy floor, attribute, score: one row per scoring, i.e.
-    per mode x readout (`scorings`) x metric x reduction, all from the same two models
-    and one IG pass each.
+    per mode x readout (`scorings`) x IG baseline x metric x reduction, all from the same
+    models and one IG pass per model and baseline.
 
     Training stops when the held-out NLL is within `train_config["tolerance"]` of the
     generator's own NLL on the same sequences; the row records the floor, that excess and
     whether it met the tolerance (`converged`): a miss on an unconverged model is noise.
+    A metric in NULL_METRICS adds the null model (`gama.null_model`: the same settings and
+    initial weights on the column-shuffled set, trained to that set's own floor), whose
+    excess and convergence the rows record as null_excess_nll and null_converged (NaN and
+    empty without it).
     """
     from seqattr.gama.ig import gama_ig_readouts
+    from seqattr.gama.metric import NULL_METRICS
+    from seqattr.gama.null_model import train_null_model
     from seqattr.generative.alphabet import tokenize
     from seqattr.generative.engine import TRAINING_DEFAULTS, train_lstm
     from seqattr.generative.entropy import entropy_floor, true_token_nll
@@ -116,6 +122,15 @@ def run_grid_experiment(experiment: Experiment, train_config: dict, gama_config:
     log.info("%s: trained %d epochs in %.1f s, best val NLL %.4f (epoch %d), floor %.4f, excess %.4f (%s)",
              experiment.id, len(history), train_seconds, best["val_nll"], int(best["epoch"]), floor, excess,
              "converged" if converged else f"NOT converged: tolerance {tolerance}")
+    null_model, null_excess, null_converged = None, float("nan"), ""
+    if set(metrics) & set(NULL_METRICS):
+        null_started = time.perf_counter()
+        null_model, null_history = train_null_model(sequences, train_config, experiment.seed)
+        train_seconds += time.perf_counter() - null_started
+        null_excess = float(null_history.loc[null_history["val_nll"].idxmin(), "excess_nll"])
+        null_converged = bool(null_excess <= tolerance)
+        log.info("%s: null model (column-shuffled set) trained %d epochs, excess %.4f (%s)", experiment.id,
+                 len(null_history), null_excess, "converged" if null_converged else "NOT converged")
 
     tokens = tokenize([sequences[i] for i in keep])
     pairs = scorings(gama_config["modes"], readouts)
@@ -123,27 +138,33 @@ def run_grid_experiment(experiment: Experiment, train_config: dict, gama_config:
     if gama_config.get("ig_steps") is not None:
         options["steps"] = gama_config["ig_steps"]
     gama_started = time.perf_counter()
-    # Every mode and readout from one forward-mode pass per model.
-    ig_trained = gama_ig_readouts(trained, tokens, pairs, **options)
-    ig_initial = gama_ig_readouts(initial, tokens, pairs, **options)
+    # Every mode and readout from one forward-mode pass per model and baseline.
+    results = []
+    for baseline in baselines:
+        ig_trained = gama_ig_readouts(trained, tokens, pairs, baseline=baseline, **options)
+        ig_initial = gama_ig_readouts(initial, tokens, pairs, baseline=baseline, **options)
+        ig_null = (gama_ig_readouts(null_model, tokens, pairs, baseline=baseline, **options)
+                   if null_model is not None else None)
+        results += [(baseline, key, profile) for key, _, profile in
+                    scoring_profiles(ig_trained, ig_initial, metrics, reductions, ig_null=ig_null)]
     gama_seconds = time.perf_counter() - gama_started
     rows = []
-    for (mode, readout, metric, reduction), _, profile in scoring_profiles(ig_trained, ig_initial, metrics,
-                                                                       reductions):
+    for baseline, (mode, readout, metric, reduction), profile in results:
         profile = np.asarray(profile, dtype=float)
         if profile.shape != (experiment.length,):
             raise RuntimeError(f"{experiment.id}: importance profile has shape {profile.shape}, "
                                f"expected ({experiment.length},)")
         scores = score_profile(profile, experiment.positions, threshold_z)
-        log.info("%s [%s/%s/%s/%s]: top %s, FNR rank %.2f, FNR threshold %.2f", experiment.id, mode, readout,
-                 metric, reduction, scores["top_positions"], scores["fnr_rank"], scores["fnr_threshold"])
+        log.info("%s [%s/%s/%s/%s/%s]: top %s, FNR rank %.2f, FNR threshold %.2f", experiment.id, mode, readout,
+                 baseline, metric, reduction, scores["top_positions"], scores["fnr_rank"], scores["fnr_threshold"])
         rows.append({
             "experiment": experiment.id, "protocol": protocol, "logic": experiment.logic,
             "positions": ",".join(map(str, experiment.positions)), "motif_size": len(experiment.positions),
             "signal_to_noise": experiment.signal_to_noise, "seed": experiment.seed, "mode": mode,
-            "readout": readout, "metric": metric, "reduction": reduction, **scores, "threshold_z": threshold_z,
+            "readout": readout, "baseline": baseline, "metric": metric, "reduction": reduction, **scores, "threshold_z": threshold_z,
             "train_nll": float(best["train_nll"]), "val_nll": float(best["val_nll"]), "entropy_floor": floor,
             "excess_nll": excess, "converged": converged, "epochs": len(history),
+            "null_excess_nll": null_excess, "null_converged": null_converged,
             "n_sequences": len(frame), "n_attributed": len(keep),
             "train_seconds": train_seconds, "gama_seconds": gama_seconds,
         })
@@ -166,7 +187,8 @@ def timing_frame(rows: list[dict]) -> pd.DataFrame:
 def format_grid(frame: pd.DataFrame) -> pd.DataFrame:
     """Fixed float formatting so equal results give equal bytes."""
     out = frame.copy()
-    for column in ("fnr_rank", "fnr_threshold", "fpr_threshold", "train_nll", "val_nll", "entropy_floor", "excess_nll"):
+    for column in ("fnr_rank", "fnr_threshold", "fpr_threshold", "train_nll", "val_nll", "entropy_floor", "excess_nll",
+                   "null_excess_nll"):
         out[column] = out[column].map(lambda v: f"{float(v):.6f}")
     out["signal_to_noise"] = out["signal_to_noise"].map(lambda v: f"{v:.1f}")
     return out

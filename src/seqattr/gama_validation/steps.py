@@ -37,7 +37,8 @@ def grid_experiment(output, timing_output, *, experiment: str, grid: dict, gener
     n_attributed = grid["n_attributed"] or gama["max_sequences"]
     rows = run_grid_experiment(spec, {**train, "tolerance": grid["tolerance"]}, options, n_attributed=n_attributed,
                                threshold_z=grid.get("threshold_z", DEFAULT_THRESHOLD_Z), protocol=grid["protocol"],
-                               readouts=grid["readouts"], metrics=grid["metrics"], reductions=grid["reductions"])
+                               readouts=grid["readouts"], metrics=grid["metrics"], reductions=grid["reductions"],
+                               baselines=grid["baselines"])
     write_table(format_grid(grid_frame(rows)), output)
     write_table(timing_frame(rows), timing_output)
 
