@@ -278,3 +278,26 @@ def test_column_shuffle_keeps_column_counts_and_its_floor_is_the_column_frequenc
     assert column_frequency_nll(["AAC", "ADC", "AAE", "WAC"])[0] == pytest.approx(-3 * np.log(0.75) / 4)
     with pytest.raises(ValueError, match="one length"):
         column_shuffled(["AA", "AAA"], seed=0)
+
+
+def test_null_model_is_trained_again_at_half_the_learning_rate_until_it_reaches_its_floor(monkeypatch):
+    import pandas as pd
+
+    from seqattr.gama import null_model
+    from seqattr.generative import engine
+
+    rates = []
+
+    def fake_train(sequences, config, seed, true_nll=None):
+        rates.append(config["learning_rate"])
+        excess = 0.02 if config["learning_rate"] > 1e-3 else 0.005  # converges only at <= 1e-3
+        return None, f"model at {config['learning_rate']}", pd.DataFrame({"val_nll": [3.0], "excess_nll": [excess]})
+
+    monkeypatch.setattr(engine, "train_lstm", fake_train)
+    model, history = null_model.train_null_model(["ACD", "CDA"], {"learning_rate": 4e-3, "tolerance": 0.01}, seed=0)
+    assert rates == [4e-3, 2e-3, 1e-3] and model == "model at 0.001"
+    assert history["learning_rate"].tolist() == [1e-3]
+    rates.clear()
+    _, history = null_model.train_null_model(["ACD", "CDA"], {"learning_rate": 4e-3, "tolerance": 0.01}, seed=0,
+                                             retries=1)
+    assert rates == [4e-3, 2e-3] and history["excess_nll"].iloc[0] == 0.02  # gave up: recorded unconverged
