@@ -88,6 +88,7 @@ def test_comparison_table_pairs_each_model_with_the_cnn():
 def perturbation_rows(seed, method, curves):
     """curves: order -> accuracy at fractions 0, 0.1, 0.2, 0.5."""
     return [{"dataset": "d", "model": "attngen", "mask_ratio": 0.1, "seed": seed, "method": method, "order": order,
+             "stopped_early": seed == 0,
              "fraction": fraction, "accuracy": accuracy, "n": 100}
             for order, values in curves.items() for fraction, accuracy in zip((0, 0.1, 0.2, 0.5), values)]
 
@@ -109,7 +110,7 @@ def test_deletion_summary_costs_ratio_and_share_to_chance():
     summary = deletion_summary(table, 0.2, {"d": 0.5})
     assert list(summary.columns) == DELETION_COLUMNS and len(summary) == 1
     row = summary.iloc[0]
-    assert row["seeds"] == 2 and row["intact_mean"] == pytest.approx(0.85)
+    assert row["seeds"] == 2 and row["stopped_early"] == 1 and row["intact_mean"] == pytest.approx(0.85)
     assert row["top_mean"] == pytest.approx(0.55) and row["top_sd"] == pytest.approx(np.std([0.6, 0.5], ddof=1), abs=1e-6)
     assert row["cost_top"] == pytest.approx(0.30) and row["cost_random"] == pytest.approx(0.05)
     assert row["top_over_random"] == pytest.approx(6.0, abs=1e-5)

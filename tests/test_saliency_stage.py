@@ -32,6 +32,7 @@ def planted(tmp_path, monkeypatch):
     motifs = pd.DataFrame({"id": ids, "start": 10, "end": 18, "motif": "GGGGGGGG", "class": "x"})
     write_table(motifs, tmp_path / "motifs.tsv.gz")
     monkeypatch.setattr(steps, "load_classifier", lambda path, device="auto", threads=1, **expected: WindowModel(10, 18))
+    monkeypatch.setattr(steps, "training_ended_early", lambda path: True)
     return tmp_path
 
 
@@ -77,9 +78,17 @@ def test_perturbation_table_recovery_and_figures(planted):
 
     summary = planted / "perturbation.tsv"
     steps.perturbation_summary([table_path], summary, planted / "perturbation.png", planted / "perturbation.pdf",
-                               encoded_files={"tiny": str(planted / "test.npz")}, n_eval=50, eval_seed=1)
-    assert read_table(summary).equals(table)
-    assert (planted / "perturbation.png").stat().st_size > 0 and (planted / "perturbation.pdf").exists()
+                               planted / "deletion.tsv", planted / "deletion.png", planted / "deletion.pdf",
+                               encoded_files={"tiny": str(planted / "test.npz")}, n_eval=50, eval_seed=1,
+                               summary_fraction=0.2)
+    assert read_table(summary).equals(table) and table["stopped_early"].all()
+    for name in ("perturbation", "deletion"):
+        assert (planted / f"{name}.png").stat().st_size > 0 and (planted / f"{name}.pdf").exists()
+    deletion = read_table(planted / "deletion.tsv").set_index("method")
+    # The window model reads positions 10-17 only: attention and IG put them on top, and
+    # removing 20% (8 of 40 positions) by either takes away the whole window.
+    assert (deletion["stopped_early"] == 1).all() and (deletion["top_mean"] <= 0.6).all()
+    assert (deletion["cost_top"] > deletion["cost_random"]).all()
 
     entries = [dict(run, method=m, path=path) for m, path in paths.items()]
     recovery = steps.motif_recovery_table(entries, {"tiny": planted / "motifs.tsv.gz"})

@@ -188,8 +188,9 @@ def test_config_check_rejects_even_attngen_kernel():
     # (it used to wait for the unused ramp: 30% of a large epoch cap).
     # (AttnGen at r = 0: no BatchNorm, so learning rate 0 leaves the model exactly as it is.)
     ("attngen", SMALL_ATTNGEN, 0.0, {"warmup": 0.3}, 3),
-    # Masking: patience waits for the ramp, here 4 epochs long (warmup_epochs), then 2 more.
-    ("attngen", SMALL_ATTNGEN, 0.2, {"warmup_epochs": 4}, 5),
+    # Masking: the ramp is 4 epochs long (warmup_epochs); a state trained mid-ramp is neither
+    # kept nor judged, so the first candidate is epoch 4, then patience 2.
+    ("attngen", SMALL_ATTNGEN, 0.2, {"warmup_epochs": 4}, 6),
 ])
 def test_early_stopping_ends_training_and_says_so(model, config, ratio, extra, epochs_run):
     x, y, _ = easy_task(200, LENGTH, seed=0)
@@ -197,7 +198,7 @@ def test_early_stopping_ends_training_and_says_so(model, config, ratio, extra, e
     # Learning rate 0: the validation loss never improves after the first epoch.
     settings = TrainingConfig(**{**FAST, "epochs": 20, "patience": 2, "learning_rate": 0.0, **extra}, mask_ratio=ratio)
     result = train_classifier(build_model(model, config, LENGTH, 2), x, y, settings, progress=False)
-    assert len(result.history) == epochs_run and result.best_epoch == 1 and result.stopped_early
+    assert len(result.history) == epochs_run and result.best_epoch == epochs_run - 2 and result.stopped_early
 
 
 def test_the_epoch_cap_is_recorded_as_not_stopped_early():
@@ -205,6 +206,11 @@ def test_the_epoch_cap_is_recorded_as_not_stopped_early():
     result = train_classifier(build_model("cnn", {}, LENGTH, 2), x, y,
                               TrainingConfig(**{**FAST, "epochs": 2, "patience": 5}), progress=False)
     assert len(result.history) == 2 and not result.stopped_early
+    # A cap that comes before the masking ramp ends keeps the last state.
+    capped = train_classifier(build_model("attngen", SMALL_ATTNGEN, LENGTH, 2), x, y,
+                              TrainingConfig(**{**FAST, "epochs": 2, "warmup_epochs": 5}, mask_ratio=0.2),
+                              progress=False)
+    assert capped.best_epoch == 2 and not capped.stopped_early
     assert TrainingConfig(epochs=50, warmup=0.3, warmup_epochs=5).warmup_epochs == 5
     with pytest.raises(ValueError, match="warmup_epochs"):
         TrainingConfig(warmup_epochs=-1)

@@ -1,7 +1,8 @@
 """The perturbation test summarised: does a saliency method find positions that matter?
 
 From the perturbation table (accuracy after removing the top-, random- or bottom-ranked
-k% of positions), per dataset, model, mask ratio and method, over seeds:
+k% of positions), per dataset, model, mask ratio and method, over seeds (with how many of
+the seeds' classifiers early stopping ended, `stopped_early`, rather than the epoch cap):
 
 - the accuracy left at one fraction k (the paper's claim is about removing the most
   salient positions: `fraction`, 0.2 by default), top, random and bottom, mean and SD;
@@ -25,7 +26,7 @@ from seqattr.saliency import ORDERS
 CLASSIFIER_KEYS = ["dataset", "model", "mask_ratio", "seed"]
 GROUP_KEYS = ["dataset", "model", "mask_ratio", "method"]
 DELETION_COLUMNS = [
-    "dataset", "model", "mask_ratio", "method", "seeds", "fraction", "intact_mean",
+    "dataset", "model", "mask_ratio", "method", "seeds", "stopped_early", "fraction", "intact_mean",
     "top_mean", "top_sd", "random_mean", "random_sd", "bottom_mean", "bottom_sd",
     "cost_top", "cost_random", "top_over_random", "share_to_chance",
     "auc_top_mean", "auc_top_sd", "auc_random_mean", "auc_bottom_mean",
@@ -65,12 +66,17 @@ def deletion_summary(table: pd.DataFrame, fraction: float, chance: dict[str, flo
     wide = at.pivot_table(index=CLASSIFIER_KEYS + ["method"], columns="order", values="accuracy")
     wide = wide.reindex(columns=list(ORDERS)).join(intact.rename("intact"))
     areas = curve_areas(table).pivot_table(index=CLASSIFIER_KEYS + ["method"], columns="order", values="auc")
-    wide = wide.join(areas.reindex(columns=list(ORDERS)).add_prefix("auc_")).reset_index()
+    wide = wide.join(areas.reindex(columns=list(ORDERS)).add_prefix("auc_"))
+    if "stopped_early" in table:
+        wide = wide.join(table.groupby(CLASSIFIER_KEYS + ["method"])["stopped_early"].first())
+    wide = wide.reset_index()
     rows = []
     for key, group in wide.groupby(GROUP_KEYS, sort=False):
         intact_mean = group["intact"].mean()
         level = chance.get(key[0], np.nan)
-        row = dict(zip(GROUP_KEYS, key), seeds=len(group), fraction=float(fraction), intact_mean=intact_mean)
+        ended_early = int(group["stopped_early"].astype(bool).sum()) if "stopped_early" in group else None
+        row = dict(zip(GROUP_KEYS, key), seeds=len(group), stopped_early=ended_early, fraction=float(fraction),
+                   intact_mean=intact_mean)
         for order in ORDERS:
             row[f"{order}_mean"], row[f"{order}_sd"] = group[order].mean(), group[order].std(ddof=1)
         row["cost_top"] = intact_mean - row["top_mean"]
@@ -81,5 +87,5 @@ def deletion_summary(table: pd.DataFrame, fraction: float, chance: dict[str, flo
                    auc_random_mean=group["auc_random"].mean(), auc_bottom_mean=group["auc_bottom"].mean())
         rows.append(row)
     summary = pd.DataFrame(rows, columns=DELETION_COLUMNS)
-    numeric = [c for c in DELETION_COLUMNS if c not in GROUP_KEYS + ["seeds", "fraction"]]
+    numeric = [c for c in DELETION_COLUMNS if c not in GROUP_KEYS + ["seeds", "stopped_early", "fraction"]]
     return summary.round({c: DIGITS for c in numeric})

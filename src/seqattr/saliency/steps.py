@@ -31,7 +31,11 @@ from seqattr.saliency.recovery import motif_truth, recovery_summary
 
 log = logging.getLogger(__name__)
 
-PERTURBATION_COLUMNS = ["dataset", "model", "mask_ratio", "seed", "method", "order", "fraction", "accuracy", "n"]
+# stopped_early: whether early stopping (not the epoch cap) ended the classifier's training,
+# beside the result so that an attribution of a model that may still have been improving
+# is never reported without saying so.
+PERTURBATION_COLUMNS = ["dataset", "model", "mask_ratio", "seed", "method", "order", "fraction", "accuracy", "n",
+                        "stopped_early"]
 RECOVERY_COLUMNS = ["dataset", "model", "mask_ratio", "seed", "method", "auroc_mean", "auroc_sd", "auprc_mean", "n"]
 
 
@@ -112,7 +116,16 @@ def perturbation(model_path, encoded_path, classes_path, output, *, saliency_fil
     table.insert(1, "model", classifier["model"])
     table.insert(2, "mask_ratio", float(classifier["mask_ratio"]))
     table.insert(3, "seed", int(classifier["seed"]))
+    table["stopped_early"] = training_ended_early(model_path)
     write_table(table[PERTURBATION_COLUMNS], output)
+
+
+def training_ended_early(model_path) -> bool | None:
+    """The checkpoint's record of whether early stopping ended its training."""
+    from seqattr.classify.evaluation import stopped_early
+    from seqattr.classify.models import read_checkpoint
+
+    return stopped_early(read_checkpoint(model_path)["extra"])
 
 
 def combine_tables(paths, output, columns) -> pd.DataFrame:
