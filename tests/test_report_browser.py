@@ -21,8 +21,8 @@ pytestmark = pytest.mark.workflow
 
 # Every summary table of config/test.yaml (relative to results/test): each is in the report
 # as an HTML page under report/tables/ with the same relative name.
-TABLES = ["data/synthetic_tiny/summary.tsv", "metrics/classification.tsv", "saliency/perturbation.tsv",
-          "saliency/motif_recovery.tsv", "generative/synthetic_tiny_and/sample_summary.tsv",
+TABLES = ["data/synthetic_tiny/summary.tsv", "metrics/classification.tsv", "metrics/comparison.tsv",
+          "saliency/perturbation.tsv", "saliency/deletion.tsv", "saliency/motif_recovery.tsv", "generative/synthetic_tiny_and/sample_summary.tsv",
           "gama/synthetic_tiny_and/profile.tsv", "gama/synthetic_tiny_and/mode_agreement.tsv", "gama/benchmark.tsv"]
 CATEGORIES = ["Data", "Classification", "Saliency", "GAMA"]
 
@@ -93,7 +93,8 @@ def test_report_shows_every_figure_and_table(browser_tools, request, tmp_path):
             entry = entries[relative[key]]
             assert entry["mime"] == "image/png" and entry["caption"].strip() and entry["labels"], key
             if "classification" in key:
-                assert entry["rule"] == "plot_classification", (key, entry["rule"])
+                drawn_by = "compare_classifiers" if key.endswith("comparison.png") else "plot_classification"
+                assert entry["rule"] == drawn_by, (key, entry["rule"])
             browser.run(SHOW, relative[key], "img")
             shown = browser.wait_for(SHOWN_IMAGE, relative[key])
             assert shown, f"{key} did not render"

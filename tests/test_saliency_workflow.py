@@ -27,7 +27,17 @@ def test_test_run_writes_saliency_for_every_classifier_and_method(test_run):
 def test_test_run_writes_the_perturbation_and_recovery_tables(test_run):
     perturbation = pd.read_csv(test_run / "saliency" / "perturbation.tsv", sep="\t")
     assert list(perturbation.columns) == ["dataset", "model", "mask_ratio", "seed", "method", "order", "fraction",
-                                          "accuracy", "n"]
+                                          "accuracy", "n", "stopped_early"]
+    # Whether early stopping ended each classifier's training: as its checkpoint (and the
+    # metrics table) says, beside every attribution result.
+    metrics = pd.read_csv(test_run / "metrics" / "classification.tsv", sep="\t")
+    ended = metrics.groupby(["model", "mask_ratio"])["stopped_early"].first()
+    for (model, ratio), rows in perturbation.groupby(["model", "mask_ratio"]):
+        assert (rows["stopped_early"] == ended[(model, ratio)]).all(), (model, ratio)
+    deletion = pd.read_csv(test_run / "saliency" / "deletion.tsv", sep="\t")
+    assert len(deletion) == perturbation.groupby(["model", "mask_ratio", "method"]).ngroups
+    assert (deletion["stopped_early"] == deletion["model"].map(ended.groupby("model").sum())).all()
+    assert (deletion["fraction"] == 0.2).all()
     assert set(perturbation["order"]) == {"top", "random", "bottom"}
     assert sorted(perturbation["fraction"].unique()) == sorted(TEST_CONFIG["saliency"]["fractions"])
     assert perturbation["accuracy"].between(0, 1).all()

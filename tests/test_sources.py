@@ -39,10 +39,12 @@ def test_fasta_with_label_field_plain_and_gzip(tmp_path, gzipped):
 
 
 def test_one_fasta_file_per_class(tmp_path):
-    write(tmp_path / "enh.fa", ">x1\nACGT\n>x2\nAAAA\n")
-    write(tmp_path / "bg.fa", ">y1\nCCCC\n>y2\nGGGG\n")
+    # Four per class: a fraction split leaves each class at least 2 on each side.
+    write(tmp_path / "enh.fa", ">x1\nACGT\n>x2\nAAAA\n>x3\nACGA\n>x4\nAATA\n")
+    write(tmp_path / "bg.fa", ">y1\nCCCC\n>y2\nGGGG\n>y3\nCCGC\n>y4\nGGCG\n")
     splits = local.load({"train": {"enh": "enh.fa", "bg": "bg.fa"}, "test_fraction": 0.5, "split_seed": 1}, tmp_path)
-    assert sorted(splits.train["label"]) == ["bg", "enh"] and sorted(splits.test["label"]) == ["bg", "enh"]
+    assert sorted(splits.train["label"]) == ["bg", "bg", "enh", "enh"]
+    assert sorted(splits.test["label"]) == ["bg", "bg", "enh", "enh"]
 
 
 def test_table_with_configured_columns_and_split(tmp_path):
