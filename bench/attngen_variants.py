@@ -25,19 +25,15 @@ import numpy as np
 import torch
 import yaml
 
-from seqattr.classify.engine import TrainingConfig, predict_logits, train_classifier
+from seqattr.classify.engine import TrainingConfig, train_classifier
 from seqattr.classify.models import build_model
 from seqattr.config import validate_config
 from seqattr.data.encoding import encode_split
 from seqattr.data.sources import load_dataset
 from seqattr.runtime import seed_everything, seeded_subsample
-from seqattr.saliency.perturbation import remove_positions
+from seqattr.saliency.perturbation import accuracy, remove_positions
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def accuracy(model, x: np.ndarray, labels: np.ndarray) -> float:
-    return float((predict_logits(model, torch.from_numpy(x)).argmax(1).numpy() == labels).mean())
 
 
 def main() -> None:

@@ -78,8 +78,9 @@ def comparison_table(metrics: pd.DataFrame, predictions: dict[tuple, pd.DataFram
     test = metrics[metrics["split"] == "test"].set_index(["dataset", "model", "mask_ratio", "seed"])
     val = metrics[metrics["split"] == "val"].set_index(["dataset", "model", "mask_ratio", "seed"])
     rows = []
-    groups = test.reset_index().groupby(["dataset", "model", "mask_ratio"], sort=False)
-    for (dataset, model, ratio), frame in groups:
+    flat = test.reset_index()
+    cnn_runs = {dataset: frame for dataset, frame in flat[flat["model"] == "cnn"].groupby("dataset")}
+    for (dataset, model, ratio), frame in flat.groupby(["dataset", "model", "mask_ratio"], sort=False):
         seeds = sorted(frame["seed"])
         accuracy = frame.set_index("seed")["accuracy"]
         row = {"dataset": dataset, "model": model, "mask_ratio": ratio, "seeds": len(seeds),
@@ -89,8 +90,8 @@ def comparison_table(metrics: pd.DataFrame, predictions: dict[tuple, pd.DataFram
                "epochs_mean": frame["epochs"].mean()}
         val_accuracy = val.loc[[(dataset, model, ratio, s) for s in seeds], "accuracy"]
         row.update(val_accuracy_mean=val_accuracy.mean(), val_accuracy_sd=val_accuracy.std(ddof=1))
-        cnn = test.reset_index().query("dataset == @dataset and model == 'cnn'")
-        if len(cnn):
+        cnn = cnn_runs.get(dataset)
+        if cnn is not None:
             cnn_seeds = sorted(cnn["seed"])
             mine = correct_matrix([predictions[(dataset, model, ratio, s)] for s in seeds])
             theirs = correct_matrix([predictions[(dataset, "cnn", format_ratio(0), s)] for s in cnn_seeds])
