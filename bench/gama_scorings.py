@@ -28,7 +28,9 @@ from scipy.stats import spearmanr
 
 from seqattr.gama.ig import gama_ig_readouts
 from seqattr.gama.ig import BASELINES
-from seqattr.gama.metric import METRICS, MOMENT_METRICS, NULL_METRICS, REDUCTIONS, importance_profile, score_matrix
+from seqattr.gama.information import information_profile
+from seqattr.gama.metric import (INFORMATION_METRICS, METRICS, MOMENT_METRICS, NULL_METRICS, REDUCTIONS,
+                                 combined_profile, importance_profile, score_matrix)
 from seqattr.gama.null_model import train_null_model
 from seqattr.gama_validation.detection import detected_by_rank, false_negative_rate
 from seqattr.generative.alphabet import tokenize
@@ -80,15 +82,21 @@ def profiles(initial, trained, tokens, steps, baselines, metrics, reductions, nu
     moment metric: each entry standardised against the same metric with each untrained
     model in the trained model's place, (S - mean_r S_r) / sd_r S_r (tried, not kept)."""
     out = {}
+    information = information_profile(trained, tokens) if set(metrics) & set(INFORMATION_METRICS) else None
     for baseline in baselines:
         ig = {name: gama_ig_readouts(model, tokens, SCORINGS, steps=steps, baseline=baseline, device="cpu")
               for name, model in (("trained", trained), ("initial", initial), ("null", null)) if model is not None}
         ig_inits = [gama_ig_readouts(model, tokens, SCORINGS, steps=steps, baseline=baseline, device="cpu")
                     for model in inits]
         for scoring, metric, reduction in itertools.product(SCORINGS, metrics, reductions):
+            key = (scoring[0], scoring[1], baseline, metric, reduction)
+            if metric == "information":  # the model's own, the same under every key
+                out[key] = information.numpy()
+                continue
             matrix = score_matrix(ig["trained"][scoring], ig["initial"][scoring], metric,
                                   ig_null=ig["null"][scoring] if "null" in ig else None)
-            out[(scoring[0], scoring[1], baseline, metric, reduction)] = importance_profile(matrix, reduction).numpy()
+            out[key] = (combined_profile(matrix, information, reduction) if metric == "null_spread_information"
+                        else importance_profile(matrix, reduction)).numpy()
             if ig_inits and metric in MOMENT_METRICS:
                 null = torch.stack([score_matrix(r[scoring], ig["initial"][scoring], metric) for r in ig_inits])
                 z = (matrix - null.mean(0)) / null.std(0)
@@ -189,7 +197,8 @@ def main():
             null_sequences = uniform_sequences(len(sequences), args.seed + 1)
             null_initial, null_trained, _ = train_lstm(null_sequences, {**training, "max_epochs": 5}, args.seed)
             uniform = profiles(null_initial, null_trained, tokenize([null_sequences[i] for i in keep]), args.steps,
-                               baselines, [m for m in metrics if m not in NULL_METRICS], reductions)
+                               baselines, [m for m in metrics if m not in NULL_METRICS + INFORMATION_METRICS],
+                               reductions)
             found = {key: standardised(value) - standardised(uniform[key]) for key, value in found.items()
                      if key in uniform}
         floor = entropy_floor(args.protocol, logic, 16, len(positions), weight)

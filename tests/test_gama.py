@@ -301,3 +301,107 @@ def test_null_model_is_trained_again_at_half_the_learning_rate_until_it_reaches_
     _, history = null_model.train_null_model(["ACD", "CDA"], {"learning_rate": 4e-3, "tolerance": 0.01}, seed=0,
                                              retries=1)
     assert rates == [4e-3, 2e-3] and history["excess_nll"].iloc[0] == 0.02  # gave up: recorded unconverged
+
+
+# --- the information term and null_spread_information ----------------------------------------
+
+def fixed_distribution_model(log_weights: torch.Tensor) -> GenerativeLSTM:
+    """A model whose every output is softmax(log_weights), whatever it reads."""
+    model = GenerativeLSTM(3).double().eval()
+    with torch.no_grad():
+        model.nn.weight.zero_()
+        model.nn.bias.copy_(log_weights)
+    return model
+
+
+def test_information_profile_is_the_mean_log_probability_of_the_observed_residue_over_uniform():
+    import math
+
+    from seqattr.gama.information import information_profile
+
+    generator = torch.Generator().manual_seed(0)
+    log_weights = torch.randn(N_TOKENS, generator=generator, dtype=torch.float64)
+    model = fixed_distribution_model(log_weights)
+    sequences = ["ACDKL", "WYVAA", "MMNPQ", "AAAAA"]
+    tokens = tokenize(sequences)
+    log_q = torch.log_softmax(log_weights, dim=0)
+    expected = torch.stack([log_q[tokens[:, p]].mean() for p in range(1, 6)]) + math.log(20)
+    torch.testing.assert_close(information_profile(model, tokens), expected)
+    torch.testing.assert_close(information_profile(model, tokens, batch_size=3), expected)
+    # uniform over the 22 tokens: every residue is predicted at 1/22, a little worse than uniform residues
+    uniform = information_profile(fixed_distribution_model(torch.zeros(N_TOKENS, dtype=torch.float64)), tokens)
+    torch.testing.assert_close(uniform, torch.full((5,), math.log(20 / 22), dtype=torch.float64))
+    with pytest.raises(ValueError, match="at least one sequence"):
+        information_profile(model, tokens[:0])
+
+
+def test_information_equals_the_log_prob_readout_that_ig_splits(tiny_model):
+    """By IG's completeness the log_prob readout of output p - 1 is its attributions' sum
+    plus its value at the baseline; information(p) is that readout's mean, plus ln 20."""
+    import math
+
+    from seqattr.gama.information import information_profile
+
+    tokens = tokenize(SEQUENCES)
+    log_probs = torch.log_softmax(tiny_model(tokens[:, :-1]), dim=-1)
+    readout = log_probs.gather(-1, tokens[:, 1:, None]).squeeze(-1)[:, :5]  # predictions of r_1..r_5
+    torch.testing.assert_close(information_profile(tiny_model, tokens), readout.mean(0) + math.log(20))
+
+
+def test_null_spread_information_sees_a_conserved_position_and_a_dependency():
+    from seqattr.gama.metric import combined_profile
+
+    length = 16
+    generator = torch.Generator().manual_seed(1)
+
+    def matrix_with(noise_scale, planted=None):
+        """A null_spread matrix over L + 2 tokens: small noise on the causal entries, and
+        a planted entry (output 8 reads residue 7: residue 7 predicts residue 9)."""
+        matrix = noise_scale * torch.randn(length + 2, length + 2, generator=generator, dtype=torch.float64)
+        matrix[~torch.ones(length + 2, length + 2, dtype=torch.bool).tril()] = float("nan")
+        matrix[0] = float("nan")
+        if planted is not None:
+            matrix[8, 7] = planted
+        return matrix
+
+    # a conserved motif at 2 and 4: no IG spread (the matrix is noise of a few thousandths of
+    # a nat), the model predicts those residues with certainty (information ln 20), the rest
+    # as uniform; the sum in nats keeps the noise negligible, a sum of z-scores would not
+    information = torch.zeros(length, dtype=torch.float64)
+    information[[1, 3]] = 2.9957
+    profile = combined_profile(matrix_with(0.005), information, "both")
+    assert set((torch.argsort(profile, descending=True)[:2] + 1).tolist()) == {2, 4}
+    # a dependency between 7 and 9 whose residues are as frequent as any other (information
+    # flat): only the null_spread matrix shows it, in both roles, and the sum keeps it
+    flat = 0.001 * torch.randn(length, generator=generator, dtype=torch.float64)
+    matrix = matrix_with(0.005, planted=1.3)
+    profile = combined_profile(matrix, flat, "both")
+    assert set((torch.argsort(profile, descending=True)[:2] + 1).tolist()) == {7, 9}
+    # the values: information + input role (outputs j = p..L) + output role (output p - 1 over r_1..r_(p-1))
+    expected_9 = flat[8] + torch.nanmean(matrix[9:17, 9]) + torch.nanmean(matrix[8, 1:9])
+    torch.testing.assert_close(profile[8], expected_9)
+    torch.testing.assert_close(combined_profile(matrix, flat, "input")[6], flat[6] + torch.nanmean(matrix[7:17, 7]))
+    with pytest.raises(ValueError, match="L \\+ 2 = 18 tokens"):
+        combined_profile(matrix[:6, :6], flat)
+    with pytest.raises(ValueError, match="reduction 'rows'"):
+        combined_profile(matrix, flat, "rows")
+
+
+def test_scoring_profiles_information_metrics():
+    from seqattr.gama.metric import combined_profile, scoring_profiles
+
+    key = ("exact", "log_prob")
+    trained, initial, null = ({key: planted_ig(seed=s)} for s in (0, 1, 2))
+    information = torch.tensor([0.0, 3.0, 0.1, 0.0], dtype=torch.float64)  # L = 4 residues
+    got = {k: (m, p) for k, m, p in scoring_profiles(trained, initial, ("null_spread", "information",
+                                                                            "null_spread_information"),
+                                                         ("input", "both"), ig_null=null, information=information)}
+    for reduction in ("input", "both"):
+        matrix, profile = got[(*key, "information", reduction)]
+        assert matrix is None and torch.equal(profile, information)
+        spread_matrix_, spread_profile = got[(*key, "null_spread", reduction)]
+        matrix, profile = got[(*key, "null_spread_information", reduction)]
+        assert torch.allclose(matrix, spread_matrix_, equal_nan=True)
+        torch.testing.assert_close(profile, combined_profile(matrix, information, reduction))
+    with pytest.raises(ValueError, match="information profile"):
+        list(scoring_profiles(trained, initial, ("information",)))

@@ -276,6 +276,36 @@ def test_grid_experiment_with_null_spread_trains_the_null_model_and_scores_each_
     assert np.isnan(rows[0]["null_excess_nll"]) and rows[0]["null_converged"] == ""
 
 
+def test_grid_experiment_information_metrics_read_the_trained_model(monkeypatch):
+    pytest.importorskip("seqattr.generative.engine")
+    import torch
+
+    import seqattr.gama.information as information_module
+    from seqattr.gama_validation.experiments import Experiment
+    from seqattr.gama_validation.grid import grid_frame, run_grid_experiment
+
+    seen = []
+
+    def recorded(model, tokens, batch_size=1024):
+        seen.append(tuple(tokens.shape))
+        profile = torch.zeros(tokens.shape[1] - 2, dtype=torch.float64)
+        profile[[1, 3]] = 3.0  # as a model that learned a motif conserved at 2 and 4
+        return profile
+
+    monkeypatch.setattr(information_module, "information_profile", recorded)
+    experiment = Experiment("AND", (2, 4), 1.0, 0, 6, 200)
+    rows = run_grid_experiment(experiment, {"hidden_size": 8, "max_epochs": 1}, {"modes": ["exact"], "ig_steps": 4},
+                               n_attributed=12, readouts=["log_prob"], metrics=["information", "null_spread_information"],
+                               reductions=["input", "both"], baselines=["zero", "mean_residue"])
+    frame = grid_frame(rows)
+    assert seen == [(12, 8)]  # once, on the 12 attributed sequences of 6 residues
+    assert len(frame) == 2 * 2 * 2  # baselines x metrics x reductions
+    # the information rows are the same under every key; the sum keeps what the term says
+    assert set(frame["top_positions"][frame["metric"] == "information"]) == {"2,4"}  # ties by position
+    assert (frame["fnr_rank"] == 0).all()
+    assert frame["null_excess_nll"].notna().all()  # null_spread_information trains the null model
+
+
 @pytest.mark.parametrize("change, message", [
     ({"tolerance": 0}, "config key gama_grid.tolerance: 0 is less than or equal to the minimum of 0"),
     ({"baselines": ["uniform"]}, "config key gama_grid.baselines.0: 'uniform' is not one of"),

@@ -47,6 +47,35 @@ def test_benchmark_summary_concatenates_experiments_and_draws_the_figure(tmp_pat
     assert table.read_bytes() == first
 
 
+def test_fnr_heatmap_has_one_cell_per_scoring_logic_and_snr_best_scoring_first():
+    from seqattr.gama_validation.figures import MAX_LINE_SCORINGS, fnr_figure
+
+    rows = []
+    metrics = ["gama", "effect_size", "spread", "null_spread", "information"]
+    for logic in ("AND", "XOR"):
+        for snr in (1.0, 0.5, 0.2):
+            eid = f"{logic}_p2-4_snr{snr:.1f}_s0"
+            for i, metric in enumerate(metrics):
+                for mode in ("exact", "published"):
+                    row = _row(eid, logic, [2, 4], snr, mode, fnr=0.5 if metric == "gama" else i / 10)
+                    row.update(metric=metric, baseline="zero", null_excess_nll=0.02 if logic == "XOR" else 0.005,
+                               null_converged="" if metric != "null_spread" else logic != "XOR")
+                    rows.append(row)
+    frame = grid_frame(rows)
+    assert 2 * len(metrics) > MAX_LINE_SCORINGS
+    figure = fnr_figure(frame)
+    ax = figure.axes[0]
+    labels = [label.get_text() for label in ax.get_yticklabels()]
+    assert len(labels) == 10 and labels[0].endswith("/effect_size/input")  # FNR 0.1, the lowest
+    assert set(labels[-2:]) == {"exact/mean_logit/zero/gama/input", "published/mean_logit/zero/gama/input"}
+    image = ax.images[0].get_array()
+    assert image.shape == (10, 6)  # 2 logics x 3 SNR
+    assert np.allclose(image[labels.index("exact/mean_logit/zero/gama/input")], 50)
+    texts = [t.get_text() for t in ax.texts]
+    # null_spread on XOR: the null models did not converge, so its cells are starred
+    assert texts.count("30*") == 2 * 3 and "40" in texts
+
+
 def _profile(length, modes=("exact", "published")):
     rng = np.random.default_rng(0)
     frames = []

@@ -87,13 +87,15 @@ def run_grid_experiment(experiment: Experiment, train_config: dict, gama_config:
     Training stops when the held-out NLL is within `train_config["tolerance"]` of the
     generator's own NLL on the same sequences; the row records the floor, that excess and
     whether it met the tolerance (`converged`): a miss on an unconverged model is noise.
-    A metric in NULL_METRICS adds the null model (`gama.null_model`: the same settings and
-    initial weights on the column-shuffled set, trained to that set's own floor), whose
-    excess and convergence the rows record as null_excess_nll and null_converged (NaN and
-    empty without it).
+    A metric in INFORMATION_METRICS reads the trained model's information per position on
+    the attributed sequences (`gama.information`). A metric in NULL_METRICS adds the null
+    model (`gama.null_model`: the same settings and initial weights on the column-shuffled
+    set, trained to that set's own floor), whose excess and convergence the rows record as
+    null_excess_nll and null_converged (NaN and empty without it).
     """
     from seqattr.gama.ig import gama_ig_readouts
-    from seqattr.gama.metric import NULL_METRICS
+    from seqattr.gama.information import information_profile
+    from seqattr.gama.metric import INFORMATION_METRICS, NULL_METRICS
     from seqattr.gama.null_model import train_null_model
     from seqattr.generative.alphabet import tokenize
     from seqattr.generative.engine import TRAINING_DEFAULTS, train_lstm
@@ -138,6 +140,7 @@ def run_grid_experiment(experiment: Experiment, train_config: dict, gama_config:
     if gama_config.get("ig_steps") is not None:
         options["steps"] = gama_config["ig_steps"]
     gama_started = time.perf_counter()
+    information = information_profile(trained, tokens) if set(metrics) & set(INFORMATION_METRICS) else None
     # Every mode and readout from one forward-mode pass per model and baseline.
     results = []
     for baseline in baselines:
@@ -146,7 +149,8 @@ def run_grid_experiment(experiment: Experiment, train_config: dict, gama_config:
         ig_null = (gama_ig_readouts(null_model, tokens, pairs, baseline=baseline, **options)
                    if null_model is not None else None)
         results += [(baseline, key, profile) for key, _, profile in
-                    scoring_profiles(ig_trained, ig_initial, metrics, reductions, ig_null=ig_null)]
+                    scoring_profiles(ig_trained, ig_initial, metrics, reductions, ig_null=ig_null,
+                                     information=information)]
     gama_seconds = time.perf_counter() - gama_started
     rows = []
     for baseline, (mode, readout, metric, reduction), profile in results:
