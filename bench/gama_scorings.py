@@ -30,7 +30,7 @@ from seqattr.gama.ig import gama_ig_readouts
 from seqattr.gama.ig import BASELINES
 from seqattr.gama.information import information_profile
 from seqattr.gama.metric import (INFORMATION_METRICS, METRICS, MOMENT_METRICS, NULL_METRICS, REDUCTIONS,
-                                 combined_profile, importance_profile, score_matrix)
+                                 combined_profile, importance_profile, score_matrix, union_profile)
 from seqattr.gama.null_model import train_null_model
 from seqattr.gama_validation.detection import detected_by_rank, false_negative_rate
 from seqattr.generative.alphabet import tokenize
@@ -96,6 +96,7 @@ def profiles(initial, trained, tokens, steps, baselines, metrics, reductions, nu
             matrix = score_matrix(ig["trained"][scoring], ig["initial"][scoring], metric,
                                   ig_null=ig["null"][scoring] if "null" in ig else None)
             out[key] = (combined_profile(matrix, information, reduction) if metric == "null_spread_information"
+                        else union_profile(matrix, information, reduction) if metric == "null_spread_or_information"
                         else importance_profile(matrix, reduction)).numpy()
             if ig_inits and metric in MOMENT_METRICS:
                 null = torch.stack([score_matrix(r[scoring], ig["initial"][scoring], metric) for r in ig_inits])

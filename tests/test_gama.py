@@ -405,3 +405,32 @@ def test_scoring_profiles_information_metrics():
         torch.testing.assert_close(profile, combined_profile(matrix, information, reduction))
     with pytest.raises(ValueError, match="information profile"):
         list(scoring_profiles(trained, initial, ("information",)))
+
+
+def test_null_spread_or_information_keeps_both_ends_of_a_dependency_and_a_conserved_motif():
+    from seqattr.gama.metric import combined_profile, robust_z, union_profile
+
+    length = 16
+    generator = torch.Generator().manual_seed(2)
+    matrix = 0.005 * torch.randn(length + 2, length + 2, generator=generator, dtype=torch.float64)
+    matrix[~torch.ones(length + 2, length + 2, dtype=torch.bool).tril()] = float("nan")
+    matrix[0] = float("nan")
+    matrix[3, 2] = 1.3  # residue 2 predicts residue 4
+    # a dependency-only pair: the model predicts residue 4 with certainty from residue 2
+    # (information ln 20 at 4, ~0 elsewhere, 2 included): the sum in nats loses 2, the union keeps it
+    information = 0.01 * torch.randn(length, generator=generator, dtype=torch.float64)
+    information[3] = 2.9957
+    information[4] = 0.15  # a little leaks to the next position, as in a model near its floor
+    assert set((torch.argsort(union_profile(matrix, information), descending=True)[:2] + 1).tolist()) == {2, 4}
+    assert 2 not in (torch.argsort(combined_profile(matrix, information), descending=True)[:2] + 1).tolist()
+    # a conserved-only motif at 7 and 9: the dependency term is noise, the information term is not
+    noise = 0.005 * torch.randn(length + 2, length + 2, generator=generator, dtype=torch.float64)
+    conserved = 0.01 * torch.randn(length, generator=generator, dtype=torch.float64)
+    conserved[[6, 8]] = 2.9957
+    assert set((torch.argsort(union_profile(noise, conserved), descending=True)[:2] + 1).tolist()) == {7, 9}
+    # robust z: 0.6745 (x - median) / MAD; the mean absolute deviation when MAD is 0; zeros when constant
+    values = torch.tensor([0.0, 1.0, 2.0, 3.0, 10.0], dtype=torch.float64)
+    torch.testing.assert_close(robust_z(values), 0.6745 * (values - 2.0) / 1.0)
+    sparse = torch.tensor([0.0, 0.0, 0.0, 4.0], dtype=torch.float64)
+    torch.testing.assert_close(robust_z(sparse), 0.7979 * sparse / 1.0)
+    assert torch.equal(robust_z(torch.ones(4, dtype=torch.float64)), torch.zeros(4, dtype=torch.float64))
