@@ -227,21 +227,24 @@ def robust_z(profile: torch.Tensor) -> torch.Tensor:
 
 
 def union_profile(matrix: torch.Tensor, information: torch.Tensor, reduction: str = "both") -> torch.Tensor:
-    """`metric: null_spread_or_information`: max(robust_z(dependency), robust_z(information))
-    per position, with dependency the null_spread matrix reduced as in `combined_profile`.
+    """`metric: null_spread_or_information`: per position, the larger of the robust z-scores
+    of the `null_spread` profile (`importance_profile(matrix, reduction)`, the null_spread
+    scoring itself) and of the information term.
 
     A position counts when it stands out of either term's noise: conserved or enriched
     (information), or part of a dependency (null_spread). Why not `combined_profile`'s sum:
     in nats the information term dominates (ln 20 at a position the model predicts with
     certainty, against tenths of a nat of IG spread averaged over a role), so on a set
     whose planted positions carry only a dependency the sum keeps the predicted position
-    and loses the one that predicts it (bench/gama_dependency_only.py). Why robust z: each
-    term is measured against its own noise, so a term that is only noise (the null_spread
-    profile of a conserved-only motif) stays within a few units while a real signal stands
-    tens or hundreds of units out.
+    and can lose the one that predicts it (bench/gama_dependency_only.py). Why robust z:
+    each term is measured against its own noise, so a term that is only noise (the
+    null_spread profile of a conserved-only motif) stays within a few units while a real
+    signal stands far out.
     """
-    length = information.shape[0]
-    dependency = _dependency(matrix, length, reduction)
+    if matrix.shape != (information.shape[0] + 2, information.shape[0] + 2):
+        raise ValueError(f"a matrix over L + 2 = {information.shape[0] + 2} tokens was expected for "
+                         f"{information.shape[0]} positions, got {tuple(matrix.shape)}")
+    dependency = torch.nan_to_num(importance_profile(matrix, reduction).double(), nan=0.0)
     return torch.maximum(robust_z(dependency), robust_z(information))
 
 
