@@ -10,7 +10,8 @@ if it reads what the model learned about how they depend on one another.
 
 Each sequence's true NLL is exact: p(x) = SNR [x follows the table] 20^-(L - k + 1)
 + (1 - SNR) 20^-L, over L + 1 predicted tokens (END is certain), so each model is
-trained to its entropy floor as in the grid. Scorings as `bench/gama_scorings.py`.
+trained to its entropy floor as in the grid (a run that stops above the tolerance again
+at half the learning rate, up to twice). Scorings as `bench/gama_scorings.py`.
 
     .venv/bin/python bench/gama_dependency_only.py --threads 1
 """
@@ -32,7 +33,7 @@ from gama_scorings import profiles  # noqa: E402
 from seqattr.gama.null_model import train_null_model  # noqa: E402
 from seqattr.gama_validation.detection import detected_by_rank, false_negative_rate  # noqa: E402
 from seqattr.generative.alphabet import tokenize  # noqa: E402
-from seqattr.generative.engine import train_lstm  # noqa: E402
+from seqattr.generative.engine import train_to_floor  # noqa: E402
 from seqattr.runtime import seeded_subsample  # noqa: E402
 
 RESIDUES = np.array(list("ACDEFGHIKLMNPQRSTVWY"))
@@ -88,7 +89,7 @@ def main():
         positions = tuple(int(p) for p in spec.split(":")[0].split(","))
         snr = float(spec.split(":")[1])
         sequences, true_nll = dependency_only_set(positions, snr, args.n, args.seed)
-        initial, trained, history = train_lstm(sequences, training, args.seed, true_nll=true_nll)
+        initial, trained, history = train_to_floor(sequences, training, args.seed, true_nll)
         null, null_history = train_null_model(sequences, training, args.seed)
         excess = float(history.loc[history["val_nll"].idxmin(), "excess_nll"])
         null_excess = float(null_history.loc[null_history["val_nll"].idxmin(), "excess_nll"])

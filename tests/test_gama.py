@@ -303,6 +303,27 @@ def test_null_model_is_trained_again_at_half_the_learning_rate_until_it_reaches_
     assert rates == [4e-3, 2e-3] and history["excess_nll"].iloc[0] == 0.02  # gave up: recorded unconverged
 
 
+def test_train_to_floor_keeps_the_initial_weights_of_each_retry(monkeypatch):
+    import pandas as pd
+
+    from seqattr.generative import engine
+
+    calls = []
+
+    def fake_train(sequences, config, seed, true_nll=None):
+        calls.append((config["learning_rate"], seed, true_nll))
+        excess = 0.02 if config["learning_rate"] > 1e-3 else 0.005
+        return f"initial {seed}", f"model at {config['learning_rate']}", pd.DataFrame({"excess_nll": [excess]})
+
+    monkeypatch.setattr(engine, "train_lstm", fake_train)
+    initial, model, history = engine.train_to_floor(["ACD"], {"learning_rate": 2e-3, "tolerance": 0.01}, 7, "floor")
+    assert calls == [(2e-3, 7, "floor"), (1e-3, 7, "floor")]  # same seed: same initial weights
+    assert (initial, model) == ("initial 7", "model at 0.001") and history["learning_rate"].tolist() == [1e-3]
+    calls.clear()
+    engine.train_to_floor(["ACD"], {"learning_rate": 5e-4, "tolerance": 0.01}, 7, "floor")
+    assert len(calls) == 1  # converged at once: no retry
+
+
 # --- the information term and null_spread_information ----------------------------------------
 
 def fixed_distribution_model(log_weights: torch.Tensor) -> GenerativeLSTM:

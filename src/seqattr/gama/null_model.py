@@ -47,26 +47,13 @@ def column_frequency_nll(sequences: list[str]) -> np.ndarray:
 
 
 def train_null_model(sequences: list[str], training: dict, seed: int, retries: int = 2):
-    """(null model, history): `train_lstm` on the column-shuffled set with the same settings
-    and seed as the real model, so it starts from the same initial weights, stopped at the
-    shuffled set's own floor (history's excess_nll).
-
-    The null model is a measuring instrument, so it has to reach its floor: when a run
-    stops above the tolerance, it is trained again from the same initial weights with half
-    the learning rate, up to `retries` times. (Measured: paper protocol, OR at 12, 14, 16,
-    SNR 0.5, hidden 128, lr 3e-3: the shuffled set's training NLL jumped up and down and
-    patience stopped it at excess 0.021; at lr 1e-3 it reached 0.009 in 7 epochs.) The
-    history returned is the last run's, with its learning_rate in every row."""
-    from seqattr.generative.engine import TRAINING_DEFAULTS, train_lstm
+    """(null model, history): the column-shuffled set trained to its own floor with the same
+    settings and seed as the real model, so it starts from the same initial weights
+    (`engine.train_to_floor`: the null model is a measuring instrument, so a run that stops
+    above the tolerance is trained again at half the learning rate, up to `retries` times).
+    The history is the last run's, with its learning_rate in every row."""
+    from seqattr.generative.engine import train_to_floor
 
     shuffled = column_shuffled(sequences, seed)
-    reference = column_frequency_nll(shuffled)
-    settings = {**training}
-    settings.setdefault("learning_rate", TRAINING_DEFAULTS["learning_rate"])
-    tolerance = settings.get("tolerance", TRAINING_DEFAULTS["tolerance"])
-    for attempt in range(retries + 1):
-        _, model, history = train_lstm(shuffled, settings, seed, true_nll=reference)
-        history = history.assign(learning_rate=settings["learning_rate"])
-        if history["excess_nll"].min() <= tolerance or attempt == retries:
-            return model, history
-        settings["learning_rate"] /= 2
+    _, model, history = train_to_floor(shuffled, training, seed, column_frequency_nll(shuffled), retries)
+    return model, history

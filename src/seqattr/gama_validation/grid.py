@@ -85,8 +85,10 @@ def run_grid_experiment(experiment: Experiment, train_config: dict, gama_config:
     models and one IG pass per model and baseline.
 
     Training stops when the held-out NLL is within `train_config["tolerance"]` of the
-    generator's own NLL on the same sequences; the row records the floor, that excess and
-    whether it met the tolerance (`converged`): a miss on an unconverged model is noise.
+    generator's own NLL on the same sequences, and a run that stops above it is trained
+    again at half the learning rate, up to twice (`engine.train_to_floor`); the row records
+    the floor, the last run's excess and whether it met the tolerance (`converged`): a miss
+    on an unconverged model is noise.
     A metric in INFORMATION_METRICS reads the trained model's information per position on
     the attributed sequences (`gama.information`). A metric in NULL_METRICS adds the null
     model (`gama.null_model`: the same settings and initial weights on the column-shuffled
@@ -98,7 +100,7 @@ def run_grid_experiment(experiment: Experiment, train_config: dict, gama_config:
     from seqattr.gama.metric import INFORMATION_METRICS, NULL_METRICS
     from seqattr.gama.null_model import train_null_model
     from seqattr.generative.alphabet import tokenize
-    from seqattr.generative.engine import TRAINING_DEFAULTS, train_lstm
+    from seqattr.generative.engine import TRAINING_DEFAULTS, train_to_floor
     from seqattr.generative.entropy import entropy_floor, true_token_nll
 
     started = time.perf_counter()
@@ -115,7 +117,8 @@ def run_grid_experiment(experiment: Experiment, train_config: dict, gama_config:
                                truth["token"].tolist(), weight)
 
     train_started = time.perf_counter()
-    initial, trained, history = train_lstm(sequences, train_config, experiment.seed, true_nll=reference)
+    # a run that stops above the tolerance is trained again at half the learning rate
+    initial, trained, history = train_to_floor(sequences, train_config, experiment.seed, reference)
     train_seconds = time.perf_counter() - train_started
     best = history.loc[history["val_nll"].idxmin()]
     tolerance = train_config.get("tolerance", TRAINING_DEFAULTS["tolerance"])
