@@ -323,6 +323,14 @@ def test_train_to_floor_keeps_the_initial_weights_of_each_retry(monkeypatch):
     engine.train_to_floor(["ACD"], {"learning_rate": 5e-4, "tolerance": 0.01}, 7, "floor")
     assert len(calls) == 1  # converged at once: no retry
 
+    def worse_after_the_first(sequences, config, seed, true_nll=None):
+        excess = {4e-3: 0.015, 2e-3: 0.03, 1e-3: 0.02}[config["learning_rate"]]
+        return "initial", f"model at {config['learning_rate']}", pd.DataFrame({"excess_nll": [excess]})
+
+    monkeypatch.setattr(engine, "train_lstm", worse_after_the_first)
+    _, model, history = engine.train_to_floor(["ACD"], {"learning_rate": 4e-3, "tolerance": 0.01}, 7, "floor")
+    assert model == "model at 0.004" and history["excess_nll"].iloc[0] == 0.015  # the closest of the three
+
 
 # --- the information term and null_spread_information ----------------------------------------
 

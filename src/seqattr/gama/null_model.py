@@ -51,7 +51,7 @@ def train_null_model(sequences: list[str], training: dict, seed: int, retries: i
     settings and seed as the real model, so it starts from the same initial weights
     (`engine.train_to_floor`: the null model is a measuring instrument, so a run that stops
     above the tolerance is trained again at half the learning rate, up to `retries` times).
-    The history is the last run's, with its learning_rate in every row."""
+    The history is the kept run's (the closest to the floor), with its learning_rate in every row."""
     from seqattr.generative.engine import train_to_floor
 
     shuffled = column_shuffled(sequences, seed)
