@@ -72,7 +72,7 @@ def fnr_heatmap(frame: pd.DataFrame):
     fig.suptitle(f"GAMA synthetic grid: false-negative rate of the implanted positions, {n} experiments\n"
                  "mean over position sets and seeds; rows: mode/readout/baseline/metric/reduction, best first "
                  "(SNR >= 0.5); bold: the paper's; *: a model not converged", fontsize=9)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.45 / fig.get_figheight()))  # room for the title above the logic labels
     return fig
 
 
