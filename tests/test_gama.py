@@ -463,3 +463,5 @@ def test_null_spread_or_information_keeps_both_ends_of_a_dependency_and_a_conser
     sparse = torch.tensor([0.0, 0.0, 0.0, 4.0], dtype=torch.float64)
     torch.testing.assert_close(robust_z(sparse), 0.7979 * sparse / 1.0)
     assert torch.equal(robust_z(torch.ones(4, dtype=torch.float64)), torch.zeros(4, dtype=torch.float64))
+    with pytest.raises(ValueError, match="L \\+ 2 = 18 tokens"):
+        union_profile(matrix[:6, :6], information)

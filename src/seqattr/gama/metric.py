@@ -13,8 +13,9 @@ p'; the inputs after j have zero IG, hence zero variance, so the sums agree.)
 Our alternatives (`METRICS`) are documented with their functions: `effect_size`, and the
 two spread metrics, `spread` and `null_spread` (`spread_matrix`), which compare how much
 each entry's IG varies across sequences instead of where its median lies; `information`,
-the trained model's own information per position (`gama.information`, no IG), and
-`null_spread_information`, the two combined (`combined_profile`).
+the trained model's own information per position (`gama.information`, no IG), and two
+combinations of it with `null_spread`: `null_spread_information` (`combined_profile`) and
+`null_spread_or_information` (`union_profile`).
 """
 
 from __future__ import annotations
@@ -204,10 +205,14 @@ def _dependency(matrix: torch.Tensor, length: int, reduction: str) -> torch.Tens
     roles = {"input": [_input_role], "output": [_output_role], "both": [_input_role, _output_role]}
     if reduction not in roles:
         raise ValueError(f"reduction {reduction!r}: allowed {REDUCTIONS}")
+    _check_matrix(matrix, length)
+    return sum(torch.nan_to_num(role(matrix.double(), length), nan=0.0) for role in roles[reduction])
+
+
+def _check_matrix(matrix: torch.Tensor, length: int) -> None:
     if matrix.shape != (length + 2, length + 2):
         raise ValueError(f"a matrix over L + 2 = {length + 2} tokens was expected for {length} positions, "
                          f"got {tuple(matrix.shape)}")
-    return sum(torch.nan_to_num(role(matrix.double(), length), nan=0.0) for role in roles[reduction])
 
 
 def robust_z(profile: torch.Tensor) -> torch.Tensor:
@@ -241,9 +246,7 @@ def union_profile(matrix: torch.Tensor, information: torch.Tensor, reduction: st
     null_spread profile of a conserved-only motif) stays within a few units while a real
     signal stands far out.
     """
-    if matrix.shape != (information.shape[0] + 2, information.shape[0] + 2):
-        raise ValueError(f"a matrix over L + 2 = {information.shape[0] + 2} tokens was expected for "
-                         f"{information.shape[0]} positions, got {tuple(matrix.shape)}")
+    _check_matrix(matrix, information.shape[0])
     dependency = torch.nan_to_num(importance_profile(matrix, reduction).double(), nan=0.0)
     return torch.maximum(robust_z(dependency), robust_z(information))
 
