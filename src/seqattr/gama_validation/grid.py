@@ -87,7 +87,7 @@ def run_grid_experiment(experiment: Experiment, train_config: dict, gama_config:
     Training stops when the held-out NLL is within `train_config["tolerance"]` of the
     generator's own NLL on the same sequences, and a run that stops above it is trained
     again at half the learning rate, up to twice (`engine.train_to_floor`); the row records
-    the floor, the last run's excess and whether it met the tolerance (`converged`): a miss
+    the floor, the kept run's excess and whether it met the tolerance (`converged`): a miss
     on an unconverged model is noise.
     A metric in INFORMATION_METRICS reads the trained model's information per position on
     the attributed sequences (`gama.information`). A metric in NULL_METRICS adds the null
