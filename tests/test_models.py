@@ -175,3 +175,20 @@ def test_attngen_supports_masking_and_cnn_does_not():
     assert build_model("attngen", SMALL_ATTNGEN, 40, 2).supports_masking
     assert not getattr(build_model("cnn", {}, 60, 2), "supports_masking", False)
     assert isinstance(build_model("attngen", SMALL_ATTNGEN, 40, 2), AttnGen)
+
+
+@pytest.mark.parametrize("model, config", [("cnn", {}), ("cnn", {"channels": [4, 4], "kernel_size": 5}),
+                                           ("attngen", {"channels": 4, "dilations": [2]})])
+def test_the_torch_free_length_rule_agrees_with_building_the_model(model, config):
+    """The data stage checks lengths with `seqattr.input_lengths` (no torch); a model
+    builds exactly when that rule finds no problem."""
+    from seqattr.input_lengths import length_problem
+
+    for length in range(1, 80):
+        problem = length_problem(model, config, length)
+        try:
+            build_model(model, config, length, 2)
+        except ValueError as error:
+            assert problem == str(error), length
+        else:
+            assert problem is None, length

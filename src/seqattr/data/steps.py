@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from seqattr.errors import ConfigError, InputError
+from seqattr.errors import InputError
 from seqattr.data.canonical import read_classes, read_split, write_splits
 from seqattr.data.encoding import encode_split, save_encoded
 from seqattr.figures import save_figure
@@ -57,22 +57,19 @@ def dataset_source(spec: dict, split: str) -> str:
 
 
 def check_models_fit(splits, classify: dict, length: int | None, name: str) -> None:
-    """Build each configured classifier for the length the encoding will give (the
-    dataset's `length`, else the longest training sequence): a model that cannot take it
-    fails now, not when its training job starts."""
+    """Each configured classifier must take the length the encoding will give (the
+    dataset's `length`, else the longest training sequence): a model that cannot fails
+    now, not when its training job starts."""
     if not classify.get("models"):
         return
-    from seqattr.classify.models import build_model
+    from seqattr.input_lengths import length_problem
 
     length = int(length or splits.train["sequence"].str.len().max())
     for model in classify["models"]:
-        try:
-            build_model(model, classify.get(model) or {}, length, len(splits.classes))
-        except ConfigError:
-            raise  # a bad hyperparameter, not the length
-        except ValueError as error:
+        problem = length_problem(model, classify.get(model), length)
+        if problem:
             raise InputError(f"dataset {name}: sequences are encoded to length {length}, which model {model} "
-                             f"cannot take ({error}); set datasets.{name}.length or change classify.{model}") from None
+                             f"cannot take ({problem}); set datasets.{name}.length or change classify.{model}")
 
 
 def check_evaluation_fits(splits, saliency: dict, name: str) -> None:

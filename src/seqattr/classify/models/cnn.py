@@ -12,6 +12,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from seqattr.input_lengths import CNN_CHANNELS, CNN_KERNEL_SIZE, cnn_length_problem, conv_output_length
+
 
 def _block(in_channels: int, out_channels: int, kernel_size: int) -> nn.Sequential:
     return nn.Sequential(
@@ -22,21 +24,15 @@ def _block(in_channels: int, out_channels: int, kernel_size: int) -> nn.Sequenti
     )
 
 
-def conv_output_length(length: int, kernel_size: int, blocks: int) -> int:
-    for _ in range(blocks):
-        length = (length - kernel_size + 1) // 2
-    return length
-
-
 class GenomicBenchmarksCNN(nn.Module):
-    def __init__(self, input_length: int, n_classes: int, channels=(16, 8, 4), kernel_size: int = 8,
+    def __init__(self, input_length: int, n_classes: int, channels=CNN_CHANNELS, kernel_size: int = CNN_KERNEL_SIZE,
                  hidden: int = 512):
         super().__init__()
         self.input_length, self.n_classes = input_length, n_classes
+        problem = cnn_length_problem(input_length, channels, kernel_size)
+        if problem:
+            raise ValueError(problem)
         flat_length = conv_output_length(input_length, kernel_size, len(channels))
-        if flat_length < 1:
-            raise ValueError(f"cnn: input length {input_length} is too short for {len(channels)} blocks "
-                             f"of kernel {kernel_size} and max-pool 2")
         widths = (4, *channels)
         self.features = nn.Sequential(*(_block(a, b, kernel_size) for a, b in zip(widths, widths[1:])),
                                       nn.Flatten())
