@@ -9,7 +9,7 @@ from conftest import REPO
 from seqattr.config import ConfigError, check_config, validate_config
 from seqattr.data.encoding import EncodedSet, save_encoded
 from seqattr.classify.evaluation import METRIC_COLUMNS, binary_auroc
-from seqattr.classify import steps
+from seqattr.classify import TRAINING_KEYS, steps
 from seqattr.io import read_table, write_json
 from seqattr.classify.models import build_model, load_checkpoint
 from seqattr.classify.engine import HISTORY_COLUMNS, HISTORY_FILE_COLUMNS, TIMING_COLUMNS, TrainingConfig, predict_logits, train_classifier, validation_split
@@ -17,6 +17,20 @@ from seqattr.classify.engine import HISTORY_COLUMNS, HISTORY_FILE_COLUMNS, TIMIN
 LENGTH = 60
 FAST = {"epochs": 3, "batch_size": 32, "learning_rate": 0.01, "patience": 3, "warmup": 0.3, "device": "cpu"}
 SMALL_ATTNGEN = {"channels": 8, "dilations": [2]}
+
+
+def training_config(**values):
+    """Settings as a job builds them: the schema's defaults for every key not given."""
+    return TrainingConfig.from_dict(values)
+
+
+def test_training_defaults_are_the_schema_s():
+    schema = yaml.safe_load((REPO / "config" / "schema.yaml").read_text())["properties"]["classify"]["properties"]
+    config = TrainingConfig.from_dict({})
+    for key in TRAINING_KEYS:
+        assert getattr(config, key) == schema[key]["default"], key
+    with pytest.raises(TypeError):  # no second home: the dataclass itself has none of them
+        TrainingConfig()
 
 
 def accuracy(model, x, y):
@@ -33,7 +47,7 @@ def trained_on_easy_task(request):
     x, y, _ = easy_task(500, LENGTH, seed=0)
     torch.manual_seed(0)
     model = build_model(name, config, LENGTH, 2)
-    return name, train_classifier(model, x, y, TrainingConfig(**{**FAST, "epochs": 5}, mask_ratio=ratio),
+    return name, train_classifier(model, x, y, training_config(**{**FAST, "epochs": 5}, mask_ratio=ratio),
                                   progress=False)
 
 
@@ -66,7 +80,7 @@ def test_same_seed_gives_identical_training():
         model = build_model("attngen", SMALL_ATTNGEN, LENGTH, 2)
         torch.manual_seed(0)  # ...but initial weights come from the caller's seed
         model = build_model("attngen", SMALL_ATTNGEN, LENGTH, 2)
-        runs.append(train_classifier(model, x, y, TrainingConfig(**FAST, mask_ratio=0.2, seed=5), progress=False))
+        runs.append(train_classifier(model, x, y, training_config(**FAST, mask_ratio=0.2, seed=5), progress=False))
     first, second = runs
     pd.testing.assert_frame_equal(first.history.drop(columns="seconds"), second.history.drop(columns="seconds"))
     for a, b in zip(first.model.state_dict().values(), second.model.state_dict().values()):
@@ -83,19 +97,19 @@ def test_validation_split_is_seeded_and_disjoint():
 def test_batch_size_larger_than_data_is_one_clear_error():
     x, y, _ = easy_task(50, LENGTH)
     with pytest.raises(ValueError, match="batch_size 64 is larger than the 45 training sequences"):
-        train_classifier(build_model("cnn", {}, LENGTH, 2), x, y, TrainingConfig(**{**FAST, "batch_size": 64}))
+        train_classifier(build_model("cnn", {}, LENGTH, 2), x, y, training_config(**{**FAST, "batch_size": 64}))
 
 
 def test_masking_a_model_without_attention_is_an_error():
     x, y, _ = easy_task(50, LENGTH)
     with pytest.raises(ValueError, match="does not support masking"):
-        train_classifier(build_model("cnn", {}, LENGTH, 2), x, y, TrainingConfig(**FAST, mask_ratio=0.1))
+        train_classifier(build_model("cnn", {}, LENGTH, 2), x, y, training_config(**FAST, mask_ratio=0.1))
 
 
 @pytest.mark.parametrize("ratio", [1.0, -0.2])
 def test_training_ratio_outside_unit_interval_is_an_error(ratio):
     with pytest.raises(ValueError, match=r"outside \[0, 1\)"):
-        TrainingConfig(mask_ratio=ratio)
+        training_config(mask_ratio=ratio)
 
 
 def test_auroc_matches_hand_computed_values():
@@ -196,7 +210,7 @@ def test_early_stopping_ends_training_and_says_so(model, config, ratio, extra, e
     x, y, _ = easy_task(200, LENGTH, seed=0)
     torch.manual_seed(0)
     # Learning rate 0: the validation loss never improves after the first epoch.
-    settings = TrainingConfig(**{**FAST, "epochs": 20, "patience": 2, "learning_rate": 0.0, **extra}, mask_ratio=ratio)
+    settings = training_config(**{**FAST, "epochs": 20, "patience": 2, "learning_rate": 0.0, **extra}, mask_ratio=ratio)
     result = train_classifier(build_model(model, config, LENGTH, 2), x, y, settings, progress=False)
     assert len(result.history) == epochs_run and result.best_epoch == epochs_run - 2 and result.stopped_early
 
@@ -204,13 +218,13 @@ def test_early_stopping_ends_training_and_says_so(model, config, ratio, extra, e
 def test_the_epoch_cap_is_recorded_as_not_stopped_early():
     x, y, _ = easy_task(200, LENGTH, seed=0)
     result = train_classifier(build_model("cnn", {}, LENGTH, 2), x, y,
-                              TrainingConfig(**{**FAST, "epochs": 2, "patience": 5}), progress=False)
+                              training_config(**{**FAST, "epochs": 2, "patience": 5}), progress=False)
     assert len(result.history) == 2 and not result.stopped_early
     # A cap that comes before the masking ramp ends keeps the last state.
     capped = train_classifier(build_model("attngen", SMALL_ATTNGEN, LENGTH, 2), x, y,
-                              TrainingConfig(**{**FAST, "epochs": 2, "warmup_epochs": 5}, mask_ratio=0.2),
+                              training_config(**{**FAST, "epochs": 2, "warmup_epochs": 5}, mask_ratio=0.2),
                               progress=False)
     assert capped.best_epoch == 2 and not capped.stopped_early
-    assert TrainingConfig(epochs=50, warmup=0.3, warmup_epochs=5).warmup_epochs == 5
+    assert training_config(epochs=50, warmup=0.3, warmup_epochs=5).warmup_epochs == 5
     with pytest.raises(ValueError, match="warmup_epochs"):
-        TrainingConfig(warmup_epochs=-1)
+        training_config(warmup_epochs=-1)

@@ -5,9 +5,31 @@ Each raises ConfigError with one line naming the key and what is allowed.
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
+from pathlib import Path
 
 from seqattr.errors import ConfigError
+
+# The schema of the workflow this library belongs to (src/seqattr/ -> the project root).
+SCHEMA = Path(__file__).resolve().parents[2] / "config" / "schema.yaml"
+
+
+@functools.cache
+def _section_defaults(section: str, schema_path: str) -> dict:
+    import yaml
+
+    schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
+    properties = schema["properties"][section]["properties"]
+    return {key: spec["default"] for key, spec in properties.items() if "default" in spec}
+
+
+def schema_defaults(section: str, schema_path=None) -> dict:
+    """The schema's default of each key of a top-level section that has one (a copy):
+    the one home of those defaults, for library users that build settings without a
+    validated config (bench scripts, tests)."""
+    return copy.deepcopy(_section_defaults(section, os.fspath(schema_path or SCHEMA)))
 
 
 def check_datasets(config: dict) -> None:
@@ -229,9 +251,7 @@ def load_config_file(path) -> dict:
 def check_config_file(path, schema_path=None) -> dict:
     """Load, fill defaults and validate a config file as the Snakefile does; the checked
     config, or ConfigError naming the file and the key."""
-    from pathlib import Path
-
-    schema_path = schema_path or Path(__file__).resolve().parents[2] / "config" / "schema.yaml"
+    schema_path = schema_path or SCHEMA
     config = load_config_file(path)
     try:
         apply_table_overrides(config)

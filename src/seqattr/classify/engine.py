@@ -21,8 +21,9 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from seqattr.classify import check_ratio
+from seqattr.classify import TRAINING_KEYS, check_ratio
 from seqattr.classify.models import supports_masking
+from seqattr.config import schema_defaults
 from seqattr.runtime import resolve_device, seed_everything
 
 log = logging.getLogger(__name__)
@@ -33,24 +34,28 @@ HISTORY_COLUMNS = ["epoch", "train_loss", "val_loss", "val_accuracy", "seconds"]
 HISTORY_FILE_COLUMNS = ["epoch", "train_loss", "val_loss", "val_accuracy"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TrainingConfig:
-    epochs: int = 10
-    batch_size: int = 128
-    learning_rate: float = 1e-3
-    weight_decay: float = 1e-2
-    val_fraction: float = 0.1
-    patience: int = 3
+    """One training run's settings. The keys of `classify` (TRAINING_KEYS) have no
+    defaults here: config/schema.yaml holds them, and `from_dict` fills a missing one
+    from it. The mask ratio and seed come from the job's wildcards, threads from its rule."""
+
+    epochs: int
+    batch_size: int
+    learning_rate: float
+    weight_decay: float
+    val_fraction: float
+    patience: int
     mask_ratio: float = 0.0
-    warmup: float = 0.3  # fraction of all training steps (epochs x batches) over which r_t ramps to r
+    warmup: float  # fraction of all training steps (epochs x batches) over which r_t ramps to r
     # The ramp in epochs instead: with a large epoch cap (so that early stopping decides,
     # not the cap) a fraction of all steps would make the ramp as long as the cap is large.
-    warmup_epochs: int | None = None
-    warmup_schedule: str = "linear"
-    eval_masking: bool = False  # validation (and test) with the target ratio masked, not unmasked
+    warmup_epochs: int | None
+    warmup_schedule: str
+    eval_masking: bool  # validation (and test) with the target ratio masked, not unmasked
     seed: int = 0
-    device: str = "auto"
-    bf16: bool = False
+    device: str
+    bf16: bool
     threads: int = 1
 
     def __post_init__(self):
@@ -69,8 +74,11 @@ class TrainingConfig:
 
     @classmethod
     def from_dict(cls, values: dict) -> "TrainingConfig":
+        """From a `classify` section (other keys are ignored); a training key it lacks
+        takes the schema's default."""
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in values.items() if k in known})
+        defaults = {key: value for key, value in schema_defaults("classify").items() if key in TRAINING_KEYS}
+        return cls(**{k: v for k, v in {**defaults, **values}.items() if k in known})
 
 
 @dataclass
