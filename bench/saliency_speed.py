@@ -1,9 +1,9 @@
 """Time Integrated Gradients (Captum, 50 steps) on 3,000 x 200 nt on the CPU.
 
-Target (issue 4): under 2 minutes on 2 CPU cores. Uses the project's CNN and AttnGen
-from seqattr.classify.models.build_model (with the demo config's hyperparameters) when present; otherwise a stand-in CNN of the same
-shape (the genomic-benchmarks baseline: three Conv1d blocks 16/8/4, kernel 8, BatchNorm,
-max-pool 2, Linear 512), and says so. Untrained weights: the cost does not depend on them.
+The target is under 2 minutes on 2 CPU cores. The models are the library's CNN and
+AttnGen (seqattr.classify.models.build_model) with the demo config's hyperparameters
+(config/config.yaml, defaults filled in from the schema). Untrained weights: the cost
+does not depend on them.
 
     python bench/saliency_speed.py [--n 3000] [--length 200] [--steps 50] [--threads 2]
 """
@@ -11,47 +11,21 @@ max-pool 2, Linear 512), and says so. Untrained weights: the cost does not depen
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
-from torch import nn
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # this checkout's library
-
-from seqattr.saliency.attribution import saliency_scores  # noqa: E402
-
-
-def stand_in_cnn(length: int, n_classes: int = 2) -> nn.Module:
-    layers, channels, size = [], 4, length
-    for out in (16, 8, 4):
-        layers += [nn.Conv1d(channels, out, 8, padding="same"), nn.BatchNorm1d(out), nn.ReLU(), nn.MaxPool1d(2)]
-        channels, size = out, size // 2
-    return nn.Sequential(*layers, nn.Flatten(), nn.Linear(channels * size, 512), nn.ReLU(), nn.Linear(512, n_classes))
-
-
-def demo_model_configs() -> dict:
-    """The classify section of config/config.yaml with the schema's defaults filled in."""
-    import yaml
-    from snakemake.utils import validate
-
-    root = Path(__file__).resolve().parents[1]
-    config = yaml.safe_load((root / "config" / "config.yaml").read_text())
-    validate(config, str(root / "config" / "schema.yaml"))
-    return config.get("classify", {})
+from seqattr.classify.models import build_model
+from seqattr.config import SCHEMA, check_config_file
+from seqattr.saliency.attribution import saliency_scores
 
 
 def models(length: int):
-    try:
-        from seqattr.classify.models import build_model
-    except ImportError:
-        yield "stand-in CNN (seqattr.classify.models not available)", stand_in_cnn(length)
-        return
-    configs = demo_model_configs()
+    """The demo's CNN and AttnGen, untrained, for sequences of `length`."""
+    classify = check_config_file(SCHEMA.parent / "config.yaml")["classify"]
     for name in ("cnn", "attngen"):
-        yield f"seqattr.classify.models {name} (demo hyperparameters)", build_model(name, configs.get(name, {}), length, 2)
+        yield f"seqattr.classify.models {name} (demo hyperparameters)", build_model(name, classify[name], length, 2)
 
 
 def main() -> None:

@@ -20,7 +20,6 @@ every epoch; that pass is NOT timed here, which favours (b).
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,12 +28,11 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
-from seqattr.data.synthetic import SyntheticSpec, generate  # noqa: E402
-from seqattr.data.encoding import encode_split  # noqa: E402
-from seqattr.classify.models import build_model  # noqa: E402
-from seqattr.classify.engine import TrainingConfig, resolve_device, train_classifier  # noqa: E402
+from seqattr.classify.engine import TrainingConfig, train_classifier
+from seqattr.classify.models import build_model
+from seqattr.data.encoding import encode_split
+from seqattr.data.synthetic import SyntheticSpec, generate
+from seqattr.runtime import resolve_device
 
 BATCH = 64
 
@@ -179,8 +177,8 @@ def main(argv=None):
     val = max(1, args.n // 100)
     x_a = torch.cat([x, x[:val]])
     y_a = torch.cat([y, y[:val]])
-    config = TrainingConfig(epochs=1, batch_size=BATCH, val_fraction=val / len(x_a), device=str(device),
-                            threads=args.threads, learning_rate=1e-3)
+    config = TrainingConfig.from_dict({"epochs": 1, "batch_size": BATCH, "val_fraction": val / len(x_a),
+                                       "device": str(device), "threads": args.threads, "learning_rate": 1e-3})
     result = train_classifier(build_model("cnn", {}, args.length, 2), x_a, y_a, config, progress=False)
     engine = result.train_seq_per_s
     print(f"(a) seqattr engine + CNN:             {engine:10.0f} seq/s  (one epoch of {len(x_a) - val})")
