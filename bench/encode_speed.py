@@ -1,4 +1,4 @@
-"""One-hot encoding speed and file size (issue target: 100,000 x 200 nt in < 5 s on one
+"""One-hot encoding speed and file size (target: 100,000 x 200 nt in < 5 s on one
 core, stored file < 25 MB).
 
     .venv/bin/python bench/encode_speed.py [--n 100000] [--length 200]

@@ -3,7 +3,7 @@
 # (src/seqattr/classify/).
 
 
-# Run where Snakemake runs, not as cluster jobs: seconds and < 1 GB each (README, cluster).
+# Run where Snakemake runs, not as cluster jobs: each is small and short (docs/results.md).
 localrules:
     aggregate_classification,
     plot_classification,

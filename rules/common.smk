@@ -474,14 +474,13 @@ def external_inputs():
 
 # --- what a cluster job asks for ------------------------------------------------------
 # Memory (mem_mb) and wall time (runtime, minutes) of each submitted rule, from the size
-# of the job's input and the config. Peak memory as Snakemake's benchmark files record it
-# (max_rss, config/test.yaml and a demo-sized run; README, "Running on a cluster"): 130-300
-# MB for a job without torch, 280-620 MB with it, plus up to 31 MB per MB of input (train:
-# the encoded arrays are read whole and converted to float). The requests below are those
-# with room to spare. Override them with `--set-resources` (e.g. `train:mem_mb=16000`,
-# `train:runtime=600`) or under a profile's `set-resources`.
-PYTHON_MB = 400  # numpy, pandas, matplotlib, Biopython: measured 130-300 MB
-TORCH_MB = 800  # the same plus torch: measured 280-620 MB
+# of the job's input and the config: a base for the libraries a job loads plus a share per
+# MB of input (train reads the encoded arrays whole and converts them to float). The
+# requests sit with room to spare above the peaks that Snakemake's benchmark files record
+# (max_rss; docs/results.md). Override them with `--set-resources` (e.g.
+# `train:mem_mb=16000`, `train:runtime=600`) or under a profile's `set-resources`.
+PYTHON_MB = 400  # numpy, pandas, matplotlib, Biopython
+TORCH_MB = 800  # the same plus torch
 CLUSTER_MB_PER_INPUT_MB = 40
 
 

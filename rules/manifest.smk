@@ -2,7 +2,7 @@
 # (src/seqattr/manifest/).
 
 
-# Run where Snakemake runs, not as cluster jobs: seconds and < 1 GB each (README, cluster).
+# Run where Snakemake runs, not as cluster jobs: each is small and short (docs/results.md).
 localrules:
     manifest,
 

@@ -3,7 +3,7 @@
 # heatmaps (src/seqattr/saliency/).
 
 
-# Run where Snakemake runs, not as cluster jobs: seconds and < 1 GB each (README, cluster).
+# Run where Snakemake runs, not as cluster jobs: each is small and short (docs/results.md).
 localrules:
     perturbation_summary,
     motif_recovery,

@@ -39,7 +39,7 @@ def first_invalid_character(sequences, allowed: str) -> tuple[int, int, str] | N
     """(row, 0-based position, character) of the first character outside `allowed`.
 
     Case-insensitive. Vectorised over the concatenated text: a per-character Python
-    loop over 20 Mbp took 9 s, this takes 0.1 s.
+    loop is far too slow for genome-sized input.
     """
     sequences = list(sequences)
     if not sequences:

@@ -82,9 +82,9 @@ def integrated_gradients(model: nn.Module, x: torch.Tensor, targets: torch.Tenso
     (N,) convergence deltas (sum of attributions minus the change of the target logit).
 
     Each forward/backward pass holds about `internal_batch_size` rows (sequences x steps):
-    sequences go in chunks of internal_batch_size // steps. On 2 CPU cores, AttnGen on
-    400 x 200 nt with 50 steps took 12 s at 800 rows per pass against 26 s at 3,200 and
-    24 s at 4,096 (the big passes are memory-bound); on a GPU, larger is faster.
+    sequences go in chunks of internal_batch_size // steps. On a CPU very large passes are
+    memory-bound and slower (bench/saliency_speed.py times a choice); on a GPU, larger is
+    faster.
     """
     method = IntegratedGradients(model)
     device = model_device(model)
