@@ -602,9 +602,25 @@ def test_config_check_command_reports_the_file(tmp_path):
     assert good.returncode == 0 and good.stdout.strip().endswith("test.yaml: ok")
 
 
-def test_corpus_has_at_least_forty_bad_inputs():
-    cases = [DNA_CASES, PROTEIN_CASES, CLASSIFIER_CASES, GENERATIVE_CASES, CONFIG_CASES, CONFIG_FILE_CASES]
-    assert sum(map(len, cases)) + 1 >= 40  # + the pickled-code classifier case
+def test_corpus_count_is_the_one_the_docs_state():
+    """docs/results.md states how many bad inputs this file checks, per kind: the case tables
+    plus two cases with a test of their own (pickled code in a checkpoint; an empty config
+    file through `python -m seqattr.config`)."""
+    standalone = {"checkpoint": test_pickled_code_in_a_classifier_checkpoint_is_never_run,
+                  "config": test_config_check_command_reports_the_file}
+    counts = {"DNA": len(DNA_CASES), "protein": len(PROTEIN_CASES),
+              "checkpoint": len(CLASSIFIER_CASES) + len(GENERATIVE_CASES) + 1,
+              "config": len(CONFIG_CASES) + len(CONFIG_FILE_CASES) + 1}
+    assert all(callable(test) for test in standalone.values())
+    text = " ".join((REPO / "docs" / "results.md").read_text().split())
+    stated = re.search(r"The bad-input corpus\*\* \(`tests/test_bad_inputs.py`\): (\d+) cases \((\d+) DNA, "
+                       r"(\d+) protein, (\d+) checkpoint, (\d+) config\): (\d+) in the test file's case tables", text)
+    assert stated, "docs/results.md no longer states the corpus count in the expected words"
+    total, dna, protein, checkpoint, config, tabled = map(int, stated.groups())
+    assert (dna, protein, checkpoint, config) == (counts["DNA"], counts["protein"], counts["checkpoint"],
+                                                  counts["config"])
+    assert total == sum(counts.values())
+    assert tabled == total - len(standalone)
 
 
 # --- Through the workflow -----------------------------------------------------------------

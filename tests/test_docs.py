@@ -48,3 +48,79 @@ def test_workflow_catalog_file_and_licence():
     assert set(usage["mandatory-flags"]) == {"desc", "flags"}
     licence = (REPO / "LICENSE").read_text()
     assert licence.startswith("MIT License") and "seqattr developers" in licence
+
+
+# --- README.md is a front page: no measurements, a complete stage table -----------------
+
+# A number that looks like a measurement: a percentage, a time or a memory size.
+MEASUREMENT = re.compile(
+    r"\b\d[\d,]*(?:\.\d+)?\s?(?:%|(?:ms|s|sec|min|h|hours?|minutes?|seconds?)\b|(?:[kKMG]i?B)\b)")
+
+
+def readme_lines_outside_quick_start():
+    """(line number, line) of README.md, except the lines of its `## Quick start` section."""
+    lines, inside = [], False
+    for number, line in enumerate((REPO / "README.md").read_text().splitlines(), 1):
+        if line.startswith("## "):
+            inside = line.strip() == "## Quick start"
+        if not inside:
+            lines.append((number, line))
+    return lines
+
+
+def test_measurement_pattern_catches_what_it_should():
+    caught = ["96.7%", "takes 5 min", "in 12 s", "1 h 14 min", "35 s per experiment", "peaks of 300 MB", "129 MiB",
+              "1,777 seconds"]
+    missed = ["arXiv:2605.14073", "hidden 128", "3 seeds", "mask ratio 0.15", "rule s0", "20,000 x 200 nt",
+              "`results/{run}/`", "top 4"]
+    assert all(MEASUREMENT.search(text) for text in caught), [t for t in caught if not MEASUREMENT.search(t)]
+    assert not any(MEASUREMENT.search(text) for text in missed), [t for t in missed if MEASUREMENT.search(t)]
+
+
+def test_readme_quotes_no_measurement_outside_the_quick_start():
+    """Measured figures live in docs/results.md; README.md links there (its Quick start may
+    say what a command costs)."""
+    lines = readme_lines_outside_quick_start()
+    assert len(lines) > 50 and any("docs/results.md" in line for _, line in lines)
+    offending = [f"README.md:{number}: {line.strip()}" for number, line in lines if MEASUREMENT.search(line)]
+    assert not offending, "measurements belong in docs/results.md:\n" + "\n".join(offending)
+
+
+def test_readme_stage_table_lists_every_rule():
+    rules = set()
+    for path in [REPO / "Snakefile", *sorted((REPO / "rules").glob("*.smk"))]:
+        rules |= set(re.findall(r"^rule (\w+):", path.read_text(), flags=re.M))
+    assert {"compare_classifiers", "gama_ig", "gama_replicates", "report_tables", "all"} <= rules
+    readme = (REPO / "README.md").read_text()
+    table = readme.split("## Stages and rules", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\|[^|]*\| `(\w+)` \|", table, flags=re.M))
+    assert listed == rules, f"missing: {sorted(rules - listed)}; not rules: {sorted(listed - rules)}"
+
+
+def test_readme_config_table_lists_every_config():
+    configs = {p.relative_to(REPO).as_posix() for p in (REPO / "config").rglob("*.yaml") if p.name != "schema.yaml"}
+    readme = (REPO / "README.md").read_text()
+    listed = set(re.findall(r"^\| `(config/[^`]+\.yaml)` \|", readme, flags=re.M))
+    assert listed == configs, f"missing: {sorted(configs - listed)}; not configs: {sorted(listed - configs)}"
+
+
+def test_readme_is_a_front_page_and_its_links_resolve():
+    readme = (REPO / "README.md").read_text()
+    assert len(readme.splitlines()) <= 210
+    for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", readme):
+        assert (REPO / target).exists(), target
+    for doc in sorted((REPO / "docs").glob("*.md")):
+        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", doc.read_text()):
+            assert (doc.parent / target).exists(), f"{doc.name}: {target}"
+
+
+def test_results_doc_states_where_each_measurement_comes_from():
+    """docs/results.md: every section names its commit; the generator's usage is there."""
+    text = (REPO / "docs" / "results.md").read_text()
+    assert "python -m seqattr.report.results_doc" in text and "2 CPU cores" in text
+    sections = re.split(r"^## ", text, flags=re.M)[1:]
+    assert len(sections) >= 8
+    for section in sections:
+        if section.startswith("Numbers that disagreed"):
+            continue
+        assert re.search(r"\bcommits? [0-9a-f]{7}\b", section, flags=re.I), f"no commit named in section {section.splitlines()[0]!r}"
