@@ -15,28 +15,37 @@ min_version("9.0")
 report: "report/workflow.rst"
 
 
+# Everything the workflow itself reads (the library in src/, config/schema.yaml, the demo
+# config) is found from this Snakefile's folder, WORKFLOW_DIR: workflow.basedir names the
+# main Snakefile's folder, which is another workflow's when seqattr runs as its module.
+# Rule scripts, conda envs and report captions are named relative to their rule file, as
+# Snakemake resolves them. Outputs, logs and the data paths of a config are relative to
+# the working directory (config/README.md, "Relative paths").
+WORKFLOW_DIR = Path(str(workflow.current_basedir))
+
 # The library lives in src/; the Snakefile imports it from there, so the workflow runs
 # from a plain checkout. The rule scripts (also in conda envs under --sdm conda, and in
 # cluster jobs) find it too: Snakemake puts every folder of this sys.path on a script's
 # sys.path, so no environment variable is needed (or asserted with `envvars:`).
-SRC = str(Path(workflow.basedir) / "src")
+SRC = str(WORKFLOW_DIR / "src")
 sys.path.insert(0, SRC)
 
 from seqattr.config import ConfigError, apply_table_overrides, validate_config
 
 # A --configfile on the command line replaces the default instead of being merged into
 # it (Snakemake merges nested keys, which would mix the demo's datasets into any run).
+# Used as a module with `config:`, Snakemake skips this and the module gets that config.
 if not workflow.overwrite_configfiles:
 
-    configfile: "config/config.yaml"
+    configfile: str(WORKFLOW_DIR / "config" / "config.yaml")
 
 
-# --config absolut_table=... / mason_table=... point the generative sets at another file
-# (a relative path is taken from the project root). Then the schema (which fills its
-# defaults) and the checks across keys: each problem is one line naming the key.
+# --config absolut_table=... / mason_table=... point the generative sets at another file.
+# Then the schema (which fills its defaults) and the checks across keys: each problem is
+# one line naming the key.
 try:
-    apply_table_overrides(config, project_root=workflow.basedir)
-    validate_config(config, Path(workflow.basedir) / "config" / "schema.yaml")
+    apply_table_overrides(config)
+    validate_config(config, WORKFLOW_DIR / "config" / "schema.yaml")
 except ConfigError as error:
     raise WorkflowError(str(error)) from None
 

@@ -1,13 +1,8 @@
 # Stage classify: the genomic-benchmarks CNN and AttnGen over mask ratios and seeds,
 # evaluation on the validation and test splits, the sweep's table and figures
 # (src/seqattr/classify/).
-
-
-# Run where Snakemake runs, not as cluster jobs: each is small and short (docs/results.md).
-localrules:
-    aggregate_classification,
-    plot_classification,
-    compare_classifiers,
+# `localrule: True` marks a small, short job that runs where Snakemake runs, not on a
+# cluster; per rule, unlike `localrules:`, it still holds when seqattr is a module.
 
 
 rule train:
@@ -74,6 +69,7 @@ rule aggregate_classification:
         log_file("classify", "aggregate"),
     benchmark:
         benchmark_file("classify", "aggregate")
+    localrule: True
     conda:
         "../envs/torch.yaml"
     script:
@@ -103,6 +99,7 @@ rule plot_classification:
         log_file("classify", "plot"),
     benchmark:
         benchmark_file("classify", "plot")
+    localrule: True
     conda:
         "../envs/report.yaml"
     params:
@@ -131,6 +128,7 @@ rule compare_classifiers:
         log_file("classify", "compare"),
     benchmark:
         benchmark_file("classify", "compare")
+    localrule: True
     conda:
         "../envs/torch.yaml"
     params:

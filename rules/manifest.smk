@@ -1,10 +1,7 @@
 # Stage manifest: results/{run}/manifest.json, the provenance of every final output
 # (src/seqattr/manifest/).
-
-
-# Run where Snakemake runs, not as cluster jobs: each is small and short (docs/results.md).
-localrules:
-    manifest,
+# `localrule: True` marks a small, short job that runs where Snakemake runs, not on a
+# cluster; per rule, unlike `localrules:`, it still holds when seqattr is a module.
 
 
 from seqattr.manifest.provenance import config_changes, read_previous
@@ -30,10 +27,11 @@ rule manifest:
         log_file("manifest", "manifest"),
     benchmark:
         benchmark_file("manifest", "manifest")
+    localrule: True
     conda:
         "../envs/torch.yaml"  # torch: versions and the GPU model
     params:
         config=config,
-        workflow_dir=workflow.basedir,
+        workflow_dir=str(WORKFLOW_DIR),
     script:
         "../scripts/manifest.py"

@@ -1,10 +1,8 @@
 # Stage report: every summary table of the run as an HTML page, which `snakemake --report`
 # shows in place (a TSV it only offers for download); see report/workflow.rst for the
 # report's front page (src/seqattr/report/).
-
-
-localrules:
-    report_tables,
+# `localrule: True` marks a small, short job that runs where Snakemake runs, not on a
+# cluster; per rule, unlike `localrules:`, it still holds when seqattr is a module.
 
 
 # One job for all tables: rendering them takes well under a second.
@@ -26,6 +24,7 @@ rule report_tables:
         log_file("report", "tables"),
     benchmark:
         benchmark_file("report", "tables")
+    localrule: True
     conda:
         "../envs/report.yaml"
     params:

@@ -1,13 +1,8 @@
 # Stage saliency: attention, Integrated Gradients and grad x input of every trained
 # classifier, AttnGen's perturbation test, recovery of the planted motifs, logos and
 # heatmaps (src/seqattr/saliency/).
-
-
-# Run where Snakemake runs, not as cluster jobs: each is small and short (docs/results.md).
-localrules:
-    perturbation_summary,
-    motif_recovery,
-    saliency_figures,
+# `localrule: True` marks a small, short job that runs where Snakemake runs, not on a
+# cluster; per rule, unlike `localrules:`, it still holds when seqattr is a module.
 
 
 rule saliency:
@@ -98,6 +93,7 @@ rule perturbation_summary:
         log_file("saliency", "perturbation_summary"),
     benchmark:
         benchmark_file("saliency", "perturbation_summary")
+    localrule: True
     conda:
         "../envs/torch.yaml"
     params:
@@ -127,6 +123,7 @@ rule motif_recovery:
         log_file("saliency", "motif_recovery"),
     benchmark:
         benchmark_file("saliency", "motif_recovery")
+    localrule: True
     conda:
         "../envs/torch.yaml"
     params:
@@ -174,6 +171,7 @@ rule saliency_figures:
         log_file("saliency", "figures"),
     benchmark:
         benchmark_file("saliency", "figures")
+    localrule: True
     conda:
         "../envs/torch.yaml"
     params:

@@ -19,6 +19,25 @@ NEEDS_SHARED_DATA = {"absolut.yaml", "mason.yaml", "enhancers.yaml"}  # their de
 NEEDS_GAMA = {"absolut.yaml", "mason.yaml", "gama_grid.yaml", "gama_slice.yaml"}
 
 
+def with_shared_data_paths(config, folder):
+    """A copy of `config` in `folder` whose ../shared/data paths name shared_data_dir()."""
+    def absolute(path):
+        return str(shared_data_dir() / path.removeprefix("../shared/data/")) if path.startswith("../shared/data/") else path
+
+    settings = yaml.safe_load(config.read_text())
+    for key in ("absolut_table", "mason_table"):
+        if settings.get(key):
+            settings[key] = absolute(settings[key])
+    for dataset in settings.get("datasets", {}).values():
+        local = dataset.get("local", {})
+        for split in ("train", "test"):
+            if isinstance(local.get(split), str):
+                local[split] = absolute(local[split])
+    copy = folder / config.name
+    copy.write_text(yaml.safe_dump(settings))
+    return copy
+
+
 @pytest.mark.workflow
 @pytest.mark.parametrize("config", CONFIGS, ids=[path.name for path in CONFIGS])
 def test_dry_run_of_every_config(config, tmp_path):
@@ -26,14 +45,10 @@ def test_dry_run_of_every_config(config, tmp_path):
         pytest.skip(f"{config.name} needs the GAMA core's rules (rules/gama.smk)")
     if config.name in NEEDS_SHARED_DATA and not shared_data_dir().is_dir():
         pytest.skip(f"{config.name} reads ../shared/data, not present at {shared_data_dir()}")
-    if config.name == "enhancers.yaml":
-        # A local dataset's path is relative to the working directory (the project root
-        # for `make run`); this dry run works elsewhere, so it names the table absolutely.
-        settings = yaml.safe_load(config.read_text())
-        settings["datasets"]["human_enhancers_cohn"]["local"]["train"] = str(
-            shared_data_dir() / "genomic" / "human_enhancers_cohn_test.tsv")
-        config = tmp_path / config.name
-        config.write_text(yaml.safe_dump(settings))
+    if config.name in NEEDS_SHARED_DATA:
+        # A config's data paths are relative to the working directory (the project root
+        # for `make run`); this dry run works elsewhere, so it names the tables absolutely.
+        config = with_shared_data_paths(config, tmp_path)
     result = snakemake("-n", "--configfile", str(config), workdir=tmp_path)
     assert "Job stats" in result.stdout or "Nothing to be done" in result.stdout
 

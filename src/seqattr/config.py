@@ -63,8 +63,8 @@ def generative_sets(config: dict) -> dict:
 def apply_table_overrides(config: dict, project_root=None) -> None:
     """Copy `absolut_table` / `mason_table` into generative.sets.*.path of that source (in place).
 
-    A relative path is taken from `project_root` (the Snakefile's folder) when given, so
-    `../shared/data/...` names the same file whatever the working directory (-d).
+    A relative path stays relative, to the working directory, like every data path of a
+    config; with `project_root` it is taken from that folder instead.
     """
     for key, kind in TABLE_OVERRIDES.items():
         path = config.get(key)
