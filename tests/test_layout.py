@@ -3,6 +3,7 @@ that parses without the deep-learning stack."""
 
 import ast
 import os
+import re
 import subprocess
 
 import pytest
@@ -29,6 +30,47 @@ def test_scripts_call_only_a_stage_steps_module():
         names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
                  and node.module in stages for alias in node.names}
         assert names == {"steps"}, f"{script.name} imports {sorted(names)} from its stage"
+
+
+def stage_order() -> list[str]:
+    """The stages in the order the Snakefile includes their rule files (common.smk aside)."""
+    includes = re.findall(r'^include: "rules/(\w+)\.smk"$', (REPO / "Snakefile").read_text(), re.M)
+    return [stage for stage in includes if stage != "common"]
+
+
+def imported_seqattr_packages(path) -> set[str]:
+    """The seqattr.<name> packages or modules a file imports, at the top or in a function."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: from the file's own package, one level up per extra dot
+                package = path.relative_to(REPO / "src").parent.parts
+                module = ".".join(package[: len(package) - node.level + 1] + ((node.module,) if node.module else ()))
+            else:
+                module = node.module or ""
+            names.add(module)
+            names |= {f"{module}.{alias.name}" for alias in node.names}
+    return {name.split(".")[1] for name in names if name.startswith("seqattr.")}
+
+
+def test_the_stage_order_is_the_snakefile_s():
+    assert stage_order() == ["data", "classify", "saliency", "generative", "gama", "gama_validation", "report",
+                             "manifest"]
+
+
+def test_no_stage_package_imports_a_later_stage():
+    """Arrows point down the stage order: a stage may use the library of the stages before
+    it (and the shared top-level modules), never one that comes after it."""
+    order = stage_order()
+    upward = []
+    for position, stage in enumerate(order):
+        later = set(order[position + 1 :])
+        for path in sorted((REPO / "src" / "seqattr" / stage).rglob("*.py")):
+            for package in sorted(imported_seqattr_packages(path) & later):
+                upward.append(f"{path.relative_to(REPO)} imports seqattr.{package}")
+    assert not upward, upward
 
 
 @pytest.mark.workflow
