@@ -11,7 +11,8 @@ if it reads what the model learned about how they depend on one another.
 Each sequence's true NLL is exact: p(x) = SNR [x follows the table] 20^-(L - k + 1)
 + (1 - SNR) 20^-L, over L + 1 predicted tokens (END is certain), so each model is
 trained to its entropy floor as in the grid (a run that stops above the tolerance again
-at half the learning rate, up to twice). Scorings as `bench/gama_scorings.py`.
+at half the learning rate, up to twice; the grid's `train_models`). Scorings as
+`bench/gama_scorings.py`.
 
     .venv/bin/python bench/gama_dependency_only.py --threads 1
 """
@@ -20,23 +21,17 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gama_logo_baseline import logo_information  # noqa: E402
-from gama_scorings import profiles  # noqa: E402
+from seqattr.config import schema_defaults
+from seqattr.gama.information import RESIDUES, logo_information
+from seqattr.gama.options import IGOptions
+from seqattr.gama.scoring import model_profiles
+from seqattr.gama_validation.grid import attribution_sample, excess_of, score_profile, train_models
+from seqattr.generative.alphabet import tokenize
 
-from seqattr.gama.null_model import train_null_model  # noqa: E402
-from seqattr.gama_validation.detection import detected_by_rank, false_negative_rate  # noqa: E402
-from seqattr.generative.alphabet import tokenize  # noqa: E402
-from seqattr.generative.engine import train_to_floor  # noqa: E402
-from seqattr.runtime import seeded_subsample  # noqa: E402
-
-RESIDUES = np.array(list("ACDEFGHIKLMNPQRSTVWY"))
 LENGTH = 16
 SCORINGS_SHOWN = ["exact/mean_logit/zero/gama/input", "published/mean_logit/zero/gama/input",
                   "exact/log_prob/mean_residue/null_spread/both", "exact/log_prob/mean_residue/information/both",
@@ -81,36 +76,38 @@ def main():
     torch.set_num_threads(args.threads)
     training = {"hidden_size": args.hidden, "max_epochs": 80, "batch_size": 64, "learning_rate": 3e-3,
                 "patience": 6, "tolerance": args.tolerance, "device": "cpu"}
+    options = IGOptions.from_config(schema_defaults("gama"), modes=("exact", "published"),
+                                    readouts=("mean_logit", "log_prob"), steps=args.steps,
+                                    max_sequences=args.attributed, seed=args.seed, device="cpu")
     print(f"dependency-only sets: L {LENGTH}, n {args.n}, hidden {args.hidden}, {args.attributed} attributed, "
-          f"Gauss-Legendre {args.steps}, tolerance {args.tolerance} nats/token, {args.threads} thread(s)")
+          f"{options.quadrature} {args.steps}, tolerance {args.tolerance} nats/token, {args.threads} thread(s)")
     totals: dict[str, list[float]] = {}
     for spec in args.experiments.split(";"):
         started = time.perf_counter()
         positions = tuple(int(p) for p in spec.split(":")[0].split(","))
         snr = float(spec.split(":")[1])
         sequences, true_nll = dependency_only_set(positions, snr, args.n, args.seed)
-        initial, trained, history = train_to_floor(sequences, training, args.seed, true_nll)
-        null, null_history = train_null_model(sequences, training, args.seed)
-        excess = float(history.loc[history["val_nll"].idxmin(), "excess_nll"])
-        null_excess = float(null_history.loc[null_history["val_nll"].idxmin(), "excess_nll"])
-        keep = seeded_subsample(len(sequences), args.attributed, args.seed)
-        found = profiles(initial, trained, tokenize([sequences[i] for i in keep]), args.steps, args.baselines.split(","),
-                         ["gama", "null_spread", "information", "null_spread_information", "null_spread_or_information"],
-                         ["both"] if args.baselines == "mean_residue" else ["input", "both"], null)
+        models = train_models(sequences, training, args.seed, true_nll, with_null=True)
+        excess, null_excess = excess_of(models.history), excess_of(models.null_history)
+        keep = attribution_sample(len(sequences), args.attributed, args.seed)
+        found = {"/".join(key): profile.numpy() for key, profile in model_profiles(
+            models.trained, models.initial, tokenize([sequences[i] for i in keep]), options,
+            baselines=args.baselines.split(","),
+            metrics=["gama", "null_spread", "information", "null_spread_information", "null_spread_or_information"],
+            reductions=["both"] if args.baselines == "mean_residue" else ["input", "both"], null=models.null)}
         found["logo (set's column frequencies)"] = logo_information(sequences)
         floor = float(np.mean(true_nll))
-        print(f"\n{positions} SNR {snr}: floor {floor:.4f}, excess {excess:.4f} after {len(history)} epochs "
+        print(f"\n{positions} SNR {snr}: floor {floor:.4f}, excess {excess:.4f} after {len(models.history)} epochs "
               f"({'converged' if excess <= args.tolerance else 'NOT converged'}), null model excess "
               f"{null_excess:.4f} ({'converged' if null_excess <= args.tolerance else 'NOT converged'}) "
               f"({time.perf_counter() - started:.0f} s)")
-        for key, profile in found.items():
-            label = key if isinstance(key, str) else "/".join(key)
+        for label, profile in found.items():
             if label not in SCORINGS_SHOWN + ["logo (set's column frequencies)"]:
                 continue
-            top = np.argsort(-np.nan_to_num(profile, nan=-np.inf), kind="stable")[: len(positions)] + 1
-            fnr = false_negative_rate(detected_by_rank(profile, positions))
-            totals.setdefault(label, []).append(fnr)
-            print(f"  {label:58s} top {sorted(top.tolist())} FNR {fnr:.2f}", flush=True)
+            scores = score_profile(profile, positions)
+            totals.setdefault(label, []).append(scores["fnr_rank"])
+            top = sorted(int(p) for p in scores["top_positions"].split(","))
+            print(f"  {label:58s} top {top} FNR {scores['fnr_rank']:.2f}", flush=True)
     print("\nmean FNR (rank rule) over the experiments:")
     for label, values in sorted(totals.items(), key=lambda item: np.mean(item[1])):
         print(f"  {label:58s} {np.mean(values):.2f}")

@@ -40,7 +40,7 @@ def main() -> None:
     from seqattr.gama import gama_ig_modes
     from seqattr.gama_validation.experiments import expand_grid
     from seqattr.generative.alphabet import tokenize
-    from seqattr.generative.engine import TRAINING_DEFAULTS, train_lstm, training_settings
+    from seqattr.generative.engine import train_lstm, training_settings
     from seqattr.generative.sets import synthetic_positive_set
 
     config = yaml.safe_load(open(args.config))
@@ -51,7 +51,7 @@ def main() -> None:
     options = {"quadrature": gama["quadrature"], "steps": gama["ig_steps"], "batch_size": gama["batch_size"]}
     # As rule gama_grid_experiment: the generative stage's settings, the grid's overrides on top.
     generative = config["generative"]
-    settings = {**TRAINING_DEFAULTS, **training_settings(generative["model"], generative["training"], grid["train"])}
+    settings = training_settings(generative["model"], generative["training"], grid["train"])
     grid["n_attributed"] = grid["n_attributed"] or gama["max_sequences"] or 1000
     first = next(iter(experiments.values()))
     print(f"grid: {len(experiments)} experiments, L={first.length}, {first.n_sequences} sequences, "

@@ -13,27 +13,15 @@ this finds is one whose residue is enriched, not one that only a dependency reve
 from __future__ import annotations
 
 import argparse
-import math
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from seqattr.config import check_config_file
+from seqattr.gama.information import logo_information
 from seqattr.gama_validation.detection import detected_by_rank, false_negative_rate
 from seqattr.gama_validation.experiments import expand_grid
 from seqattr.gama_validation.grid import experiment_set
-
-RESIDUES = np.array(list("ACDEFGHIKLMNPQRSTVWY"))
-
-
-def logo_information(sequences: list[str]) -> np.ndarray:
-    """(L,) ln 20 - H(f_p) of the residue frequencies f_p at each position (nats)."""
-    columns = np.array([list(s) for s in sequences])
-    counts = (columns[:, :, None] == RESIDUES[None, None, :]).sum(axis=0)  # (L, 20)
-    frequencies = counts / counts.sum(axis=1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        entropy = -np.nansum(np.where(frequencies > 0, frequencies * np.log(frequencies), 0.0), axis=1)
-    return math.log(20) - entropy
 
 
 def main():
@@ -41,10 +29,12 @@ def main():
     parser.add_argument("--config", default="config/gama_cpu_grid.yaml")
     parser.add_argument("--tsv", default=None, help="write one row per experiment here")
     args = parser.parse_args()
-    grid = yaml.safe_load(open(args.config))["gama_grid"]
+    config = check_config_file(args.config)  # the schema's defaults filled in, as the workflow reads it
+    grid = config["gama_grid"]
+    n_attributed = grid["n_attributed"] or config["gama"]["max_sequences"]  # as the grid's rule
     rows = []
     for experiment in expand_grid(grid).values():
-        frame, _, _, keep = experiment_set(experiment, grid.get("protocol", "clean"), grid.get("n_attributed"))
+        frame, _, _, keep = experiment_set(experiment, grid["protocol"], n_attributed)
         sequences = frame["sequence"].tolist()
         row = {"experiment": experiment.id, "logic": experiment.logic, "motif_size": len(experiment.positions),
                "signal_to_noise": experiment.signal_to_noise}

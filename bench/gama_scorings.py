@@ -1,9 +1,10 @@
 """Which GAMA scoring finds the planted positions, on models trained to the entropy floor.
 
-For each experiment (logic, positions, SNR): generate a set (clean or paper protocol), train
-the LSTM until its held-out NLL is within the tolerance of the generator's own (the exact
-entropy floor), attribute a sample (clean: seeded; paper: the authors' sample) with every
-readout from one pass per IG baseline, and score the profile of every mode x readout x
+For each experiment (logic, positions, SNR), as the grid runs it (`gama_validation.grid.
+run_experiment`): generate a set (clean or paper protocol), train the LSTM until its
+held-out NLL is within the tolerance of the generator's own (the exact entropy floor),
+attribute a sample (clean: seeded; paper: the authors' sample) with every readout from
+one pass per IG baseline, and score the profile of every mode x readout x
 baseline x metric x reduction by the rank rule (FNR: share of planted positions not among
 the top k). With the null_spread metric, the null model (the same settings and initial
 weights trained to its own floor on the column-shuffled set, `seqattr.gama.null_model`)
@@ -18,56 +19,35 @@ rho with the position index measures the position bias.
 from __future__ import annotations
 
 import argparse
-import itertools
-import time
 
 import numpy as np
 import pandas as pd
 import torch
 from scipy.stats import spearmanr
 
-from seqattr.gama.ig import gama_ig_readouts
-from seqattr.gama.ig import BASELINES
-from seqattr.gama.information import information_profile
+from seqattr.config import schema_defaults
+from seqattr.gama.ig import BASELINES, gama_ig_readouts
+from seqattr.gama.information import RESIDUES
 from seqattr.gama.metric import (INFORMATION_METRICS, METRICS, MOMENT_METRICS, NULL_METRICS, REDUCTIONS,
-                                 combined_profile, importance_profile, score_matrix, union_profile)
+                                 importance_profile, score_matrix, scorings)
 from seqattr.gama.null_model import train_null_model
-from seqattr.gama_validation.detection import detected_by_rank, false_negative_rate
+from seqattr.gama.options import IGOptions
+from seqattr.gama.scoring import model_profiles
+from seqattr.gama_validation.experiments import Experiment
+from seqattr.gama_validation.grid import attribution_sample, run_experiment, score_profile
 from seqattr.generative.alphabet import tokenize
 from seqattr.generative.engine import train_lstm
 from seqattr.generative.lstm import GenerativeLSTM
-from seqattr.generative.entropy import entropy_floor, signal_weight, true_token_nll
-from seqattr.generative.paper_protocol import paper_attributed_indices, paper_positive_set
-from seqattr.generative.sets import synthetic_positive_set
-from seqattr.runtime import seed_everything, seeded_subsample
+from seqattr.runtime import seed_everything
 
-SCORINGS = [("exact", "mean_logit"), ("published", "mean_logit"), ("exact", "log_prob")]
+LENGTH = 16
 EXPERIMENTS = [("AND", (2, 4), 0.5), ("OR", (7, 9, 11), 0.5), ("XOR", (2, 4), 1.0), ("AND", (6, 7, 8, 9), 0.2),
                ("OR", (12, 14, 16), 1.0), ("XOR", (13, 15), 0.5)]
 
 
-def make_set(protocol, logic, positions, snr, n, seed):
-    if protocol == "paper":
-        frame, truth = paper_positive_set(16, positions, logic, snr, seed=seed, n_signal=n)
-    else:
-        frame, truth = synthetic_positive_set(16, n, positions, logic, snr, seed)
-    return frame, truth, signal_weight(protocol, len(frame), snr, n_signal=n)
-
-
-def shuffled_reference(sequences, training, seed):
-    """An LSTM trained on the set with every column shuffled across sequences independently."""
-    rng = np.random.default_rng(seed + 1)
-    columns = np.array([list(s) for s in sequences])
-    for column in range(columns.shape[1]):
-        columns[:, column] = rng.permutation(columns[:, column])
-    _, model, _ = train_lstm(["".join(row) for row in columns], {**training, "max_epochs": 8}, seed)
-    return model
-
-
 def uniform_sequences(n, seed):
     rng = np.random.default_rng(seed)
-    letters = np.array(list("ACDEFGHIKLMNPQRSTVWY"))
-    return ["".join(row) for row in letters[rng.integers(0, 20, size=(n, 16))]]
+    return ["".join(row) for row in RESIDUES[rng.integers(0, len(RESIDUES), size=(n, LENGTH))]]
 
 
 def standardised(profile):
@@ -75,34 +55,29 @@ def standardised(profile):
     return (profile - finite.mean()) / finite.std() if finite.size > 1 and finite.std() > 0 else profile * 0
 
 
-def profiles(initial, trained, tokens, steps, baselines, metrics, reductions, null=None, inits=()):
-    """{(mode, readout, baseline, metric, reduction): profile}; `null` is the null model.
+def as_dict(profiles):
+    """{(mode, readout, baseline, metric, reduction): numpy profile}."""
+    return {key: profile.numpy() for key, profile in profiles}
 
-    `inits` (untrained models, other seeds) add the scorings "<metric>_init_z" for each
-    moment metric: each entry standardised against the same metric with each untrained
-    model in the trained model's place, (S - mean_r S_r) / sd_r S_r (tried, not kept)."""
+
+def init_z_profiles(trained, initial, tokens, options, baselines, metrics, reductions, inits):
+    """The scorings "<metric>_init_z" of each moment metric: each entry standardised against
+    the same metric with each untrained model of `inits` in the trained model's place,
+    (S - mean_r S_r) / sd_r S_r."""
+    pairs = scorings(options.modes, options.readouts)
     out = {}
-    information = information_profile(trained, tokens) if set(metrics) & set(INFORMATION_METRICS) else None
     for baseline in baselines:
-        ig = {name: gama_ig_readouts(model, tokens, SCORINGS, steps=steps, baseline=baseline, device="cpu")
-              for name, model in (("trained", trained), ("initial", initial), ("null", null)) if model is not None}
-        ig_inits = [gama_ig_readouts(model, tokens, SCORINGS, steps=steps, baseline=baseline, device="cpu")
-                    for model in inits]
-        for scoring, metric, reduction in itertools.product(SCORINGS, metrics, reductions):
-            key = (scoring[0], scoring[1], baseline, metric, reduction)
-            if metric == "information":  # the model's own, the same under every key
-                out[key] = information.numpy()
-                continue
-            matrix = score_matrix(ig["trained"][scoring], ig["initial"][scoring], metric,
-                                  ig_null=ig["null"][scoring] if "null" in ig else None)
-            out[key] = (combined_profile(matrix, information, reduction) if metric == "null_spread_information"
-                        else union_profile(matrix, information, reduction) if metric == "null_spread_or_information"
-                        else importance_profile(matrix, reduction)).numpy()
-            if ig_inits and metric in MOMENT_METRICS:
-                null = torch.stack([score_matrix(r[scoring], ig["initial"][scoring], metric) for r in ig_inits])
+        def ig(model):
+            return gama_ig_readouts(model, tokens, pairs, baseline=baseline, **options.ig_arguments())
+
+        ig_trained, ig_initial, ig_inits = ig(trained), ig(initial), [ig(model) for model in inits]
+        for pair in pairs:
+            for metric in [m for m in metrics if m in MOMENT_METRICS]:
+                matrix = score_matrix(ig_trained[pair], ig_initial[pair], metric)
+                null = torch.stack([score_matrix(r[pair], ig_initial[pair], metric) for r in ig_inits])
                 z = (matrix - null.mean(0)) / null.std(0)
-                out[(scoring[0], scoring[1], baseline, f"{metric}_init_z", reduction)] = \
-                    importance_profile(z, reduction).numpy()
+                for reduction in reductions:
+                    out[(*pair, baseline, f"{metric}_init_z", reduction)] = importance_profile(z, reduction).numpy()
     return out
 
 
@@ -114,8 +89,32 @@ def untrained(k, hidden, seed):
     return models
 
 
-def excess_of(history):
-    return float(history.loc[history["val_nll"].idxmin(), "excess_nll"])
+def position_bias(args, training, options, baselines, metrics, reductions, reference):
+    """Each scoring's Spearman rho with the position index on uniform residues (nothing
+    planted), the clean generator's noise-only limit: what a scoring does by position alone."""
+    sequences = uniform_sequences(args.n, args.seed)
+    initial, trained, _ = train_lstm(sequences, {**training, "max_epochs": 5}, args.seed)
+    null = (train_null_model(sequences, training, args.seed)[0]
+            if set(metrics) & set(NULL_METRICS) or reference == "null" else None)
+    tokens = tokenize([sequences[i] for i in attribution_sample(len(sequences), args.attributed, args.seed)])
+    found = as_dict(model_profiles(trained, null if reference == "null" else initial, tokens, options,
+                                   baselines=baselines, metrics=metrics, reductions=reductions, null=null))
+    if args.init_z:
+        found |= init_z_profiles(trained, initial, tokens, options, baselines, metrics, reductions,
+                                 untrained(args.init_z, args.hidden, args.seed))
+    return {key: spearmanr(np.arange(LENGTH), np.nan_to_num(value, nan=np.nanmin(value)))[0]
+            for key, value in found.items()}
+
+
+def null_corrected(found, result, training, options, baselines, metrics, reductions, seed):
+    """Each standardised profile minus that of the same scoring for a model trained on
+    uniform sequences of the same size and seed (so the same initial model)."""
+    sequences = uniform_sequences(result.n_sequences, seed + 1)
+    initial, trained, _ = train_lstm(sequences, {**training, "max_epochs": 5}, seed)
+    uniform = as_dict(model_profiles(trained, initial, tokenize([sequences[i] for i in result.keep]), options,
+                                     baselines=baselines, reductions=reductions,
+                                     metrics=[m for m in metrics if m not in NULL_METRICS + INFORMATION_METRICS]))
+    return {key: standardised(value) - standardised(uniform[key]) for key, value in found.items() if key in uniform}
 
 
 def main():
@@ -136,8 +135,8 @@ def main():
                         help="only print the summary of tables written by --tsv (runs pooled)")
     parser.add_argument("--reference", choices=["initial", "shuffled"], default="initial",
                         help="what the trained model is compared with: its untrained initial state (the paper) "
-                             "or a model trained on the same set with each column shuffled across sequences "
-                             "(same per-position residue frequencies, no dependencies between positions)")
+                             "or the null model, trained on the same set with each column shuffled across "
+                             "sequences (same per-position residue frequencies, no dependencies between positions)")
     parser.add_argument("--null-correct", action="store_true",
                         help="subtract from each standardised profile the standardised profile of the same "
                              "scoring for a model trained on uniform sequences (same size, seed and settings: "
@@ -153,71 +152,47 @@ def main():
     torch.set_num_threads(args.threads)
     baselines, metrics, reductions = (args.baselines.split(","), args.metrics.split(","),
                                       args.reductions.split(","))
-    with_null = bool(set(metrics) & set(NULL_METRICS))
+    reference = "null" if args.reference == "shuffled" else "initial"
     training = {"hidden_size": args.hidden, "max_epochs": 80, "batch_size": 64, "learning_rate": 3e-3,
                 "patience": 6, "tolerance": args.tolerance, "device": "cpu"}
+    options = IGOptions.from_config(schema_defaults("gama"), modes=("exact", "published"),
+                                    readouts=("mean_logit", "log_prob"), steps=args.steps,
+                                    max_sequences=args.attributed, seed=args.seed, device="cpu")
     records = []
     print(f"protocol {args.protocol}, baselines {baselines}, reference {args.reference}, n {args.n}, hidden "
-          f"{args.hidden}, {args.attributed} attributed, Gauss-Legendre {args.steps}, tolerance {args.tolerance} "
-          f"nats/token, {args.threads} thread(s)")
+          f"{args.hidden}, {args.attributed} attributed, {options.quadrature} {args.steps}, tolerance "
+          f"{args.tolerance} nats/token, {args.threads} thread(s)")
     experiments = EXPERIMENTS if not args.experiments else [
         (e.split(":")[0], tuple(int(p) for p in e.split(":")[1].split(",")), float(e.split(":")[2]))
         for e in args.experiments.split(";")]
-    # the null: uniform residues, nothing planted (AND at one position pair with SNR ~0
-    # is not defined; a set of uniform sequences is the clean generator's noise-only limit)
-    sequences = uniform_sequences(args.n, args.seed)
-    initial, trained, _ = train_lstm(sequences, {**training, "max_epochs": 5}, args.seed)
-    if args.reference == "shuffled":
-        initial = shuffled_reference(sequences, training, args.seed)
-    null = train_null_model(sequences, training, args.seed)[0] if with_null else None
-    keep = seeded_subsample(len(sequences), args.attributed, args.seed)
-    found = profiles(initial, trained, tokenize([sequences[i] for i in keep]), args.steps, baselines, metrics,
-                     reductions, null, untrained(args.init_z, args.hidden, args.seed))
-    bias = {"/".join(key): spearmanr(np.arange(16), np.nan_to_num(value, nan=np.nanmin(value)))[0]
-            for key, value in found.items()}
+    bias = position_bias(args, training, options, baselines, metrics, reductions, reference)
     for logic, positions, snr in experiments:
-        started = time.perf_counter()
-        frame, truth, weight = make_set(args.protocol, logic, positions, snr, args.n, args.seed)
-        sequences = frame["sequence"].tolist()
-        reference = true_token_nll(sequences, args.protocol, logic, positions, truth["token"].tolist(), weight)
-        initial, trained, history = train_lstm(sequences, training, args.seed, true_nll=reference)
-        if args.reference == "shuffled":
-            initial = shuffled_reference(sequences, training, args.seed)
-        null, null_excess = None, float("nan")
-        if with_null:
-            null, null_history = train_null_model(sequences, training, args.seed)
-            null_excess = excess_of(null_history)
-        excess = excess_of(history)
-        if args.protocol == "paper":
-            keep = paper_attributed_indices(args.n, snr, args.attributed)
-        else:
-            keep = seeded_subsample(len(sequences), args.attributed, args.seed)
-        found = profiles(initial, trained, tokenize([sequences[i] for i in keep]), args.steps, baselines, metrics,
-                         reductions, null, untrained(args.init_z, args.hidden, args.seed))
+        experiment = Experiment(logic, positions, snr, args.seed, LENGTH, args.n)
+        result = run_experiment(experiment, training, options, protocol=args.protocol, baselines=baselines,
+                                metrics=metrics, reductions=reductions, reference=reference)
+        found = as_dict(result.profiles)
+        if args.init_z:
+            found |= init_z_profiles(result.models.trained, result.models.initial, result.tokens, options, baselines,
+                                     metrics, reductions, untrained(args.init_z, args.hidden, args.seed))
         if args.null_correct:
-            null_sequences = uniform_sequences(len(sequences), args.seed + 1)
-            null_initial, null_trained, _ = train_lstm(null_sequences, {**training, "max_epochs": 5}, args.seed)
-            uniform = profiles(null_initial, null_trained, tokenize([null_sequences[i] for i in keep]), args.steps,
-                               baselines, [m for m in metrics if m not in NULL_METRICS + INFORMATION_METRICS],
-                               reductions)
-            found = {key: standardised(value) - standardised(uniform[key]) for key, value in found.items()
-                     if key in uniform}
-        floor = entropy_floor(args.protocol, logic, 16, len(positions), weight)
-        converged = excess <= args.tolerance
-        null_converged = null_excess <= args.tolerance if with_null else None
-        print(f"\n{logic} {positions} SNR {snr}: {len(sequences)} sequences, floor {floor:.4f}, excess {excess:.4f} "
-              f"after {len(history)} epochs ({'converged' if converged else 'NOT converged'})"
-              + (f", null model excess {null_excess:.4f} ({'converged' if null_converged else 'NOT converged'})"
-                 if with_null else "") + f" ({time.perf_counter() - started:.0f} s)")
+            found = null_corrected(found, result, training, options, baselines, metrics, reductions, args.seed)
+        with_null = not np.isnan(result.null_excess_nll)
+        print(f"\n{logic} {positions} SNR {snr}: {result.n_sequences} sequences, floor {result.entropy_floor:.4f}, "
+              f"excess {result.excess_nll:.4f} after {result.epochs} epochs "
+              f"({'converged' if result.converged else 'NOT converged'})"
+              + (f", null model excess {result.null_excess_nll:.4f} "
+                 f"({'converged' if result.null_converged else 'NOT converged'})" if with_null else "")
+              + f" ({result.seconds:.0f} s)")
         for key, profile in found.items():
-            top = (np.argsort(-np.nan_to_num(profile, nan=-np.inf), kind="stable")[: len(positions)] + 1).tolist()
-            fnr = false_negative_rate(detected_by_rank(profile, positions))
+            scores = score_profile(profile, positions)
+            top = sorted(int(p) for p in scores["top_positions"].split(","))
             records.append({"protocol": args.protocol, "logic": logic, "positions": ",".join(map(str, positions)),
-                            "signal_to_noise": snr, "scoring": "/".join(key), "fnr_rank": fnr,
-                            "top_positions": ",".join(map(str, sorted(top))), "excess_nll": excess,
-                            "converged": converged, "null_excess_nll": null_excess,
-                            "null_converged": null_converged, "position_bias_rho": bias["/".join(key)]})
-            print(f"  {'/'.join(key):52s} top {sorted(top)} FNR {fnr:.2f}")
+                            "signal_to_noise": snr, "scoring": "/".join(key), "fnr_rank": scores["fnr_rank"],
+                            "top_positions": ",".join(map(str, top)), "excess_nll": result.excess_nll,
+                            "converged": result.converged, "null_excess_nll": result.null_excess_nll,
+                            "null_converged": result.null_converged if with_null else None,
+                            "position_bias_rho": bias.get(key, float("nan"))})
+            print(f"  {'/'.join(key):52s} top {top} FNR {scores['fnr_rank']:.2f}")
         if args.tsv:  # after every experiment, so that a run stopped early keeps what it measured
             pd.DataFrame(records).to_csv(args.tsv, sep="\t", index=False)
 

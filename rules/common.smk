@@ -8,6 +8,7 @@ from pathlib import Path
 
 from seqattr.classify import TRAINING_KEYS, format_ratio
 from seqattr.data.local import input_files as local_input_files
+from seqattr.gama.options import IG_OPTION_KEYS
 from seqattr.gama_validation.experiments import expand_grid
 from seqattr.names import classifier_name
 
@@ -36,7 +37,6 @@ SALIENCY_OPTIONS = (
     "batch_size",
     "device",
 )
-GAMA_IG_OPTIONS = ("modes", "readouts", "quadrature", "ig_steps", "batch_size", "max_sequences", "seed", "device")
 GAMA_SCORING_OPTIONS = ("metrics", "reductions", "bootstrap", "seed")
 
 
@@ -212,15 +212,15 @@ def gama_figure(kind, ext, set="{set}"):
 
 def grid_experiment_file(experiment="{experiment}", ext="tsv"):
     """An experiment's table (ext tsv) and its wall-clock seconds (ext timing.tsv)."""
-    return f"{RESULTS}/gama/benchmark/{experiment}.{ext}"
+    return f"{RESULTS}/gama/grid/{experiment}.{ext}"
 
 
-GRID_TABLE = f"{RESULTS}/gama/benchmark.tsv"
-GRID_TIMING_TABLE = f"{RESULTS}/gama/benchmark.timing.tsv"
+GRID_TABLE = f"{RESULTS}/gama/grid.tsv"
+GRID_TIMING_TABLE = f"{RESULTS}/gama/grid.timing.tsv"
 
 
 def grid_figure(ext):
-    return f"{FIGURES}/gama/benchmark_fnr.{ext}"
+    return f"{FIGURES}/gama/grid_fnr.{ext}"
 
 
 MANIFEST = f"{RESULTS}/manifest.json"

@@ -22,7 +22,7 @@ rule gama_ig:
         mem_mb=memory_mb(TORCH_MB),
         runtime=120,
     params:
-        options={key: GAMA[key] for key in GAMA_IG_OPTIONS},
+        options={key: GAMA[key] for key in IG_OPTION_KEYS},
         model=GENERATIVE["model"],
     script:
         "../scripts/gama_ig.py"

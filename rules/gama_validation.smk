@@ -13,9 +13,9 @@ rule gama_grid_experiment:
         table=grid_experiment_file(),
         timing=grid_experiment_file(ext="timing.tsv"),
     log:
-        log_file("gama", "benchmark/{experiment}"),
+        log_file("gama", "grid/{experiment}"),
     benchmark:
-        benchmark_file("gama", "benchmark/{experiment}")
+        benchmark_file("gama", "grid/{experiment}")
     conda:
         "../envs/torch.yaml"
     threads: GRID["threads"] if GRID else 1
@@ -26,7 +26,7 @@ rule gama_grid_experiment:
     params:
         grid=GRID,
         generative={"model": GENERATIVE["model"], "training": GENERATIVE["training"]},
-        gama={key: GAMA[key] for key in ("quadrature", "ig_steps", "batch_size", "device", "max_sequences")},
+        gama={key: GAMA[key] for key in IG_OPTION_KEYS},
     script:
         "../scripts/gama_grid_experiment.py"
 
@@ -46,9 +46,9 @@ rule gama_grid_summary:
         ),
         pdf=grid_figure("pdf"),
     log:
-        log_file("gama", "benchmark_summary"),
+        log_file("gama", "grid_summary"),
     benchmark:
-        benchmark_file("gama", "benchmark_summary")
+        benchmark_file("gama", "grid_summary")
     conda:
         "../envs/torch.yaml"
     script:

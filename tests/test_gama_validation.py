@@ -11,8 +11,8 @@ from seqattr.gama_validation.detection import (detected_by_rank, detected_by_thr
                                               false_positive_rate, modified_z)
 from seqattr.gama_validation.experiments import expand_grid
 from seqattr.gama_validation.grid import attribution_sample, score_profile
-from seqattr.gama_validation.ground_truth import (ground_truth_table, parse_contributions, per_position_energy,
-                                                  read_absolut_contributions, spearman)
+from seqattr.gama_validation.ground_truth import ground_truth_table, per_position_energy, spearman
+from seqattr.generative.absolut import parse_contributions, read_absolut_contributions
 
 
 # --- contribPerAAparaBind ---------------------------------------------------------------
@@ -206,16 +206,25 @@ def test_attribution_sample_is_seeded_and_sorted():
     assert np.array_equal(attribution_sample(10, None, seed=0), np.arange(10))
 
 
-# --- one benchmark experiment end to end (needs the GAMA core) ----------------------------
+# --- one grid experiment end to end (needs the GAMA core) --------------------------------
 
-def test_run_benchmark_experiment_gives_one_row_per_mode_with_rates_in_range():
+def run_grid(experiment, train: dict, modes, steps: int, n_attributed: int, readouts=("mean_logit",), **scoring):
+    """`run_experiment`'s table rows, IG options as the grid step builds them."""
+    from seqattr.gama.options import IGOptions
+    from seqattr.gama_validation.grid import grid_rows, run_experiment
+
+    options = IGOptions(modes=tuple(modes), readouts=tuple(readouts), quadrature="gauss-legendre", steps=steps,
+                        batch_size=4096, max_sequences=n_attributed, seed=experiment.seed, device="auto")
+    return grid_rows(run_experiment(experiment, train, options, **scoring))
+
+
+def test_run_grid_experiment_gives_one_row_per_mode_with_rates_in_range():
     pytest.importorskip("seqattr.generative.engine")
     from seqattr.gama_validation.experiments import Experiment
-    from seqattr.gama_validation.grid import GRID_COLUMNS, grid_frame, run_grid_experiment
+    from seqattr.gama_validation.grid import GRID_COLUMNS, grid_frame
 
     experiment = Experiment("AND", (2, 4), 1.0, 0, 8, 300)
-    rows = run_grid_experiment(experiment, {"hidden_size": 16, "max_epochs": 3},
-                               {"modes": ["exact", "published"], "ig_steps": 8}, n_attributed=16)
+    rows = run_grid(experiment, {"hidden_size": 16, "max_epochs": 3}, ["exact", "published"], 8, n_attributed=16)
     frame = grid_frame(rows)
     assert list(frame.columns) == GRID_COLUMNS
     assert frame["mode"].tolist() == ["exact", "published"]
@@ -229,14 +238,13 @@ def test_run_benchmark_experiment_gives_one_row_per_mode_with_rates_in_range():
 def test_grid_experiment_scores_every_scoring_from_one_pair_of_models_and_records_convergence():
     pytest.importorskip("seqattr.generative.engine")
     from seqattr.gama_validation.experiments import Experiment
-    from seqattr.gama_validation.grid import GRID_COLUMNS, grid_frame, run_grid_experiment
+    from seqattr.gama_validation.grid import GRID_COLUMNS, grid_frame
     from seqattr.generative.entropy import entropy_floor
 
     experiment = Experiment("AND", (2, 4), 0.5, 0, 6, 150)  # paper protocol: 150 signal + 150 noise
-    rows = run_grid_experiment(experiment, {"hidden_size": 8, "max_epochs": 2, "tolerance": 0.01},
-                               {"modes": ["exact", "published"], "ig_steps": 4}, n_attributed=20, protocol="paper",
-                               readouts=["mean_logit", "log_prob"], metrics=["gama", "effect_size"],
-                               reductions=["input", "output", "both"])
+    rows = run_grid(experiment, {"hidden_size": 8, "max_epochs": 2, "tolerance": 0.01}, ["exact", "published"], 4,
+                    n_attributed=20, protocol="paper", readouts=["mean_logit", "log_prob"],
+                    metrics=["gama", "effect_size"], reductions=["input", "output", "both"])
     frame = grid_frame(rows)
     assert list(frame.columns) == GRID_COLUMNS
     # (exact, mean_logit), (published, mean_logit), (exact, log_prob) x 2 metrics x 3 reductions
@@ -256,13 +264,12 @@ def test_grid_experiment_scores_every_scoring_from_one_pair_of_models_and_record
 def test_grid_experiment_with_null_spread_trains_the_null_model_and_scores_each_baseline():
     pytest.importorskip("seqattr.generative.engine")
     from seqattr.gama_validation.experiments import Experiment
-    from seqattr.gama_validation.grid import GRID_COLUMNS, grid_frame, run_grid_experiment
+    from seqattr.gama_validation.grid import GRID_COLUMNS, grid_frame
 
     experiment = Experiment("AND", (2, 4), 1.0, 0, 6, 200)
-    rows = run_grid_experiment(experiment, {"hidden_size": 8, "max_epochs": 2, "tolerance": 0.01},
-                               {"modes": ["exact"], "ig_steps": 4}, n_attributed=12, readouts=["log_prob"],
-                               metrics=["gama", "null_spread"], reductions=["both"],
-                               baselines=["zero", "mean_residue"])
+    rows = run_grid(experiment, {"hidden_size": 8, "max_epochs": 2, "tolerance": 0.01}, ["exact"], 4,
+                    n_attributed=12, readouts=["log_prob"], metrics=["gama", "null_spread"], reductions=["both"],
+                    baselines=["zero", "mean_residue"])
     frame = grid_frame(rows)
     assert list(frame.columns) == GRID_COLUMNS
     assert list(map(tuple, frame[["baseline", "metric"]].values)) == [
@@ -271,8 +278,7 @@ def test_grid_experiment_with_null_spread_trains_the_null_model_and_scores_each_
     assert frame["null_excess_nll"].nunique() == 1 and frame["null_excess_nll"].iloc[0] > 0.01
     assert not frame["null_converged"].any()
     # the paper's scorings alone train no null model
-    rows = run_grid_experiment(experiment, {"hidden_size": 8, "max_epochs": 1}, {"modes": ["exact"], "ig_steps": 4},
-                               n_attributed=12)
+    rows = run_grid(experiment, {"hidden_size": 8, "max_epochs": 1}, ["exact"], 4, n_attributed=12)
     assert np.isnan(rows[0]["null_excess_nll"]) and rows[0]["null_converged"] == ""
 
 
@@ -280,9 +286,9 @@ def test_grid_experiment_information_metrics_read_the_trained_model(monkeypatch)
     pytest.importorskip("seqattr.generative.engine")
     import torch
 
-    import seqattr.gama.information as information_module
+    import seqattr.gama.scoring as scoring_module
     from seqattr.gama_validation.experiments import Experiment
-    from seqattr.gama_validation.grid import grid_frame, run_grid_experiment
+    from seqattr.gama_validation.grid import grid_frame
 
     seen = []
 
@@ -292,11 +298,11 @@ def test_grid_experiment_information_metrics_read_the_trained_model(monkeypatch)
         profile[[1, 3]] = 3.0  # as a model that learned a motif conserved at 2 and 4
         return profile
 
-    monkeypatch.setattr(information_module, "information_profile", recorded)
+    monkeypatch.setattr(scoring_module, "information_profile", recorded)
     experiment = Experiment("AND", (2, 4), 1.0, 0, 6, 200)
-    rows = run_grid_experiment(experiment, {"hidden_size": 8, "max_epochs": 1}, {"modes": ["exact"], "ig_steps": 4},
-                               n_attributed=12, readouts=["log_prob"], metrics=["information", "null_spread_information"],
-                               reductions=["input", "both"], baselines=["zero", "mean_residue"])
+    rows = run_grid(experiment, {"hidden_size": 8, "max_epochs": 1}, ["exact"], 4, n_attributed=12,
+                    readouts=["log_prob"], metrics=["information", "null_spread_information"],
+                    reductions=["input", "both"], baselines=["zero", "mean_residue"])
     frame = grid_frame(rows)
     assert seen == [(12, 8)]  # once, on the 12 attributed sequences of 6 residues
     assert len(frame) == 2 * 2 * 2  # baselines x metrics x reductions

@@ -18,7 +18,7 @@ def _row(experiment, logic, positions, snr, mode, fnr):
             "n_sequences": 100, "n_attributed": 10, "train_seconds": 1.0, "gama_seconds": 2.0, "seconds": 3.5}
 
 
-def test_benchmark_summary_concatenates_experiments_and_draws_the_figure(tmp_path):
+def test_grid_summary_concatenates_experiments_and_draws_the_figure(tmp_path):
     inputs, timing_inputs = [], []
     for logic in ("AND", "XOR"):
         for positions in ([2, 4], [2, 3, 4]):
@@ -30,7 +30,7 @@ def test_benchmark_summary_concatenates_experiments_and_draws_the_figure(tmp_pat
                 write_table(timing_frame(rows), tmp_path / f"{eid}.timing.tsv")
                 inputs.append(path)
                 timing_inputs.append(tmp_path / f"{eid}.timing.tsv")
-    table, timing, png, pdf = (tmp_path / "benchmark.tsv", tmp_path / "benchmark.timing.tsv", tmp_path / "fnr.png",
+    table, timing, png, pdf = (tmp_path / "grid.tsv", tmp_path / "grid.timing.tsv", tmp_path / "fnr.png",
                                tmp_path / "fnr.pdf")
     grid_summary(inputs, timing_inputs, table, timing, png, pdf)
     result = read_table(table, dtype={"positions": str})

@@ -1,4 +1,4 @@
-"""GAMA validation rules end to end: the benchmark slice of the test run, and the Absolut!
+"""GAMA validation rules end to end: the grid slice of the test run, and the Absolut!
 and Mason configs on slices of the real tables (skipped when ../shared/data is absent)."""
 
 import pandas as pd
@@ -30,13 +30,13 @@ def _small_config(name: str, tmp_path):
 
 
 @pytest.mark.workflow
-def test_test_run_writes_the_benchmark_table_and_figure(test_run):
-    table = read_table(test_run / "gama" / "benchmark.tsv", dtype={"positions": str})
+def test_test_run_writes_the_grid_table_and_figure(test_run):
+    table = read_table(test_run / "gama" / "grid.tsv", dtype={"positions": str})
     assert list(table.columns) == GRID_COLUMNS
     assert table["experiment"].unique().tolist() == ["AND_p2-4_snr1.0_s0"]
     assert table["mode"].tolist() == ["exact", "published"]
     assert table[["fnr_rank", "fnr_threshold"]].stack().between(0, 1).all()
-    assert (test_run / "figures" / "gama" / "benchmark_fnr.png").stat().st_size > 10_000
+    assert (test_run / "figures" / "gama" / "grid_fnr.png").stat().st_size > 10_000
 
 
 def real_table_slice(source, rows: int, folder):

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.workflow
 # as an HTML page under report/tables/ with the same relative name.
 TABLES = ["data/synthetic_tiny/summary.tsv", "metrics/classification.tsv", "metrics/comparison.tsv",
           "saliency/perturbation.tsv", "saliency/deletion.tsv", "saliency/motif_recovery.tsv", "generative/synthetic_tiny_and/sample_summary.tsv",
-          "gama/synthetic_tiny_and/profile.tsv", "gama/synthetic_tiny_and/mode_agreement.tsv", "gama/benchmark.tsv"]
+          "gama/synthetic_tiny_and/profile.tsv", "gama/synthetic_tiny_and/mode_agreement.tsv", "gama/grid.tsv"]
 CATEGORIES = ["Data", "Classification", "Saliency", "GAMA"]
 
 # What a result's view button does in the report (snakemake's ButtonViewManager).

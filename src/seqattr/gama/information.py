@@ -11,17 +11,23 @@ the baseline), read before it is split. A conserved position (the paper's AND at
 every sequence carries the motif) has information near ln 20 and no IG spread in either
 the trained or the null model, which is why `null_spread` alone cannot see it; a position
 the model predicts as uniform has information near 0.
+
+`logo_information` is the same quantity without a model: the set's own residue
+frequencies per position (a sequence logo), the baseline a model-based scoring is judged
+against.
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 
 from seqattr.generative.lstm import GenerativeLSTM
 
 N_RESIDUES = 20
+RESIDUES = np.array(list("ACDEFGHIKLMNPQRSTVWY"))
 
 
 @torch.no_grad()
@@ -40,3 +46,14 @@ def information_profile(model: GenerativeLSTM, tokens: torch.Tensor, batch_size:
         observed = log_probs.gather(-1, rows[:, 1:-1, None]).squeeze(-1)
         total += observed.sum(dim=0).cpu()
     return total / tokens.shape[0] + math.log(N_RESIDUES)
+
+
+def logo_information(sequences: list[str]) -> np.ndarray:
+    """(L,) ln 20 - H(f_p) of the residue frequencies f_p at each position of `sequences`
+    (all of one length), in nats: the height of a sequence logo's column."""
+    columns = np.array([list(s) for s in sequences])
+    counts = (columns[:, :, None] == RESIDUES[None, None, :]).sum(axis=0)  # (L, 20)
+    frequencies = counts / counts.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        entropy = -np.nansum(np.where(frequencies > 0, frequencies * np.log(frequencies), 0.0), axis=1)
+    return math.log(N_RESIDUES) - entropy

@@ -12,10 +12,11 @@ import torch
 from seqattr.figures import save_figure
 from seqattr.gama.ig import gama_ig_readouts
 from seqattr.gama.metric import matrix_table, profile_table, scoring_profiles, scorings
+from seqattr.gama.options import IGOptions
 from seqattr.gama.replicates import bootstrap_profiles, convergence_summary, summarise_replicates
 from seqattr.generative.alphabet import tokenize
 from seqattr.generative.checkpoint import expectation, load_model
-from seqattr.generative.engine import TRAINING_DEFAULTS, kept_epoch
+from seqattr.generative.engine import kept_epoch, training_defaults
 from seqattr.io import read_table, write_table
 from seqattr.runtime import seeded_subsample, set_threads
 
@@ -32,29 +33,30 @@ def convergence(history: pd.DataFrame, training: dict) -> dict:
     """The kept model's convergence (`engine.kept_epoch`) under `generative.training`'s
     patience, min_delta and tolerance: criterion entropy_floor (synthetic sets) or plateau
     (real sets), converged, the kept epoch's train and held-out NLL per token, excess_nll."""
-    return kept_epoch(history, training.get("patience", TRAINING_DEFAULTS["patience"]),
-                      training.get("min_delta", TRAINING_DEFAULTS["min_delta"]),
-                      training.get("tolerance", TRAINING_DEFAULTS["tolerance"]))
+    settings = {**training_defaults(), **training}
+    return kept_epoch(history, settings["patience"], settings["min_delta"], settings["tolerance"])
 
 
 CONVERGENCE_COLUMNS = ["criterion", "converged", "train_nll", "val_nll", "excess_nll"]
 
 
-def ig(model_path, sequences_path, output, *, modes, readouts=("mean_logit",), quadrature: str, ig_steps: int,
-       batch_size: int, max_sequences: int | None, seed: int, set_name: str, model: dict, state: str = "trained",
-       replicate: int = 1, device: str = "auto", threads: int = 1) -> None:
+def ig(model_path, sequences_path, output, *, options: dict, set_name: str, model: dict, state: str = "trained",
+       replicate: int = 1, threads: int = 1) -> None:
     """IG of one model (a replicate's initial or trained LSTM, checked against
     `generative.model` and the set) on the attributed sequences, for every (mode, readout)
-    in one pass: a file of tensors (N, T_out, T_in), one per (mode, readout). The two
-    models of a replicate are separate jobs, so K replicates keep 2 cores busy."""
+    in one pass: a file of tensors (N, T_out, T_in), one per (mode, readout). `options`:
+    the `gama` config's IG keys (`IGOptions.config_keys`). The two models of a replicate
+    are separate jobs, so K replicates keep 2 cores busy."""
     set_threads(threads)
-    sequences = attributed_sequences(read_table(sequences_path)["sequence"].tolist(), max_sequences, seed)
-    pairs = scorings(modes, readouts)
+    options = IGOptions.from_config(options)
+    sequences = attributed_sequences(read_table(sequences_path)["sequence"].tolist(), options.max_sequences,
+                                     options.seed)
+    pairs = scorings(options.modes, options.readouts)
     started = time.perf_counter()
     lstm = load_model(model_path, expected=expectation(model, set_name))
-    tensors = gama_ig_readouts(lstm, tokenize(sequences), pairs, quadrature, ig_steps, batch_size, device)
+    tensors = gama_ig_readouts(lstm, tokenize(sequences), pairs, **options.ig_arguments())
     log.info("replicate %d: IG of the %s model on %d sequences (%s, %s x %d): %.1f s", replicate, state,
-             len(sequences), ", ".join("/".join(p) for p in pairs), quadrature, ig_steps,
+             len(sequences), ", ".join("/".join(p) for p in pairs), options.quadrature, options.steps,
              time.perf_counter() - started)
     torch.save({"scorings": [list(p) for p in pairs], "tensors": [tensors[p].contiguous() for p in pairs]}, output)
 

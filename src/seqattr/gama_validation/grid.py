@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from seqattr.gama_validation.detection import (DEFAULT_THRESHOLD_Z, detected_by_rank, detected_by_threshold,
                                               false_negative_rate, false_positive_rate)
-from seqattr.gama.metric import scoring_profiles, scorings
 from seqattr.gama_validation.experiments import Experiment
 from seqattr.runtime import seeded_subsample
 
@@ -31,12 +31,12 @@ SCORING_COLUMNS = ["mode", "readout", "baseline", "metric", "reduction"]
 TIMING_COLUMNS = ["experiment", "train_seconds", "gama_seconds", "seconds"]
 
 
-def experiment_set(experiment: Experiment, protocol: str, n_attributed: int | None):
+def experiment_set(experiment: Experiment, protocol: str, n_attributed: int | None, sample_seed: int | None = None):
     """(frame, truth, signal weight, attributed row indices) of one experiment.
 
-    clean: `n_sequences` in all, a seeded sample of the whole set attributed; paper: the
-    authors' generator with `n_sequences` signal sequences and their attributed sample
-    (`generative.paper_protocol`).
+    clean: `n_sequences` in all, a sample of the whole set attributed, drawn with
+    `sample_seed` (the experiment's seed when None); paper: the authors' generator with
+    `n_sequences` signal sequences and their attributed sample (`generative.paper_protocol`).
     """
     from seqattr.generative.entropy import signal_weight
     from seqattr.generative.paper_protocol import paper_attributed_indices, paper_positive_set
@@ -50,7 +50,7 @@ def experiment_set(experiment: Experiment, protocol: str, n_attributed: int | No
     else:
         frame, truth = synthetic_positive_set(experiment.length, experiment.n_sequences, list(experiment.positions),
                                               experiment.logic, experiment.signal_to_noise, experiment.seed)
-        keep = attribution_sample(len(frame), n_attributed, experiment.seed)
+        keep = attribution_sample(len(frame), n_attributed, experiment.seed if sample_seed is None else sample_seed)
     weight = signal_weight(protocol, len(frame), experiment.signal_to_noise, n_signal=experiment.n_sequences)
     return frame, truth, weight, keep
 
@@ -76,35 +76,93 @@ def score_profile(importance, implanted, threshold_z: float = DEFAULT_THRESHOLD_
     }
 
 
-def run_grid_experiment(experiment: Experiment, train_config: dict, gama_config: dict, *,
-                        n_attributed: int | None = None, threshold_z: float = DEFAULT_THRESHOLD_Z,
-                        protocol: str = "clean", readouts=("mean_logit",), metrics=("gama",),
-                        reductions=("input",), baselines=("zero",)) -> list[dict]:
-    """Generate, train to the entropy floor, attribute, score: one row per scoring, i.e.
-    per mode x readout (`scorings`) x IG baseline x metric x reduction, all from the same
-    models and one IG pass per model and baseline.
+@dataclass
+class TrainedModels:
+    """An experiment's models: the trained LSTM, its initial state and training history,
+    and the null model with its history (None without one)."""
+
+    initial: object
+    trained: object
+    history: pd.DataFrame
+    null: object = None
+    null_history: pd.DataFrame | None = None
+
+
+def excess_of(history: pd.DataFrame) -> float:
+    """The kept epoch's (lowest held-out NLL) excess over the entropy floor."""
+    return float(history.loc[history["val_nll"].idxmin(), "excess_nll"])
+
+
+def train_models(sequences: list[str], train_config: dict, seed: int, true_nll, with_null: bool) -> TrainedModels:
+    """Train to the entropy floor, and the null model (`gama.null_model`) when asked.
 
     Training stops when the held-out NLL is within `train_config["tolerance"]` of the
-    generator's own NLL on the same sequences, and a run that stops above it is trained
-    again at half the learning rate, up to twice (`engine.train_to_floor`); the row records
-    the floor, the kept run's excess and whether it met the tolerance (`converged`): a miss
-    on an unconverged model is noise.
+    generator's own NLL on the same sequences (`true_nll`), and a run that stops above it
+    is trained again at half the learning rate, up to twice (`engine.train_to_floor`). The
+    null model has the same settings and initial weights on the column-shuffled set,
+    trained to that set's own floor."""
+    from seqattr.gama.null_model import train_null_model
+    from seqattr.generative.engine import train_to_floor
+
+    initial, trained, history = train_to_floor(sequences, train_config, seed, true_nll)
+    models = TrainedModels(initial, trained, history)
+    if with_null:
+        models.null, models.null_history = train_null_model(sequences, train_config, seed)
+    return models
+
+
+@dataclass
+class ExperimentResult:
+    """One experiment's set, models and their state, and its profiles (`model_profiles`)."""
+
+    experiment: Experiment
+    protocol: str
+    n_sequences: int
+    keep: np.ndarray
+    entropy_floor: float
+    train_nll: float
+    val_nll: float
+    excess_nll: float
+    converged: bool
+    epochs: int
+    null_excess_nll: float
+    null_converged: bool | str
+    profiles: list
+    models: TrainedModels
+    tokens: object  # the attributed sequences' token rows
+    train_seconds: float
+    gama_seconds: float
+    seconds: float
+
+
+def run_experiment(experiment: Experiment, train_config: dict, ig_options, *, protocol: str = "clean",
+                   baselines=("zero",), metrics=("gama",), reductions=("input",),
+                   reference: str = "initial") -> ExperimentResult:
+    """Generate, train to the entropy floor, attribute: every scoring, i.e. mode x readout
+    (`ig_options`, an `IGOptions`) x IG baseline x metric x reduction, all from the same
+    models and one IG pass per model and baseline.
+
+    The attributed sample: `ig_options.max_sequences` sequences (clean: drawn with
+    `ig_options.seed`; paper: the authors' sample, `experiment_set`). The result records
+    the floor, the kept run's excess and whether it met `train_config["tolerance"]`
+    (`converged`): a miss on an unconverged model is noise.
     A metric in INFORMATION_METRICS reads the trained model's information per position on
     the attributed sequences (`gama.information`). A metric in NULL_METRICS adds the null
-    model (`gama.null_model`: the same settings and initial weights on the column-shuffled
-    set, trained to that set's own floor), whose excess and convergence the rows record as
-    null_excess_nll and null_converged (NaN and empty without it).
+    model (`train_models`), whose excess and convergence the result records as
+    null_excess_nll and null_converged (NaN and empty without it). `reference` "initial"
+    compares the trained model with its untrained initial state (the paper); "null"
+    compares it with the null model instead.
     """
-    from seqattr.gama.ig import gama_ig_readouts
-    from seqattr.gama.information import information_profile
-    from seqattr.gama.metric import INFORMATION_METRICS, NULL_METRICS
-    from seqattr.gama.null_model import train_null_model
+    from seqattr.gama.metric import NULL_METRICS
+    from seqattr.gama.scoring import model_profiles
     from seqattr.generative.alphabet import tokenize
-    from seqattr.generative.engine import TRAINING_DEFAULTS, train_to_floor
+    from seqattr.generative.engine import training_defaults
     from seqattr.generative.entropy import entropy_floor, true_token_nll
 
+    if reference not in ("initial", "null"):
+        raise ValueError(f"reference {reference!r}: allowed initial, null")
     started = time.perf_counter()
-    frame, truth, weight, keep = experiment_set(experiment, protocol, n_attributed)
+    frame, truth, weight, keep = experiment_set(experiment, protocol, ig_options.max_sequences, ig_options.seed)
     true_positions = sorted({int(p) for p in truth["position"]})
     if true_positions != sorted(experiment.positions):
         raise RuntimeError(f"{experiment.id}: generator implanted {true_positions}, "
@@ -113,50 +171,45 @@ def run_grid_experiment(experiment: Experiment, train_config: dict, gama_config:
     log.info("%s (%s protocol): %d sequences, %d signal", experiment.id, protocol, len(frame),
              int(frame["is_signal"].sum()))
     floor = entropy_floor(protocol, experiment.logic, experiment.length, len(experiment.positions), weight)
-    reference = true_token_nll(sequences, protocol, experiment.logic, experiment.positions,
-                               truth["token"].tolist(), weight)
+    true_nll = true_token_nll(sequences, protocol, experiment.logic, experiment.positions,
+                              truth["token"].tolist(), weight)
 
+    with_null = bool(set(metrics) & set(NULL_METRICS)) or reference == "null"
     train_started = time.perf_counter()
-    # a run that stops above the tolerance is trained again at half the learning rate
-    initial, trained, history = train_to_floor(sequences, train_config, experiment.seed, reference)
+    models = train_models(sequences, train_config, experiment.seed, true_nll, with_null)
     train_seconds = time.perf_counter() - train_started
-    best = history.loc[history["val_nll"].idxmin()]
-    tolerance = train_config.get("tolerance", TRAINING_DEFAULTS["tolerance"])
-    excess = float(best["excess_nll"]) if "excess_nll" in best else float("nan")
+    best = models.history.loc[models.history["val_nll"].idxmin()]
+    tolerance = train_config.get("tolerance", training_defaults()["tolerance"])
+    excess = excess_of(models.history)
     converged = bool(excess <= tolerance)
-    log.info("%s: trained %d epochs in %.1f s, best val NLL %.4f (epoch %d), floor %.4f, excess %.4f (%s)",
-             experiment.id, len(history), train_seconds, best["val_nll"], int(best["epoch"]), floor, excess,
+    log.info("%s: trained %d epochs, best val NLL %.4f (epoch %d), floor %.4f, excess %.4f (%s)",
+             experiment.id, len(models.history), best["val_nll"], int(best["epoch"]), floor, excess,
              "converged" if converged else f"NOT converged: tolerance {tolerance}")
-    null_model, null_excess, null_converged = None, float("nan"), ""
-    if set(metrics) & set(NULL_METRICS):
-        null_started = time.perf_counter()
-        null_model, null_history = train_null_model(sequences, train_config, experiment.seed)
-        train_seconds += time.perf_counter() - null_started
-        null_excess = float(null_history.loc[null_history["val_nll"].idxmin(), "excess_nll"])
+    null_excess, null_converged = float("nan"), ""
+    if models.null is not None:
+        null_excess = excess_of(models.null_history)
         null_converged = bool(null_excess <= tolerance)
         log.info("%s: null model (column-shuffled set) trained %d epochs, excess %.4f (%s)", experiment.id,
-                 len(null_history), null_excess, "converged" if null_converged else "NOT converged")
+                 len(models.null_history), null_excess, "converged" if null_converged else "NOT converged")
 
-    tokens = tokenize([sequences[i] for i in keep])
-    pairs = scorings(gama_config["modes"], readouts)
-    options = {k: gama_config[k] for k in ("quadrature", "batch_size", "device") if gama_config.get(k) is not None}
-    if gama_config.get("ig_steps") is not None:
-        options["steps"] = gama_config["ig_steps"]
     gama_started = time.perf_counter()
-    information = information_profile(trained, tokens) if set(metrics) & set(INFORMATION_METRICS) else None
-    # Every mode and readout from one forward-mode pass per model and baseline.
-    results = []
-    for baseline in baselines:
-        ig_trained = gama_ig_readouts(trained, tokens, pairs, baseline=baseline, **options)
-        ig_initial = gama_ig_readouts(initial, tokens, pairs, baseline=baseline, **options)
-        ig_null = (gama_ig_readouts(null_model, tokens, pairs, baseline=baseline, **options)
-                   if null_model is not None else None)
-        results += [(baseline, key, profile) for key, _, profile in
-                    scoring_profiles(ig_trained, ig_initial, metrics, reductions, ig_null=ig_null,
-                                     information=information)]
+    tokens = tokenize([sequences[i] for i in keep])
+    profiles = model_profiles(models.trained, models.null if reference == "null" else models.initial, tokens,
+                              ig_options, baselines=baselines, metrics=metrics, reductions=reductions, null=models.null)
     gama_seconds = time.perf_counter() - gama_started
+    return ExperimentResult(
+        experiment=experiment, protocol=protocol, n_sequences=len(frame), keep=keep, entropy_floor=floor,
+        train_nll=float(best["train_nll"]), val_nll=float(best["val_nll"]), excess_nll=excess, converged=converged,
+        epochs=len(models.history), null_excess_nll=null_excess, null_converged=null_converged, profiles=profiles,
+        models=models, tokens=tokens, train_seconds=train_seconds, gama_seconds=gama_seconds, seconds=time.perf_counter() - started)
+
+
+def grid_rows(result: ExperimentResult, threshold_z: float = DEFAULT_THRESHOLD_Z) -> list[dict]:
+    """The grid table's rows of one experiment: one per scoring, each profile scored
+    against the implanted positions (`score_profile`)."""
+    experiment = result.experiment
     rows = []
-    for baseline, (mode, readout, metric, reduction), profile in results:
+    for (mode, readout, baseline, metric, reduction), profile in result.profiles:
         profile = np.asarray(profile, dtype=float)
         if profile.shape != (experiment.length,):
             raise RuntimeError(f"{experiment.id}: importance profile has shape {profile.shape}, "
@@ -165,19 +218,17 @@ def run_grid_experiment(experiment: Experiment, train_config: dict, gama_config:
         log.info("%s [%s/%s/%s/%s/%s]: top %s, FNR rank %.2f, FNR threshold %.2f", experiment.id, mode, readout,
                  baseline, metric, reduction, scores["top_positions"], scores["fnr_rank"], scores["fnr_threshold"])
         rows.append({
-            "experiment": experiment.id, "protocol": protocol, "logic": experiment.logic,
+            "experiment": experiment.id, "protocol": result.protocol, "logic": experiment.logic,
             "positions": ",".join(map(str, experiment.positions)), "motif_size": len(experiment.positions),
             "signal_to_noise": experiment.signal_to_noise, "seed": experiment.seed, "mode": mode,
-            "readout": readout, "baseline": baseline, "metric": metric, "reduction": reduction, **scores, "threshold_z": threshold_z,
-            "train_nll": float(best["train_nll"]), "val_nll": float(best["val_nll"]), "entropy_floor": floor,
-            "excess_nll": excess, "converged": converged, "epochs": len(history),
-            "null_excess_nll": null_excess, "null_converged": null_converged,
-            "n_sequences": len(frame), "n_attributed": len(keep),
-            "train_seconds": train_seconds, "gama_seconds": gama_seconds,
+            "readout": readout, "baseline": baseline, "metric": metric, "reduction": reduction, **scores,
+            "threshold_z": threshold_z, "train_nll": result.train_nll, "val_nll": result.val_nll,
+            "entropy_floor": result.entropy_floor, "excess_nll": result.excess_nll, "converged": result.converged,
+            "epochs": result.epochs, "null_excess_nll": result.null_excess_nll,
+            "null_converged": result.null_converged, "n_sequences": result.n_sequences,
+            "n_attributed": len(result.keep), "train_seconds": result.train_seconds,
+            "gama_seconds": result.gama_seconds, "seconds": result.seconds,
         })
-    total = time.perf_counter() - started
-    for row in rows:
-        row["seconds"] = total
     return rows
 
 

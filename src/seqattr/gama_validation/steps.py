@@ -11,34 +11,34 @@ from seqattr.figures import save_figure
 from seqattr.gama_validation import figures
 from seqattr.gama_validation.detection import DEFAULT_THRESHOLD_Z
 from seqattr.gama_validation.experiments import expand_grid
-from seqattr.gama_validation.grid import (TIMING_COLUMNS, format_grid, grid_frame, run_grid_experiment,
+from seqattr.gama.options import IGOptions
+from seqattr.gama_validation.grid import (TIMING_COLUMNS, format_grid, grid_frame, grid_rows, run_experiment,
                                          stack_grid, timing_frame)
 from seqattr.gama_validation.ground_truth import (PERMUTATION_DRAWS, SCORING, ground_truth_table, mode_agreement,
-                                                  per_position_energy, read_absolut_contributions, replicate_rhos)
+                                                  per_position_energy, replicate_rhos)
+from seqattr.generative.absolut import read_absolut_contributions
 from seqattr.io import read_table, write_table
 from seqattr.runtime import set_threads
 
 log = logging.getLogger(__name__)
 
-GAMA_KEYS = ("quadrature", "ig_steps", "batch_size", "device")
-
 
 def grid_experiment(output, timing_output, *, experiment: str, grid: dict, generative: dict, gama: dict,
                     threads: int = 1) -> None:
     """One experiment of the synthetic grid (by its id) from the config's `gama_grid`,
-    `generative` and `gama` sections: generate, train, attribute, score. Its wall-clock
-    seconds go to `timing_output`."""
+    `generative` and `gama` sections (the IG options: `gama`'s, with the grid's modes and
+    readouts, its n_attributed and the experiment's seed): generate, train, attribute,
+    score. Its wall-clock seconds go to `timing_output`."""
     from seqattr.generative.engine import training_settings
 
     set_threads(threads)
     spec = expand_grid(grid)[experiment]
     train = training_settings(generative["model"], generative["training"], grid["train"])
-    options = {"modes": grid["modes"], **{k: gama[k] for k in GAMA_KEYS}}
-    n_attributed = grid["n_attributed"] or gama["max_sequences"]
-    rows = run_grid_experiment(spec, {**train, "tolerance": grid["tolerance"]}, options, n_attributed=n_attributed,
-                               threshold_z=grid.get("threshold_z", DEFAULT_THRESHOLD_Z), protocol=grid["protocol"],
-                               readouts=grid["readouts"], metrics=grid["metrics"], reductions=grid["reductions"],
-                               baselines=grid["baselines"])
+    options = IGOptions.from_config(gama, modes=grid["modes"], readouts=grid["readouts"], seed=spec.seed,
+                                    max_sequences=grid["n_attributed"] or gama["max_sequences"])
+    result = run_experiment(spec, {**train, "tolerance": grid["tolerance"]}, options, protocol=grid["protocol"],
+                            baselines=grid["baselines"], metrics=grid["metrics"], reductions=grid["reductions"])
+    rows = grid_rows(result, grid.get("threshold_z", DEFAULT_THRESHOLD_Z))
     write_table(format_grid(grid_frame(rows)), output)
     write_table(timing_frame(rows), timing_output)
 

@@ -9,8 +9,10 @@ weights are kept.
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,17 +25,19 @@ from seqattr.runtime import resolve_device, seed_everything
 
 log = logging.getLogger(__name__)
 
-TRAINING_DEFAULTS = {
-    "hidden_size": 64,
-    "max_epochs": 30,
-    "batch_size": 64,
-    "learning_rate": 0.003,
-    "validation_fraction": 0.1,
-    "patience": 5,
-    "min_delta": 0.0,
-    "tolerance": 0.01,  # nats per token above the entropy floor that count as converged
-    "device": "auto",
-}
+SCHEMA = Path(__file__).resolve().parents[3] / "config" / "schema.yaml"
+
+
+@functools.cache
+def training_defaults() -> dict:
+    """The defaults of the config's `generative.model` and `generative.training` (the seed
+    aside), read from config/schema.yaml, the one place they are written: what `train_lstm`
+    fills in for a key its caller leaves out."""
+    import yaml
+
+    generative = yaml.safe_load(SCHEMA.read_text())["properties"]["generative"]["properties"]
+    return {key: spec["default"] for section in ("model", "training")
+            for key, spec in generative[section]["properties"].items() if key != "seed" and "default" in spec}
 
 
 def mean_nll(model: GenerativeLSTM, tokens: torch.Tensor, lengths: torch.Tensor, batch_size: int = 1024) -> float:
@@ -57,7 +61,7 @@ def training_settings(model: dict, training: dict, overrides: dict | None = None
 def train_lstm(sequences: list[str], config: dict, seed: int, true_nll=None):
     """Train a GenerativeLSTM on `sequences`; returns (initial_model, trained_model, history).
 
-    config keys (defaults in TRAINING_DEFAULTS): hidden_size, max_epochs, batch_size,
+    config keys (defaults from the schema, `training_defaults`): hidden_size, max_epochs, batch_size,
     learning_rate, validation_fraction, patience, min_delta, tolerance, device (auto:
     CUDA when present). history has one row per epoch: epoch, train_nll, val_nll (mean
     nats per token), seconds. Both models are returned on the CPU.
@@ -68,7 +72,7 @@ def train_lstm(sequences: list[str], config: dict, seed: int, true_nll=None):
     stops at the first epoch whose excess is at most `tolerance` (converged); without it,
     only patience stops training.
     """
-    settings = {**TRAINING_DEFAULTS, **{k: v for k, v in config.items() if v is not None}}
+    settings = {**training_defaults(), **{k: v for k, v in config.items() if v is not None}}
     seed_everything(seed)
     device = resolve_device(settings["device"])
     model = GenerativeLSTM(settings["hidden_size"])
@@ -173,14 +177,12 @@ def train_to_floor(sequences: list[str], config: dict, seed: int, true_nll, retr
     above the tolerance. Returns (initial, trained, history) of the run that came closest to
     the floor (the last when it converged); history gains its learning_rate in every row.
 
-    Why: with lr 3e-3 and batch 64 a run sometimes stops by patience with its NLL jumping up
-    and down above the floor (paper protocol, OR at 12, 14, 16, SNR 0.5, hidden 128, the
-    column-shuffled set: excess 0.021; at lr 1e-3 0.009 in 7 epochs), and a model that has
-    not reached its floor says nothing about the attribution.
+    Why: at a high learning rate a run can stop by patience with its held-out NLL jumping
+    up and down above the floor, where a smaller step settles, and a model that has not
+    reached its floor says nothing about the attribution.
     """
-    settings = {**config}
-    settings.setdefault("learning_rate", TRAINING_DEFAULTS["learning_rate"])
-    tolerance = settings.get("tolerance", TRAINING_DEFAULTS["tolerance"])
+    settings = {**training_defaults(), **{k: v for k, v in config.items() if v is not None}}
+    tolerance = settings["tolerance"]
     best = None
     for attempt in range(retries + 1):
         initial, model, history = train_lstm(sequences, settings, seed, true_nll=true_nll)

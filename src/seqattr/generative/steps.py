@@ -29,7 +29,7 @@ def positive_set(spec: dict, sequences_path, truth_path=None) -> None:
     trained and attributed.
     """
     if spec["source"] == "absolut":
-        from seqattr.gama_validation.ground_truth import read_absolut_contributions
+        from seqattr.generative.absolut import read_absolut_contributions
 
         read_absolut_contributions(spec["path"], epitope=spec.get("epitope"), min_size=spec.get("min_size", 1))
     if spec["source"] == "synthetic":
