@@ -19,11 +19,8 @@ target per call, so the GAMA tensor needs one call per output position and reado
 full forward and backward over all steps each); here one forward-mode pass per batch
 carries the derivatives with respect to every input position along the sequence, and
 every output's readouts are dot products with them. Captum also has no rule for the
-paper's nodes linspace(0.001, 1, 500) with weights 1/500. Measured by
-bench/gama_speed.py (hidden 1024, 11 residues, 32 Gauss-Legendre nodes, 1 thread of the
-2-core machine, shared): Captum 1.15 s per sequence for the exact mode, this code
-0.33 s, same values to 1e-8; the published mode and the log-probability readout on top
-cost 0.95x and 1.10x exact alone (paired runs).
+paper's nodes linspace(0.001, 1, 500) with weights 1/500. bench/gama_speed.py compares
+the two (speed and values); its results are in docs/results.md.
 """
 
 from __future__ import annotations
@@ -60,24 +57,6 @@ def quadrature_rule(quadrature: str, steps: int, dtype=torch.float64) -> tuple[t
     return nodes.to(dtype), weights.to(dtype)
 
 
-def _hidden_states(model: GenerativeLSTM, input_gates: list[torch.Tensor]) -> list[torch.Tensor]:
-    """h_t for t = 0..T-1 of the model's one-layer LSTM given each step's input contribution
-    to the gates (x_t W_ih^T + biases), step by step, so that each output's backward pass
-    stops at its own position (nn.LSTM's fused op always runs the whole sequence). The
-    weights are detached: IG needs only input gradients."""
-    w_hh = model.lstm.weight_hh_l0.detach()
-    states, h, c = [], None, None
-    for gates in input_gates:
-        if h is not None:
-            gates = gates + h @ w_hh.T
-        i, f, g, o = gates.chunk(4, dim=-1)  # PyTorch's gate order
-        i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
-        c = i * g if c is None else f * c + i * g
-        h = o * torch.tanh(c)
-        states.append(h)
-    return states
-
-
 def _gate_bias(model: GenerativeLSTM) -> torch.Tensor:
     return (model.lstm.bias_ih_l0 + model.lstm.bias_hh_l0).detach()
 
@@ -101,10 +80,8 @@ def _integrated_observed_gradients(model, tokens, nodes, weights, readouts: list
     softmax(logits_t)[token t + 1], whose gradient with respect to h_t is
     W^T (onehot(token t + 1) - softmax(logits_t)) at the row's own state. So every readout
     (the paper's mean logit, the authors' accumulated one, the log-probability) costs one
-    dot product more, not one backward pass more. Measured in bench/gama_speed.py: with
-    reverse mode and one backward per (output, readout), exact + published took 1.5-2.0x
-    exact alone (also when the readouts were batched through vmap); this way it takes
-    about 1.0-1.1x.
+    dot product more, not one backward pass more (reverse mode would need one backward
+    pass per output and readout).
     """
     n, length = tokens.shape
     k = len(nodes)
@@ -272,29 +249,3 @@ def gama_ig(model: GenerativeLSTM, tokens: torch.Tensor, mode: str = "exact", qu
     """
     return gama_ig_modes(model, tokens, (mode,), quadrature, steps, batch_size, device)[mode]
 
-
-def gama_hypercube(model: GenerativeLSTM, tokens: torch.Tensor, mode: str = "exact",
-                   quadrature: str = "gauss-legendre", steps: int = 32) -> torch.Tensor:
-    """The authors' full IG hypercube (N, T_in, 22, T_out, 22): input position, input token,
-    output position, output token. 22 T backward passes per node; only when asked for."""
-    if mode not in MODES:
-        raise ValueError(f"mode {mode!r}: allowed {MODES}")
-    dtype = model.nn.weight.dtype
-    nodes, weights = quadrature_rule(quadrature, steps, dtype)
-    head = model.nn.weight.detach()
-    n, length = tokens.shape
-    cube = torch.zeros(n, length, N_TOKENS, length, N_TOKENS, dtype=dtype)
-    onehot = torch.nn.functional.one_hot(tokens, N_TOKENS).to(dtype)
-    with torch.enable_grad():
-        for node, weight in zip(nodes, weights):
-            inputs = (onehot * node).requires_grad_(True)
-            w_ih, bias = model.lstm.weight_ih_l0.detach(), _gate_bias(model)
-            states = _hidden_states(model, [inputs[:, t] @ w_ih.T + bias for t in range(length)])
-            for j, h in enumerate(states):
-                for a in range(N_TOKENS):
-                    (grad,) = torch.autograd.grad(h, inputs, grad_outputs=head[a].expand_as(h), retain_graph=True)
-                    cube[:, :, :, j, a] += weight * grad
-    if mode == "published":
-        flat = cube.reshape(n, length, N_TOKENS, length * N_TOKENS)
-        cube = torch.cumsum(flat, dim=-1).reshape_as(cube)
-    return cube * onehot[:, :, :, None, None]  # times (x - baseline)

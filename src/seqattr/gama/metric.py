@@ -192,9 +192,8 @@ def combined_profile(matrix: torch.Tensor, information: torch.Tensor, reduction:
     nothing about which positions it depends on. Why a sum in nats and not of z-scores:
     where the set has no dependency the null_spread profile is noise of a few thousandths
     of a nat, and standardising it over positions would blow that noise up to the scale of
-    the information term (on the paper's AND (2,3,4,5) at SNR 1.0, hidden 128, a first,
-    uncommitted version that summed z-scores missed a planted position in 6 of its 10
-    scorings, with 8, 10, 11 or 16 in the top 4; docs/gama_validation.md).
+    the information term and push planted positions out of the top k
+    (docs/gama_validation.md).
     """
     dependency = _dependency(matrix, information.shape[0], reduction)
     return information.double() + dependency
