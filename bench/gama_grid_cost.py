@@ -1,4 +1,4 @@
-"""Cost of the GAMA synthetic benchmark grid on this machine, from a measured slice.
+"""Cost of the GAMA synthetic grid on this machine, from a measured slice.
 
 Times the three parts of one `gama_grid` experiment at the grid's settings and
 scales them, printing each measurement and the estimate:

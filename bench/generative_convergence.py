@@ -16,10 +16,10 @@ import time
 
 import torch
 
+from seqattr.gama_validation.experiments import Experiment
+from seqattr.gama_validation.grid import experiment_set
 from seqattr.generative.engine import train_lstm
-from seqattr.generative.entropy import entropy_floor, signal_weight, true_token_nll
-from seqattr.generative.paper_protocol import paper_positive_set
-from seqattr.generative.sets import synthetic_positive_set
+from seqattr.generative.entropy import entropy_floor, true_token_nll
 
 POSITIONS = {2: (2, 4), 3: (2, 4, 6), 4: (2, 3, 4, 5)}
 
@@ -39,11 +39,8 @@ def main():
           f"tolerance {args.tolerance} nats/token, lr 3e-3, batch 64")
     for logic in ("AND", "OR", "XOR"):
         for k, positions in POSITIONS.items():
-            if args.protocol == "paper":
-                frame, truth = paper_positive_set(16, positions, logic, args.snr, n_signal=args.n)
-            else:
-                frame, truth = synthetic_positive_set(16, args.n, positions, logic, args.snr, 0)
-            weight = signal_weight(args.protocol, len(frame), args.snr, n_signal=args.n)
+            experiment = Experiment(logic, positions, args.snr, 0, 16, args.n)
+            frame, truth, weight, _ = experiment_set(experiment, args.protocol, n_attributed=None)
             sequences = frame["sequence"].tolist()
             reference = true_token_nll(sequences, args.protocol, logic, positions, truth["token"].tolist(), weight)
             started = time.perf_counter()

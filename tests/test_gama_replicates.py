@@ -1,5 +1,5 @@
 """GAMA on real sets with error bars: the plateau criterion, replicate summaries, the
-bootstrap, the permutation p-value and set names that follow the data (issue 12)."""
+bootstrap, the permutation p-value and set names that follow the data."""
 
 import itertools
 import math
