@@ -206,6 +206,24 @@ def test_attribution_sample_is_seeded_and_sorted():
     assert np.array_equal(attribution_sample(10, None, seed=0), np.arange(10))
 
 
+def test_ig_options_come_from_the_gama_config_keys_once():
+    import dataclasses
+
+    from seqattr.config import schema_defaults
+    from seqattr.gama.options import IG_OPTION_KEYS, IGOptions
+
+    gama = schema_defaults("gama")
+    options = IGOptions.from_config({key: gama[key] for key in IG_OPTION_KEYS}, modes=["published"])
+    assert options.modes == ("published",) and options.readouts == tuple(gama["readouts"])
+    assert (options.steps, options.max_sequences, options.seed) == (gama["ig_steps"], gama["max_sequences"], gama["seed"])
+    assert options.ig_arguments() == {"quadrature": gama["quadrature"], "steps": gama["ig_steps"],
+                                      "batch_size": gama["batch_size"], "device": gama["device"]}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.steps = 1
+    with pytest.raises(KeyError, match="ig_steps"):
+        IGOptions.from_config({key: gama[key] for key in IG_OPTION_KEYS if key != "ig_steps"})
+
+
 # --- one grid experiment end to end (needs the GAMA core) --------------------------------
 
 def run_grid(experiment, train: dict, modes, steps: int, n_attributed: int, readouts=("mean_logit",), **scoring):

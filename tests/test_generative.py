@@ -119,3 +119,12 @@ def test_sampling_ends_with_end_token():
     torch.manual_seed(0)
     rows = GenerativeLSTM(8).sample(20, temperature=1.0, max_length=12, generator=torch.Generator().manual_seed(0))
     assert rows.shape[0] == 20 and (rows[:, 0] == START).all() and (rows[:, 1:] != START).all()
+
+
+def test_training_defaults_are_the_schema_defaults_of_every_key_train_lstm_reads():
+    from seqattr.generative.engine import training_defaults
+
+    defaults = training_defaults()
+    assert set(defaults) == {"hidden_size", "max_epochs", "batch_size", "learning_rate", "validation_fraction",
+                             "patience", "min_delta", "tolerance", "device"}
+    assert defaults["learning_rate"] > 0 and defaults["tolerance"] > 0
