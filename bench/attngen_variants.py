@@ -6,7 +6,7 @@ The split is config/enhancers.yaml's (seeded stratified 25% of the shared
 human_enhancers_cohn table); the model and training settings are that config's unless a
 variant overrides them. A variant is MODEL:RATIO:SEED:JSON, where JSON overrides training
 keys and, under "model", the model's hyperparameters. Used for the "what was tried" part
-of README's enhancer section, e.g.
+of docs/results.md's enhancer section, e.g.
 
     .venv/bin/python bench/attngen_variants.py 'attngen:0.1:0:{}' 'attngen:0.1:0:{"batch_size": 64}' \\
         'attngen:0.2:0:{"model": {"masking": "input"}}' 'cnn:0:0:{"batch_size": 64}'

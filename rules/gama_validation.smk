@@ -3,7 +3,7 @@
 # other on every set (src/seqattr/gama_validation/).
 
 
-# Run where Snakemake runs, not as cluster jobs: seconds and < 1 GB each (README, cluster).
+# Run where Snakemake runs, not as cluster jobs: small and quick (docs/running.md, cluster).
 localrules:
     gama_grid_summary,
 

@@ -7,7 +7,7 @@ all run in the foreground from one temporary folder, with their own sockets, por
 or changed. `OneNodeSlurm.stop()` cancels what is left in the queue and ends exactly the
 processes `start()` started.
 
-Run a command against such a cluster (what README's cluster measurement used):
+Run a command against such a cluster (what the cluster measurement in docs/results.md used):
 
     .venv/bin/python tests/slurm_cluster.py -- .venv/bin/snakemake --profile profiles/slurm ...
 """
