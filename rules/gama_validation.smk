@@ -3,9 +3,9 @@
 # other on every set (src/seqattr/gama_validation/).
 
 
-# Run where Snakemake runs, not as cluster jobs: small and quick (docs/running.md, cluster).
-localrules:
-    gama_grid_summary,
+# `localrule: True` marks a small, short job that runs where Snakemake runs, not on a
+# cluster (docs/running.md); per rule, unlike `localrules:`, it still holds when seqattr
+# is a module.
 
 
 rule gama_grid_experiment:
@@ -49,6 +49,7 @@ rule gama_grid_summary:
         log_file("gama", "grid_summary"),
     benchmark:
         benchmark_file("gama", "grid_summary")
+    localrule: True
     conda:
         "../envs/torch.yaml"
     script:
