@@ -24,7 +24,7 @@ def shared_data() -> Path:
 
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 
-# Rules a cluster run executes where Snakemake runs (`localrules:` in rules/*.smk): tables,
+# Rules a cluster run executes where Snakemake runs (`localrule: True` in rules/*.smk): tables,
 # figures and the manifest. Every other job is submitted (tests/test_slurm.py).
 LOCAL_RULES = {
     "aggregate_classification",
