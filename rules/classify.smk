@@ -1,8 +1,6 @@
 # Stage classify: the genomic-benchmarks CNN and AttnGen over mask ratios and seeds,
 # evaluation on the validation and test splits, the sweep's table and figures
 # (src/seqattr/classify/).
-# `localrule: True` marks a small, short job that runs where Snakemake runs, not on a
-# cluster; per rule, unlike `localrules:`, it still holds when seqattr is a module.
 
 
 rule train:

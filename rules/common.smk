@@ -1,6 +1,9 @@
 # What a run asks for, where each artefact lives, and what it delivers: every stage's
 # rules read their paths and lists from here, and `rule all` asks `final_outputs()`.
 # Nothing here imports torch or Biopython: `snakemake -n` pays for neither.
+# Small, short jobs (tables, figures, the manifest) are marked `localrule: True` in their
+# rule: they run where Snakemake runs, not on a cluster; per rule, unlike `localrules:`,
+# the mark still holds when seqattr is used as a module (docs/running.md).
 import math
 import os
 import re

@@ -3,11 +3,6 @@
 # other on every set (src/seqattr/gama_validation/).
 
 
-# `localrule: True` marks a small, short job that runs where Snakemake runs, not on a
-# cluster (docs/running.md); per rule, unlike `localrules:`, it still holds when seqattr
-# is a module.
-
-
 rule gama_grid_experiment:
     output:
         table=grid_experiment_file(),

@@ -1,7 +1,5 @@
 # Stage manifest: results/{run}/manifest.json, the provenance of every final output
 # (src/seqattr/manifest/).
-# `localrule: True` marks a small, short job that runs where Snakemake runs, not on a
-# cluster; per rule, unlike `localrules:`, it still holds when seqattr is a module.
 
 
 from seqattr.manifest.provenance import config_changes, read_previous

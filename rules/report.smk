@@ -1,8 +1,6 @@
 # Stage report: every summary table of the run as an HTML page, which `snakemake --report`
 # shows in place (a TSV it only offers for download); see report/workflow.rst for the
 # report's front page (src/seqattr/report/).
-# `localrule: True` marks a small, short job that runs where Snakemake runs, not on a
-# cluster; per rule, unlike `localrules:`, it still holds when seqattr is a module.
 
 
 # One job for all tables: rendering them takes well under a second.

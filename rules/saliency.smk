@@ -1,8 +1,6 @@
 # Stage saliency: attention, Integrated Gradients and grad x input of every trained
 # classifier, AttnGen's perturbation test, recovery of the planted motifs, logos and
 # heatmaps (src/seqattr/saliency/).
-# `localrule: True` marks a small, short job that runs where Snakemake runs, not on a
-# cluster; per rule, unlike `localrules:`, it still holds when seqattr is a module.
 
 
 rule saliency:

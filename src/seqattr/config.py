@@ -20,15 +20,17 @@ SCHEMA = Path(__file__).resolve().parents[2] / "config" / "schema.yaml"
 def _section_defaults(section: str, schema_path: str) -> dict:
     import yaml
 
-    schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
-    properties = schema["properties"][section]["properties"]
-    return {key: spec["default"] for key, spec in properties.items() if "default" in spec}
+    node = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
+    for key in section.split("."):
+        node = node["properties"][key]
+    return {key: spec["default"] for key, spec in node["properties"].items() if "default" in spec}
 
 
 def schema_defaults(section: str, schema_path=None) -> dict:
-    """The schema's default of each key of a top-level section that has one (a copy):
-    the one home of those defaults, for library users that build settings without a
-    validated config (bench scripts, tests)."""
+    """The schema's default of each key of a section that has one (a copy), the section
+    named by its dotted path (`classify`, `generative.training`): the one home of those
+    defaults, for library users that build settings without a validated config (bench
+    scripts, tests)."""
     return copy.deepcopy(_section_defaults(section, os.fspath(schema_path or SCHEMA)))
 
 

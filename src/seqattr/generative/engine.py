@@ -9,35 +9,28 @@ weights are kept.
 from __future__ import annotations
 
 import copy
-import functools
 import logging
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
 from tqdm import tqdm
 
+from seqattr.config import schema_defaults
 from seqattr.generative.alphabet import tokenize_padded
 from seqattr.generative.lstm import GenerativeLSTM
 from seqattr.runtime import resolve_device, seed_everything
 
 log = logging.getLogger(__name__)
 
-SCHEMA = Path(__file__).resolve().parents[3] / "config" / "schema.yaml"
-
-
-@functools.cache
 def training_defaults() -> dict:
     """The defaults of the config's `generative.model` and `generative.training` (the seed
-    aside), read from config/schema.yaml, the one place they are written: what `train_lstm`
-    fills in for a key its caller leaves out."""
-    import yaml
-
-    generative = yaml.safe_load(SCHEMA.read_text())["properties"]["generative"]["properties"]
-    return {key: spec["default"] for section in ("model", "training")
-            for key, spec in generative[section]["properties"].items() if key != "seed" and "default" in spec}
+    aside), read from the schema, the one place they are written: what `train_lstm` fills
+    in for a key its caller leaves out."""
+    defaults = {**schema_defaults("generative.model"), **schema_defaults("generative.training")}
+    defaults.pop("seed", None)
+    return defaults
 
 
 def mean_nll(model: GenerativeLSTM, tokens: torch.Tensor, lengths: torch.Tensor, batch_size: int = 1024) -> float:
