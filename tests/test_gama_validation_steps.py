@@ -66,10 +66,14 @@ def test_fnr_heatmap_has_one_cell_per_scoring_logic_and_snr_best_scoring_first()
     figure = fnr_figure(frame)
     ax = figure.axes[0]
     labels = [label.get_text() for label in ax.get_yticklabels()]
-    assert len(labels) == 10 and labels[0].endswith("/effect_size/input")  # FNR 0.1, the lowest
-    assert set(labels[-2:]) == {"exact/mean_logit/zero/gama/input", "published/mean_logit/zero/gama/input"}
+    # the information baseline is one row whatever the IG settings, apart below the GAMA
+    # scorings although its FNR (0.4) is lower than the paper's (0.5)
+    assert len(labels) == 9 and labels[0].endswith("/effect_size/input")  # FNR 0.1, the lowest
+    assert labels[-1] == "baseline: information"
+    assert set(labels[-3:-1]) == {"exact/mean_logit/zero/gama/input", "published/mean_logit/zero/gama/input"}
+    assert 7.5 in [line.get_ydata()[0] for line in ax.lines]  # the line between the kinds
     image = ax.images[0].get_array()
-    assert image.shape == (10, 6)  # 2 logics x 3 SNR
+    assert image.shape == (9, 6)  # 2 logics x 3 SNR
     assert np.allclose(image[labels.index("exact/mean_logit/zero/gama/input")], 50)
     texts = [t.get_text() for t in ax.texts]
     # null_spread on XOR: the null models did not converge, so its cells are starred

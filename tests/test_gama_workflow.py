@@ -35,7 +35,7 @@ def test_test_run_writes_gama_outputs(test_run):
     assert after.score.isna().all() and matrix[matrix.input_pos <= matrix.output_pos].score.notna().any()
 
     own = pd.read_csv(gama / "replicate1" / "profile.tsv", sep="\t")
-    assert list(own.columns) == ["mode", "readout", "metric", "reduction", "position", "importance", "rank",
+    assert list(own.columns) == ["mode", "readout", "metric", "reduction", "kind", "position", "importance", "rank",
                                  "replicate", "n_attributed", "criterion", "converged", "train_nll", "val_nll",
                                  "excess_nll"]
     kept = history.loc[history["val_nll"].idxmin()]
@@ -45,8 +45,9 @@ def test_test_run_writes_gama_outputs(test_run):
     assert (own["criterion"] == "entropy_floor").all()
 
     profile = pd.read_csv(gama / "profile.tsv", sep="\t")  # the summary over replicates (here one)
-    assert list(profile.columns[:12]) == ["mode", "readout", "metric", "reduction", "position", "importance", "sd",
-                                          "ci_low", "ci_high", "rank", "top4_replicates", "top4_bootstrap"]
+    assert list(profile.columns[:13]) == ["mode", "readout", "metric", "reduction", "kind", "position", "importance",
+                                          "sd", "ci_low", "ci_high", "rank", "top4_replicates", "top4_bootstrap"]
+    assert set(profile["kind"]) == {"gama"}  # the test config scores no baseline
     assert profile["importance"].round(6).tolist() == own["importance"].round(6).tolist()
     assert profile["sd"].isna().all() and (profile["replicates"] == 1).all()  # sd needs two replicates
     assert (profile["converged_replicates"] == f"{int(own['converged'].iloc[0])}/1").all()

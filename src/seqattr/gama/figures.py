@@ -9,6 +9,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from seqattr.gama.metric import kind_label, metric_kind  # noqa: E402
+
 
 def _token_label(index: int, length: int) -> str:
     return "S" if index == 0 else ("E" if index == length + 1 else str(index))
@@ -59,7 +61,8 @@ def gama_heatmap(matrix: pd.DataFrame, name: str):
 
 def gama_profile(profile: pd.DataFrame, name: str, truth: set[int] = frozenset(), replicates=None):
     """One bar panel per scoring (mode, readout, metric, reduction) of an importance
-    profile table; implanted positions (synthetic sets) in red. With `sd` and `ci_low` /
+    profile table; implanted positions (synthetic sets) in red; a baseline's panel is
+    titled "baseline: ...", one that adds a baseline to GAMA "GAMA + baseline: ...". With `sd` and `ci_low` /
     `ci_high` columns (a summary over replicates): the bars are the mean over replicates,
     the error bars the bootstrap interval, and each replicate's importance (`replicates`,
     the per-replicate profiles) a black dot."""
@@ -79,7 +82,8 @@ def gama_profile(profile: pd.DataFrame, name: str, truth: set[int] = frozenset()
         ax.set_xticks(part.position, part.position, fontsize=7)
         ax.set_xlabel("residue position" + (" (red: implanted)" if truth else ""))
         ax.set_ylabel("importance")
-        ax.set_title(f"{'/'.join(map(str, values))}", fontsize=8)
+        label = "/".join(map(str, values))
+        ax.set_title(kind_label(metric_kind(dict(zip(columns, values)).get("metric", "gama")), label), fontsize=8)
     note = (f"mean of {n_rep} replicates; error bars: bootstrap 95% interval over the attributed sequences; "
             f"dots: replicates" if replicates is not None else "")
     figure.suptitle(f"GAMA importance profile, {name}" + (f"\n{note}" if note else ""), fontsize=10)

@@ -13,9 +13,10 @@ p'; the inputs after j have zero IG, hence zero variance, so the sums agree.)
 Our alternatives (`METRICS`) are documented with their functions: `effect_size`, and the
 two spread metrics, `spread` and `null_spread` (`spread_matrix`), which compare how much
 each entry's IG varies across sequences instead of where its median lies; `information`,
-the trained model's own information per position (`gama.information`, no IG), and two
-combinations of it with `null_spread`: `null_spread_information` (`combined_profile`) and
-`null_spread_or_information` (`union_profile`).
+the trained model's own information per position (`gama.information`, no IG): a
+**baseline**, not a GAMA scoring (`metric_kind`); and two combinations of that baseline
+with the GAMA scoring `null_spread`: `null_spread_information` (`combined_profile`) and
+`null_spread_or_information` (`union_profile`), kind `gama+baseline`.
 """
 
 from __future__ import annotations
@@ -81,6 +82,26 @@ MOMENT_METRICS = ("gama", "effect_size")
 NULL_METRICS = ("null_spread", "null_spread_information", "null_spread_or_information")
 INFORMATION_METRICS = ("information", "null_spread_information", "null_spread_or_information")
 REDUCTIONS = ("input", "output", "both")
+# What each metric is, in every table (`kind` column) and figure: a GAMA scoring reads the
+# IG of the trained model against a reference model; a baseline reads no IG (`information`
+# is the trained model's own log-probability per position, a logo computed by the model);
+# the two combinations add the information baseline to the null_spread GAMA scoring, so
+# they are labelled as containing a baseline and never reported as GAMA alone.
+BASELINE_METRICS = ("information",)
+COMBINED_METRICS = ("null_spread_information", "null_spread_or_information")
+KINDS = ("gama", "gama+baseline", "baseline")
+
+
+def metric_kind(metric: str) -> str:
+    """`gama`, `gama+baseline` (null_spread plus the information baseline) or `baseline`."""
+    if metric not in METRICS:
+        raise ValueError(f"metric {metric!r}: allowed {METRICS}")
+    return "baseline" if metric in BASELINE_METRICS else "gama+baseline" if metric in COMBINED_METRICS else "gama"
+
+
+def kind_label(kind: str, label: str) -> str:
+    """A scoring's label in a figure: prefixed "baseline: " or "GAMA + baseline: " unless GAMA."""
+    return {"gama": label, "baseline": f"baseline: {label}", "gama+baseline": f"GAMA + baseline: {label}"}[kind]
 
 
 def effect_size_matrix(ig_trained: torch.Tensor, ig_initial: torch.Tensor) -> torch.Tensor:
@@ -179,7 +200,8 @@ def importance_profile(matrix: torch.Tensor, reduction: str = "input") -> torch.
 
 
 def combined_profile(matrix: torch.Tensor, information: torch.Tensor, reduction: str = "both") -> torch.Tensor:
-    """`metric: null_spread_information`, in nats: information(p) + dependency(p), with
+    """`metric: null_spread_information`, in nats: the information **baseline** plus the
+    null_spread GAMA scoring (kind `gama+baseline`): information(p) + dependency(p), with
     dependency the null_spread matrix `matrix` reduced to residue p in its input role,
     its output role (`reduction` input or output), or the sum of the two roles (both;
     raw, not standardised as `importance_profile`'s both, so that the two terms keep
@@ -232,7 +254,8 @@ def robust_z(profile: torch.Tensor) -> torch.Tensor:
 
 
 def union_profile(matrix: torch.Tensor, information: torch.Tensor, reduction: str = "both") -> torch.Tensor:
-    """`metric: null_spread_or_information`: per position, the larger of the robust z-scores
+    """`metric: null_spread_or_information` (kind `gama+baseline`: it contains the information
+    baseline): per position, the larger of the robust z-scores
     of the `null_spread` profile (`importance_profile(matrix, reduction)`, the null_spread
     scoring itself) and of the information term.
 

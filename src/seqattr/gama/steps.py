@@ -11,7 +11,7 @@ import torch
 
 from seqattr.figures import save_figure
 from seqattr.gama.ig import gama_ig_readouts
-from seqattr.gama.metric import matrix_table, profile_table, scoring_profiles, scorings
+from seqattr.gama.metric import matrix_table, metric_kind, profile_table, scoring_profiles, scorings
 from seqattr.gama.options import IGOptions
 from seqattr.gama.replicates import bootstrap_profiles, convergence_summary, summarise_replicates
 from seqattr.generative.alphabet import tokenize
@@ -86,13 +86,14 @@ def gama(ig_initial_path, ig_trained_path, matrix_path, profile_path, bootstrap_
         labels = {"readout": readout, "metric": metric}
         if reduction == reductions[0]:
             matrices.append(matrix_table(matrix, mode).assign(**labels))
-        table = profile_table(profile, mode).assign(**labels, reduction=reduction)
+        table = profile_table(profile, mode).assign(**labels, reduction=reduction, kind=metric_kind(metric))
         profiles.append(table)
         log.info("%s/%s/%s/%s: top positions %s", mode, readout, metric, reduction,
                  table.sort_values("rank").position.head(4).tolist())
     matrix_columns = ["mode", "readout", "metric", "output_pos", "input_pos", "score"]
     write_table(pd.concat(matrices)[matrix_columns].round({"score": 6}), matrix_path)
-    profile = pd.concat(profiles)[["mode", "readout", "metric", "reduction", "position", "importance", "rank"]]
+    profile = pd.concat(profiles)[["mode", "readout", "metric", "reduction", "kind", "position", "importance",
+                                   "rank"]]
     profile = profile.round({"importance": 6}).assign(replicate=replicate, n_attributed=n_attributed)
     if history_path is not None:
         state = convergence(read_table(history_path), training or {})
@@ -120,6 +121,8 @@ def summarise(profile_paths, bootstrap_paths, matrix_paths, profile_path, matrix
     boots = [read_table(path) for path in bootstrap_paths]
     summary = summarise_replicates(profiles, pd.concat(boots, ignore_index=True) if boots else pd.DataFrame(),
                                    level)
+    # what each scoring is (`metric.metric_kind`): gama, gama+baseline or baseline
+    summary.insert(summary.columns.get_loc("reduction") + 1, "kind", summary["metric"].map(metric_kind))
     states = profiles.drop_duplicates("replicate")
     if "criterion" in profiles:
         state = convergence_summary(states[CONVERGENCE_COLUMNS].to_dict("records"))

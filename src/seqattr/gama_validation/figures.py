@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from seqattr.gama.metric import KINDS, metric_kind  # noqa: E402
 from seqattr.gama_validation.grid import fnr_summary, scoring_label  # noqa: E402
 
 RULE_STYLE = {"fnr_rank": ("-", "o", None), "fnr_threshold": ("--", "s", "none")}  # line, marker, marker fill
@@ -33,11 +34,15 @@ def fnr_figure(frame: pd.DataFrame):
 
 
 def fnr_heatmap(frame: pd.DataFrame):
-    """Mean FNR (rank rule, %) of every scoring (rows, best first by the mean over SNR >= 0.5)
-    in each logic x signal-to-noise column, over position sets and seeds, the value written
-    in each cell; '*' marks a cell where not every model (or null model, where the scoring
-    has one) converged; the paper's scorings are labelled in bold."""
-    frame = frame.assign(scoring=frame.apply(scoring_label, axis=1), ok=_converged(frame))
+    """Mean FNR (rank rule, %) of every scoring (rows) in each logic x signal-to-noise column,
+    over position sets and seeds, the value written in each cell; '*' marks a cell where not
+    every model (or null model, where the scoring has one) converged; the paper's scorings
+    are labelled in bold. Rows are grouped by kind, each group best first by the mean over
+    SNR >= 0.5: GAMA scorings, then those that add the information baseline ("GAMA +
+    baseline: "), then the baselines ("baseline: ", one row each: no IG setting changes
+    them), apart below a line, so that a baseline is never read as a GAMA result."""
+    frame = frame.assign(scoring=frame.apply(scoring_label, axis=1), kind=frame["metric"].map(metric_kind),
+                         ok=_converged(frame))
     cells = (frame.groupby(["scoring", "logic", "signal_to_noise"], sort=False)
              .agg(fnr=("fnr_rank", "mean"), ok=("ok", "all")).reset_index())
     logics = list(dict.fromkeys(frame["logic"]))
@@ -45,7 +50,9 @@ def fnr_heatmap(frame: pd.DataFrame):
     columns = [(logic, snr) for logic in logics for snr in snrs]
     high = frame[frame["signal_to_noise"] >= 0.5]
     order = (high if len(high) else frame).groupby("scoring")["fnr_rank"].mean().sort_values(kind="stable")
-    scorings = list(order.index) + [s for s in dict.fromkeys(frame["scoring"]) if s not in order.index]
+    ranked = list(order.index) + [s for s in dict.fromkeys(frame["scoring"]) if s not in order.index]
+    kinds = dict(zip(frame["scoring"], frame["kind"]))
+    scorings = [s for kind in KINDS for s in ranked if kinds[s] == kind]
     values = np.full((len(scorings), len(columns)), np.nan)
     marks = np.zeros_like(values, dtype=bool)
     for cell in cells.itertuples():
@@ -63,6 +70,9 @@ def fnr_heatmap(frame: pd.DataFrame):
         if k:
             ax.axvline(k * len(snrs) - 0.5, color="white", lw=2)
     ax.set_yticks(range(len(scorings)), scorings, fontsize=7)
+    for i in range(1, len(scorings)):  # a line between the kinds
+        if kinds[scorings[i]] != kinds[scorings[i - 1]]:
+            ax.axhline(i - 0.5, color="tab:blue", lw=2)
     for label in ax.get_yticklabels():
         if label.get_text() in PAPER_SCORINGS:
             label.set_fontweight("bold")
@@ -70,8 +80,9 @@ def fnr_heatmap(frame: pd.DataFrame):
     fig.colorbar(image, ax=ax, fraction=0.03, pad=0.01, label="FNR (%), rank rule")
     n = frame["experiment"].nunique()
     fig.suptitle(f"GAMA synthetic grid: false-negative rate of the implanted positions, {n} experiments\n"
-                 "mean over position sets and seeds; rows: mode/readout/baseline/metric/reduction, best first "
-                 "(SNR >= 0.5); bold: the paper's; *: a model not converged", fontsize=9)
+                 "mean over position sets and seeds; rows: mode/readout/baseline/metric/reduction, by kind "
+                 "(GAMA; GAMA + baseline; baseline: no IG), each best first (SNR >= 0.5); bold: the paper's; "
+                 "*: a model not converged", fontsize=9)
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.45 / fig.get_figheight()))  # room for the title above the logic labels
     return fig
 

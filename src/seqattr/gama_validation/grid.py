@@ -16,13 +16,14 @@ import pandas as pd
 
 from seqattr.gama_validation.detection import (DEFAULT_THRESHOLD_Z, detected_by_rank, detected_by_threshold,
                                               false_negative_rate, false_positive_rate)
+from seqattr.gama.metric import kind_label, metric_kind
 from seqattr.gama_validation.experiments import Experiment
 from seqattr.runtime import seeded_subsample
 
 log = logging.getLogger(__name__)
 
 GRID_COLUMNS = ["experiment", "protocol", "logic", "positions", "motif_size", "signal_to_noise", "seed", "mode",
-                "readout", "baseline", "metric", "reduction", "fnr_rank", "fnr_threshold", "fpr_threshold",
+                "readout", "baseline", "metric", "reduction", "kind", "fnr_rank", "fnr_threshold", "fpr_threshold",
                 "threshold_z", "top_positions", "train_nll", "val_nll", "entropy_floor", "excess_nll", "converged",
                 "epochs", "null_excess_nll", "null_converged", "n_sequences", "n_attributed"]
 SCORING_COLUMNS = ["mode", "readout", "baseline", "metric", "reduction"]
@@ -221,7 +222,8 @@ def grid_rows(result: ExperimentResult, threshold_z: float = DEFAULT_THRESHOLD_Z
             "experiment": experiment.id, "protocol": result.protocol, "logic": experiment.logic,
             "positions": ",".join(map(str, experiment.positions)), "motif_size": len(experiment.positions),
             "signal_to_noise": experiment.signal_to_noise, "seed": experiment.seed, "mode": mode,
-            "readout": readout, "baseline": baseline, "metric": metric, "reduction": reduction, **scores,
+            "readout": readout, "baseline": baseline, "metric": metric, "reduction": reduction,
+            "kind": metric_kind(metric), **scores,
             "threshold_z": threshold_z, "train_nll": result.train_nll, "val_nll": result.val_nll,
             "entropy_floor": result.entropy_floor, "excess_nll": result.excess_nll, "converged": result.converged,
             "epochs": result.epochs, "null_excess_nll": result.null_excess_nll,
@@ -258,15 +260,21 @@ def stack_grid(frames: list[pd.DataFrame], columns=GRID_COLUMNS) -> pd.DataFrame
 
 
 def scoring_label(row) -> str:
-    return "/".join(str(row[column]) for column in SCORING_COLUMNS)
+    """mode/readout/baseline/metric/reduction, named by its kind (`metric.kind_label`): a
+    baseline reads no IG, so it is one row, "baseline: <metric>", whatever the IG settings."""
+    kind = metric_kind(row["metric"])
+    if kind == "baseline":
+        return kind_label(kind, str(row["metric"]))
+    return kind_label(kind, "/".join(str(row[column]) for column in SCORING_COLUMNS))
 
 
 def fnr_summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """Mean FNR by scoring, logic, motif size and SNR (over position sets and seeds), and how
-    many of those experiments' models converged."""
-    frame = frame.assign(scoring=frame.apply(scoring_label, axis=1),
+    """Mean FNR by scoring (with its kind), logic, motif size and SNR (over position sets and
+    seeds; a baseline over every IG setting too, which it does not read), and how many of
+    those experiments' models converged."""
+    frame = frame.assign(scoring=frame.apply(scoring_label, axis=1), kind=frame["metric"].map(metric_kind),
                          converged=frame["converged"].astype(str).str.lower() == "true")
-    return (frame.groupby(["scoring", "logic", "motif_size", "signal_to_noise"], as_index=False, sort=False)
+    return (frame.groupby(["scoring", "kind", "logic", "motif_size", "signal_to_noise"], as_index=False, sort=False)
             .agg(fnr_rank=("fnr_rank", "mean"), fnr_threshold=("fnr_threshold", "mean"),
                  fpr_threshold=("fpr_threshold", "mean"), experiments=("experiment", "nunique"),
                  converged=("converged", "mean")))

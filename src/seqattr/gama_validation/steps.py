@@ -11,6 +11,7 @@ from seqattr.figures import save_figure
 from seqattr.gama_validation import figures
 from seqattr.gama_validation.detection import DEFAULT_THRESHOLD_Z
 from seqattr.gama_validation.experiments import expand_grid
+from seqattr.gama.metric import metric_kind
 from seqattr.gama.options import IGOptions
 from seqattr.gama_validation.grid import (TIMING_COLUMNS, format_grid, grid_frame, grid_rows, run_experiment,
                                          stack_grid, timing_frame)
@@ -50,6 +51,7 @@ def read_grid_table(path):
 def grid_summary(inputs, timing_inputs, table, timing_table, png, pdf) -> None:
     """The grid's table and FNR figure from the experiments' tables; their timings stacked apart."""
     frame = stack_grid([read_grid_table(path) for path in inputs])
+    frame["kind"] = frame["metric"].map(metric_kind)  # tables written before the kind column
     log.info("%d experiments, %d rows", frame["experiment"].nunique(), len(frame))
     write_table(format_grid(frame), table)
     write_table(stack_grid([read_table(path) for path in timing_inputs], TIMING_COLUMNS), timing_table)

@@ -106,6 +106,13 @@ def motif_table(frame: pd.DataFrame) -> str:
                            "sequences"], rows)
 
 
+def _kind_prefix(row) -> str:
+    """"baseline: " or "GAMA + baseline: " from a row's `kind` column (gama.metric.metric_kind),
+    so that no baseline reads as a GAMA result; nothing for GAMA or a table without it."""
+    kind = getattr(row, "kind", "gama")
+    return {"baseline": "baseline: ", "gama+baseline": "GAMA + baseline: "}.get(kind, "")
+
+
 def profile_table(frame: pd.DataFrame) -> str:
     """gama/{set}/profile.tsv: per scoring, the top 4 positions (share of replicates with it
     in their top 4) and the models' convergence."""
@@ -114,7 +121,8 @@ def profile_table(frame: pd.DataFrame) -> str:
         top = part.sort_values("rank").head(4)
         positions = ", ".join(f"{p} ({s:.2f})" for p, s in zip(top["position"], top["top4_replicates"]))
         first = part.iloc[0]
-        rows.append(["/".join(map(str, key)), positions, f"{first.converged_replicates} ({first.criterion})",
+        rows.append([_kind_prefix(first) + "/".join(map(str, key)), positions,
+                     f"{first.converged_replicates} ({first.criterion})",
                      num(first.train_nll), num(first.val_nll)])
     return markdown_table(["scoring", "top 4 positions (share of replicates)", "converged replicates",
                            "train NLL", "held-out NLL"], rows)
@@ -125,7 +133,7 @@ def ground_truth_table(frame: pd.DataFrame) -> str:
     rows = []
     for key, part in frame.groupby(SCORING, sort=False):
         r = part.iloc[0]
-        rows.append(["/".join(map(str, key)), num(r.spearman_rho, 2),
+        rows.append([_kind_prefix(r) + "/".join(map(str, key)), num(r.spearman_rho, 2),
                      mean_sd(r.rho_replicate_mean, r.rho_replicate_sd, 2),
                      f"{num(r.permutation_p)} ({num(r.spearman_p)})"])
     return markdown_table(["scoring", "rho, mean profile", "rho per replicate (mean ± sd)",
@@ -134,7 +142,8 @@ def ground_truth_table(frame: pd.DataFrame) -> str:
 
 def grid_table(frame: pd.DataFrame) -> str:
     """The grid's summary: mean rank-rule FNR per scoring and signal-to-noise."""
-    frame = frame.assign(scoring=frame[GRID_SCORING].astype(str).agg("/".join, axis=1))
+    frame = frame.assign(scoring=[_kind_prefix(r) + "/".join(map(str, v)) for r, v in
+                                  zip(frame.itertuples(), frame[GRID_SCORING].astype(str).itertuples(index=False))])
     snrs = sorted(frame["signal_to_noise"].unique(), reverse=True)
     counts = frame.groupby("signal_to_noise")["experiment"].nunique()
     rows = []
