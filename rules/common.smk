@@ -108,7 +108,7 @@ GRID_EXPERIMENTS = expand_grid(GRID) if GRID else {}
 
 
 def dataset_file(name, dataset="{dataset}"):
-    """Canonical data: train.tsv.gz, test.tsv.gz, classes.json, motifs.tsv.gz, summary.tsv."""
+    """Canonical data: train.tsv.gz, test.tsv.gz, classes.json, motifs.tsv.gz, hygiene.tsv, summary.tsv."""
     return f"{RESULTS}/data/{dataset}/{name}"
 
 
@@ -174,7 +174,7 @@ def heatmap_figure(ext, dataset="{dataset}"):
 
 
 def generative_file(name, set="{set}"):
-    """sequences.tsv.gz, truth.tsv, samples.tsv.gz, sample_summary.tsv."""
+    """sequences.tsv.gz, truth.tsv, hygiene.tsv, samples.tsv.gz, sample_summary.tsv."""
     return f"{RESULTS}/generative/{set}/{name}"
 
 
@@ -260,6 +260,26 @@ def report_tables():
             {"dataset": dataset, "content": "summary table"},
         )
         for dataset in DATASETS
+    ]
+    tables += [
+        entry(
+            dataset_file("hygiene.tsv", dataset),
+            f"{dataset}: data hygiene (duplicates, leakage, conflicting labels)",
+            "hygiene_table",
+            "Data",
+            {"dataset": dataset, "content": "hygiene table"},
+        )
+        for dataset in DATASETS
+    ]
+    tables += [
+        entry(
+            generative_file("hygiene.tsv", name),
+            f"{name}: data hygiene (repeated sequences)",
+            "hygiene_table",
+            "GAMA",
+            {"set": name, "content": "hygiene table"},
+        )
+        for name in GENERATIVE_SETS
     ]
     if CLASSIFIER_RUNS:
         tables.append(

@@ -8,6 +8,7 @@ rule generate_synthetic_dataset:
         test=dataset_file("test.tsv.gz"),
         classes=dataset_file("classes.json"),
         motifs=dataset_file("motifs.tsv.gz"),
+        hygiene=dataset_file("hygiene.tsv"),
     log:
         log_file("data", "{dataset}.prepare"),
     benchmark:
@@ -23,6 +24,7 @@ rule generate_synthetic_dataset:
         runtime=15,
     params:
         spec=lambda wildcards: DATASETS[wildcards.dataset],
+        hygiene=config["hygiene"],
     script:
         "../scripts/prepare_dataset.py"
 
@@ -38,6 +40,7 @@ rule import_dataset:
         train=dataset_file("train.tsv.gz"),
         test=dataset_file("test.tsv.gz"),
         classes=dataset_file("classes.json"),
+        hygiene=dataset_file("hygiene.tsv"),
     log:
         log_file("data", "{dataset}.prepare"),
     benchmark:
@@ -53,6 +56,7 @@ rule import_dataset:
         runtime=30,
     params:
         spec=lambda wildcards: DATASETS[wildcards.dataset],
+        hygiene=config["hygiene"],
     script:
         "../scripts/prepare_dataset.py"
 
@@ -114,3 +118,19 @@ rule summarise_dataset:
         runtime=10,
     script:
         "../scripts/summarise_dataset.py"
+
+
+rule generative_set_hygiene:
+    input:
+        sequences=generative_file("sequences.tsv.gz"),
+    output:
+        hygiene=generative_file("hygiene.tsv"),
+    log:
+        log_file("generative", "{set}.hygiene"),
+    benchmark:
+        benchmark_file("generative", "{set}.hygiene")
+    localrule: True
+    conda:
+        "../envs/data.yaml"
+    script:
+        "../scripts/set_hygiene.py"

@@ -8,4 +8,4 @@ with logged(snakemake.log[0]):
     config = snakemake.config
     steps.prepare(out.train, out.test, out.classes, out.get("motifs"), spec=snakemake.params.spec,
                   name=snakemake.wildcards.dataset, saliency=config["saliency"], classify=config["classify"],
-                  encoding=config["encoding"])
+                  encoding=config["encoding"], hygiene=snakemake.params.hygiene, hygiene_path=out.hygiene)

@@ -67,6 +67,8 @@ def bad_crc_gzip(text):
 
 
 GOOD_TEST = {"test.fa": labelled_fasta(3, prefix="test_")}
+# A training file whose records a test file copies (a1 is its second record, a0 its first).
+LEAK_TRAIN = labelled_fasta(6)
 
 DNA_CASES = {
     "fasta_gzip_truncated": (
@@ -204,6 +206,65 @@ DNA_CASES = {
         {"classify": {"models": ["cnn"], "cnn": {}}},
         "dataset toy: sequences are encoded to length 20, which model cnn cannot take (cnn: input length 20 is too "
         "short for 3 blocks of kernel 8 and max-pool 2); set datasets.toy.length or change classify.cnn"),
+    # Data hygiene: leakage, conflicting labels, record identity, header grammar, encodings.
+    "test_sequence_copies_a_training_sequence": (
+        {"train.fa": LEAK_TRAIN, "test.fa": fasta([("t1 label=a", LEAK_TRAIN.splitlines()[3].lower())]
+                                                  + [(f"t{i} label={c}", s) for i, (c, s) in
+                                                     enumerate(zip("bab", dna(3)), start=2)])},
+        {"train": "train.fa", "test": "test.fa"}, {},
+        "dataset toy ({dir}/train.fa / {dir}/test.fa): test record 't1' has the same sequence as training record "
+        "'a1' (case ignored); 1 test sequences are copies of training sequences, so test metrics would be "
+        "measured partly on training data (hygiene.cross_split: error; set it to drop to remove them from the test "
+        "split, or to warn to keep them)"),
+    "one_sequence_two_labels": (
+        {"train.csv": csv(good_rows() + [("x9", "b", "ACGTACGTACGTACGTACGT"), ("x10", "a", "acgtacgtacgtacgtacgt")])},
+        {"train": "train.csv", "test_fraction": 0.3}, {},
+        "dataset toy ({dir}/train.csv): record 'train_13' (label 'b') has the same sequence as record 'train_14' "
+        "(label 'a'); 1 sequences carry more than one label (hygiene.conflicting_labels: error; set it to drop to "
+        "remove them, or to warn to keep them)"),
+    "test_near_copy_with_policy_error": (
+        {"train.fa": LEAK_TRAIN, "test.fa": fasta([("t1 label=a", "T" + LEAK_TRAIN.splitlines()[3][1:]
+                                                    if LEAK_TRAIN.splitlines()[3][0] != "T"
+                                                    else "A" + LEAK_TRAIN.splitlines()[3][1:])]
+                                                  + [(f"t{i} label={c}", s) for i, (c, s) in
+                                                     enumerate(zip("bab", dna(3)), start=2)])},
+        {"train": "train.fa", "test": "test.fa"}, {"hygiene": {"near_duplicates": "error"}},
+        "dataset toy ({dir}/train.fa / {dir}/test.fa): test record 't1' is at least 0.95 identical to training "
+        "record 'a1'; 1 test sequences are near-copies of training sequences (hygiene.near_duplicates: error; set "
+        "it to drop to remove them from the test split, or to warn to keep them)"),
+    "copies_within_a_split_with_policy_error": (
+        {"train.fa": LEAK_TRAIN + ">a9 label=a\n" + LEAK_TRAIN.splitlines()[1] + "\n"},
+        {"train": "train.fa", "test": "test.fa"}, {"hygiene": {"within_split": "error"}},
+        "dataset toy ({dir}/train.fa / {dir}/test.fa): train record 'a9' has the same sequence as train record "
+        "'a0' (case ignored); 1 train sequences repeat another (hygiene.within_split: error; set it to drop to "
+        "keep one copy, or to warn to keep them)"),
+    "table_empty_id": (
+        {"train.csv": csv(good_rows() + [(" ", "a", "ACGTTT")])},
+        {"train": "train.csv", "test_fraction": 0.5, "id_column": "id"}, {},
+        "{dir}/train.csv: line 14 has an empty id in column 'id' (1 rows without one); every record needs an id"),
+    "table_duplicate_column_name": (
+        {"train.csv": csv([(i, c, s, "ACGT") for i, c, s in good_rows()], header="id,label,sequence,sequence")},
+        {"train": "train.csv", "test_fraction": 0.5}, {},
+        "{dir}/train.csv: column 'sequence' appears twice in the header (columns 3 and 4); rename or remove one"),
+    "fasta_header_with_two_labels": (
+        {"train.fa": labelled_fasta(3) + ">b9 label=b|label=a\nACGTTA\n"}, {"train": "train.fa", "test": "test.fa"},
+        {}, "{dir}/train.fa: record 'b9' (number 7): its header has 2 'label=' fields ('b', 'a'); give one (fields "
+            "are separated by '|' or spaces)"),
+    "fasta_header_label_holding_equals": (
+        {"train.fa": labelled_fasta(3) + ">b9 label=b=c\nACGTTA\n"}, {"train": "train.fa", "test": "test.fa"},
+        {}, "{dir}/train.fa: record 'b9' (number 7): its header's label field 'label=b=c' is ambiguous (empty, or "
+            "holding another '='); write label=<class>, fields separated by '|' or spaces"),
+    "fasta_utf16": (
+        {"train.fa": labelled_fasta().encode("utf-16")}, {"train": "train.fa", "test_fraction": 0.5}, {},
+        "{dir}/train.fa: UTF-16 text (byte-order mark 0xff 0xfe); save it as UTF-8 or plain ASCII"),
+    "table_utf16_without_bom": (
+        {"train.csv": csv(good_rows()).encode("utf-16-le")}, {"train": "train.csv", "test_fraction": 0.5}, {},
+        "{dir}/train.csv: line 1, column 2: NUL byte (UTF-16 text without a byte-order mark, or not a text file); "
+        "save it as UTF-8 or plain ASCII"),
+    "table_cr_only_line_endings": (
+        {"train.csv": csv(good_rows()).replace("\n", "\r").encode()}, {"train": "train.csv", "test_fraction": 0.5}, {},
+        "{dir}/train.csv: lines end in CR only (classic Mac OS line endings), so the file reads as one line; "
+        "convert them to LF (e.g. tr '\\r' '\\n')"),
 }
 
 
@@ -256,7 +317,7 @@ def test_labels_are_stripped_like_sequences(tmp_path):
     """A trailing space or tab after a label is the same class, not a new one."""
     rows = [(i, c + " " if n % 2 else c, " " + s + " ") for n, (i, c, s) in enumerate(good_rows())]
     (tmp_path / "train.csv").write_text(csv(rows))
-    (tmp_path / "fasta.fa").write_text(">a1 label=a\nACGT\n>b1 label=b\t\nACGT\n>a2 label=a\nACGT\n>b2 label=b\nAC\n")
+    (tmp_path / "fasta.fa").write_text(">a1 label=a\nACGT\n>b1 label=b\t\nACGA\n>a2 label=a\nACGC\n>b2 label=b\nAC\n")
     out = tmp_path / "out"
     local = {"train": str(tmp_path / "train.csv"), "test": str(tmp_path / "fasta.fa"), "split_seed": 0}
     data_steps.prepare(out / "train.tsv.gz", out / "test.tsv.gz", out / "classes.json",
@@ -352,6 +413,52 @@ def test_bad_protein_input_is_one_located_error_at_import(case, tmp_path):
         generative_steps.positive_set({**spec, "path": str(path)}, output)
     assert str(error.value) == expected.format(path=path)
     assert not output.exists()
+
+
+def airr_tsv(rows, columns=("sequence_id", "junction_aa", "v_call", "j_call")):
+    """A small AIRR rearrangement TSV (strict validation is off: real files lack fields)."""
+    return "\t".join(columns) + "\n" + "".join("\t".join(row) + "\n" for row in rows)
+
+
+AIRR_GOOD = [("r1", "CARDYW", "IGHV3-23*01", "IGHJ4*02"), ("r2", "CARDFW", "IGHV1-2*01", "IGHJ4*02")]
+AIRR_CASES = {
+    "airr_without_cdr3_columns": (
+        airr_tsv([("r1", "IGHV3-23*01")], columns=("sequence_id", "v_call")), {},
+        "{path}: no 'junction_aa' column (an AIRR set needs cdr3_aa or junction_aa); columns are "
+        "['sequence_id', 'v_call']"),
+    "airr_junction_without_conserved_w": (
+        airr_tsv(AIRR_GOOD + [("r3", "CARDYG", "IGHV3-23*01", "IGHJ4*02")]), {"flank_policy": "error"},
+        "{path}: record 'r3' (row 3): junction_aa 'CARDYG' lacks the conserved W/F at its last position "
+        "(flank_policy: error; drop or trim to go on)"),
+    "airr_stop_codon": (
+        airr_tsv(AIRR_GOOD + [("r3", "CAR*YW", "IGHV3-23*01", "IGHJ4*02")]), {},
+        "{path}: record 'r3' (row 3) has '*' at position 4 of its junction_aa; allowed are the 20 amino acids "
+        "ACDEFGHIKLMNPQRSTVWY (stop codons '*' and X are refused)"),
+    "airr_x": (
+        airr_tsv(AIRR_GOOD + [("r3", "CARXYW", "IGHV3-23*01", "IGHJ4*02")]), {},
+        "{path}: record 'r3' (row 3) has 'X' at position 4 of its junction_aa; allowed are the 20 amino acids "
+        "ACDEFGHIKLMNPQRSTVWY (stop codons '*' and X are refused)"),
+    "airr_empty_cdr3": (
+        airr_tsv(AIRR_GOOD + [("r3", "CW", "IGHV3-23*01", "IGHJ4*02")]), {},
+        "{path}: record 'r3' (row 3) has an empty CDR3 after trimming the junction's flanks"),
+    "airr_too_few": (
+        airr_tsv(AIRR_GOOD), {"min_size": 5},
+        "{path}: 2 unique sequences after filtering, fewer than the minimum 5"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(AIRR_CASES))
+def test_bad_airr_input_is_one_located_error_at_import(case, tmp_path):
+    """An AIRR rearrangement set's problems stop its import with one line naming the file,
+    the record (its sequence_id and row) and the position; nothing is written."""
+    content, options, expected = AIRR_CASES[case]
+    path = tmp_path / "set.airr.tsv"
+    path.write_text(content)
+    output, summary = tmp_path / "out" / "sequences.tsv.gz", tmp_path / "out" / "input_summary.tsv"
+    with pytest.raises(InputError) as error:
+        generative_steps.positive_set({"source": "airr", "path": str(path), **options}, output, None, summary)
+    assert str(error.value) == expected.format(path=path)
+    assert not output.exists() and not summary.exists()
 
 
 # --- Checkpoints ------------------------------------------------------------------------

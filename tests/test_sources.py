@@ -9,6 +9,11 @@ from seqattr.data.canonical import read_classes, read_split, stratified_split, w
 from seqattr.data.sources import load_dataset
 
 
+def distinct(i: int, length: int = 8) -> str:
+    """The i-th of 4**length distinct DNA sequences (base-4 digits of i)."""
+    return "".join("ACGT"[(i >> (2 * k)) & 3] for k in range(length))
+
+
 def write(path: Path, text: str, gzipped: bool = False) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if gzipped:
@@ -48,7 +53,7 @@ def test_one_fasta_file_per_class(tmp_path):
 
 
 def test_table_with_configured_columns_and_split(tmp_path):
-    rows = "\n".join(f"s{i},{'ACGT' if i % 2 else 'TTAA'},{'pos' if i % 2 else 'neg'}" for i in range(20))
+    rows = "\n".join(f"s{i},{distinct(i)},{'pos' if i % 2 else 'neg'}" for i in range(20))
     write(tmp_path / "all.csv", "name,seq,cls\n" + rows + "\n")
     cfg = {"train": "all.csv", "test_fraction": 0.25, "split_seed": 0, "sequence_column": "seq",
            "label_column": "cls", "id_column": "name"}
@@ -60,12 +65,48 @@ def test_table_with_configured_columns_and_split(tmp_path):
 
 
 def test_stratified_split_is_seeded_and_disjoint():
-    frame = labelled_frame([f"s{i}" for i in range(100)], ["a"] * 60 + ["b"] * 40, ["ACGT"] * 100)
+    frame = labelled_frame([f"s{i}" for i in range(100)], ["a"] * 60 + ["b"] * 40, [distinct(i) for i in range(100)])
     train, test = stratified_split(frame, 0.2, seed=5)
     assert len(test) == 20 and test["label"].value_counts().to_dict() == {"a": 12, "b": 8}
     assert not set(train["id"]) & set(test["id"])
     assert stratified_split(frame, 0.2, seed=5)[1]["id"].tolist() == test["id"].tolist()
     assert stratified_split(frame, 0.2, seed=6)[1]["id"].tolist() != test["id"].tolist()
+
+
+def test_stratified_split_keeps_copies_of_a_sequence_on_one_side():
+    """PCR-style duplicates (and case variants) of one sequence never span train and test."""
+    sequences = [distinct(i % 30) for i in range(90)]  # each sequence three times
+    sequences = [s.lower() if i % 2 else s for i, s in enumerate(sequences)]
+    labels = ["a" if i % 30 < 15 else "b" for i in range(90)]
+    frame = labelled_frame([f"s{i}" for i in range(90)], labels, sequences)
+    for seed in range(5):
+        train, test = stratified_split(frame, 0.2, seed=seed)
+        assert not set(train["sequence"].str.upper()) & set(test["sequence"].str.upper())
+        assert len(test) == 18 and test["label"].value_counts().to_dict() == {"a": 9, "b": 9}
+
+
+def test_stratified_split_without_copies_is_the_plain_permutation():
+    """With every sequence distinct the grouped split is the per-class permutation it
+    replaced, so existing splits (the enhancers run's) stay what they were."""
+    import numpy as np
+
+    frame = labelled_frame([f"s{i}" for i in range(50)], ["a", "b"] * 25, [distinct(i) for i in range(50)])
+    rng = np.random.default_rng(3)
+    expected = []
+    for label in ("a", "b"):
+        rows = np.flatnonzero((frame["label"] == label).to_numpy())
+        expected.extend(rng.permutation(rows)[:round(0.2 * len(rows))])
+    assert stratified_split(frame, 0.2, seed=3)[1]["id"].tolist() == frame["id"][sorted(expected)].tolist()
+
+
+def test_stratified_split_refuses_a_class_of_too_few_distinct_sequences():
+    frame = labelled_frame([f"s{i}" for i in range(20)], ["a"] * 10 + ["b"] * 10,
+                           ["ACGT"] * 10 + [distinct(i) for i in range(10)])
+    with pytest.raises(InputError) as error:
+        stratified_split(frame, 0.25, seed=0, source="all.csv")
+    assert str(error.value) == ("all.csv: class 'a': its 10 sequences are 1 distinct ones, too few to keep every "
+                                "copy of a sequence on one side of a split with test_fraction 0.25 (each side "
+                                "needs at least 2); add sequences or give a separate test file")
 
 
 @pytest.mark.parametrize(

@@ -102,22 +102,41 @@ MIN_PER_CLASS = 2  # sequences of each class on each side of a fraction split
 
 def stratified_split(frame: pd.DataFrame, test_fraction: float, seed: int,
                      source: str = "data") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Seeded per-class split; each class contributes round(fraction * size) test rows."""
+    """Seeded per-class split that never puts copies of one sequence on both sides.
+
+    Rows with the same sequence (case folded) form a group that goes to train or test
+    whole, counted in the class of its first row; groups of a class are shuffled and taken
+    until the test side is closest to round(fraction * size). With no repeated sequence
+    every group is one row and the split is the plain per-class permutation.
+    """
     rng = np.random.default_rng(seed)
-    test_rows = []
+    groups = pd.factorize(frame["sequence"].str.upper())[0]
+    first_row = np.full(groups.max() + 1 if len(groups) else 0, -1)
+    first_row[groups[::-1]] = np.arange(len(groups))[::-1]
+    group_label = frame["label"].to_numpy()[first_row]
+    sizes = np.bincount(groups)
+    test_groups = []
     for label in sorted(frame["label"].unique()):
-        rows = np.flatnonzero((frame["label"] == label).to_numpy())
-        n_test = int(round(test_fraction * len(rows)))
+        members = np.flatnonzero(group_label == label)  # in order of first occurrence
+        n_rows = int(sizes[members].sum())
+        n_test = int(round(test_fraction * n_rows))
         # At least 2 per class on each side: a class with one test sequence gives an
         # accuracy of 0 or 1 for that class and no spread to compare models on.
-        if n_test < MIN_PER_CLASS or len(rows) - n_test < MIN_PER_CLASS:
-            raise InputError(f"{source}: class {label!r} has only {len(rows)} sequence{'s' if len(rows) != 1 else ''}, "
+        if n_test < MIN_PER_CLASS or n_rows - n_test < MIN_PER_CLASS:
+            raise InputError(f"{source}: class {label!r} has only {n_rows} sequence{'s' if n_rows != 1 else ''}, "
                              f"too few to split into train and test with test_fraction {test_fraction} "
-                             f"({n_test} would go to test, {len(rows) - n_test} to train; each needs at least "
+                             f"({n_test} would go to test, {n_rows - n_test} to train; each needs at least "
                              f"{MIN_PER_CLASS}); add sequences, change test_fraction or give a separate test file")
-        test_rows.append(rng.permutation(rows)[:n_test])
-    is_test = np.zeros(len(frame), dtype=bool)
-    is_test[np.concatenate(test_rows)] = True
+        shuffled = rng.permutation(members)
+        taken = np.cumsum(sizes[shuffled])
+        count = int(np.argmin(np.abs(taken - n_test))) + 1
+        if taken[count - 1] < MIN_PER_CLASS or n_rows - taken[count - 1] < MIN_PER_CLASS:
+            raise InputError(f"{source}: class {label!r}: its {n_rows} sequences are {len(members)} distinct "
+                             f"ones, too few to keep every copy of a sequence on one side of a split with "
+                             f"test_fraction {test_fraction} (each side needs at least {MIN_PER_CLASS}); add "
+                             f"sequences or give a separate test file")
+        test_groups.append(shuffled[:count])
+    is_test = np.isin(groups, np.concatenate(test_groups))
     return frame[~is_test].reset_index(drop=True), frame[is_test].reset_index(drop=True)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import os
 import re
 import zlib
 from pathlib import Path
@@ -20,7 +21,11 @@ from seqattr.data.canonical import (
     stratified_split,
 )
 
-LABEL_FIELD = re.compile(r"(?:^|\s|\|)label=(\S+)")
+# FASTA header grammar: `>ID FIELD FIELD ...`, fields separated by `|` or white space; a
+# field `key=value` sets a key (its value ends at the next separator), `label=<class>`
+# the record's class. The record id is the first word, less any `|key=value` fields
+# glued to it (`>r1|label=a|rep1` is record r1 of class a).
+HEADER_SEPARATOR = re.compile(r"[|\s]+")
 FASTA_SUFFIXES = {".fa", ".fasta", ".fna", ".fas"}
 TABLE_SEPARATORS = {".csv": ",", ".tsv": "\t", ".txt": "\t"}
 
@@ -45,11 +50,23 @@ def read_text(path: Path) -> str:
     if raw.startswith(codecs.BOM_UTF8):
         raise InputError(f"{path}: starts with a UTF-8 byte-order mark (BOM); save the file without one "
                          f"(plain ASCII or UTF-8)")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError(f"{path}: UTF-16 text (byte-order mark 0x{raw[0]:02x} 0x{raw[1]:02x}); save it as UTF-8 "
+                         f"or plain ASCII")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise InputError(f"{path}: {byte_location(raw, nul)}: NUL byte (UTF-16 text without a "
+                         f"byte-order mark, or not a text file); save it as UTF-8 or plain ASCII")
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise InputError(f"{path}: {byte_location(raw, error.start)}: byte 0x{raw[error.start]:02x} is not "
                          f"text (not ASCII or UTF-8)") from None
+    if "\r" in text and "\n" not in text:
+        # A table parser would see one long line, a FASTA parser one record.
+        raise InputError(f"{path}: lines end in CR only (classic Mac OS line endings), so the file reads as one "
+                         f"line; convert them to LF (e.g. tr '\\r' '\\n')")
+    return text
 
 
 def byte_location(raw: bytes, offset: int) -> str:
@@ -70,8 +87,19 @@ def byte_location(raw: bytes, offset: int) -> str:
 def read_delimited(path: Path, sep: str) -> pd.DataFrame:
     """A CSV/TSV file (plain or gzip) as strings; an empty file or a row with more fields
     than the header is one InputError naming the file (and the line)."""
+    import csv
+
+    text = read_text(path)
+    header = next(csv.reader(io.StringIO(text[:text.find("\n") + 1 or None]), delimiter=sep), [])
+    seen = {}
+    for column, name in enumerate(header, start=1):
+        if name in seen:
+            # pandas would rename the second to 'name.1' and the first would be used silently.
+            raise InputError(f"{path}: column {name!r} appears twice in the header (columns {seen[name]} and "
+                             f"{column}); rename or remove one")
+        seen[name] = column
     try:
-        return pd.read_csv(open_text(path), sep=sep, dtype=str, keep_default_na=False)
+        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError:
         raise InputError(f"{path}: empty file") from None
     except pd.errors.ParserError as error:
@@ -134,17 +162,39 @@ def check_ascii_sequences(path: Path, text: str) -> None:
         position += len(residues)
 
 
+def record_id(first_word: str) -> str:
+    """The id of a header's first word: the word less any `|key=value` fields glued to it."""
+    fields = first_word.split("|")
+    kept = next((i for i, field in enumerate(fields) if "=" in field), len(fields))
+    return "|".join(fields[:kept]) or first_word
+
+
+def header_label(path: Path, record: str, number: int, description: str) -> str:
+    """The value of the header's one `label=` field; an InputError naming the record for
+    none, an empty one, two that differ, or a value that holds another '='."""
+    values = [field[len("label="):] for field in HEADER_SEPARATOR.split(description)[1:]
+              if field.startswith("label=")]
+    where = f"{path}: record {record!r} (number {number})"
+    if not values:
+        raise InputError(f"{where} has no 'label=<class>' field in its header")
+    if len(set(values)) > 1:
+        raise InputError(f"{where}: its header has {len(values)} 'label=' fields ({', '.join(map(repr, values))}); "
+                         f"give one (fields are separated by '|' or spaces)")
+    value = values[0]
+    if not value or "=" in value:
+        raise InputError(f"{where}: its header's label field 'label={value}' is ambiguous (empty, or holding "
+                         f"another '='); write label=<class>, fields separated by '|' or spaces")
+    return value
+
+
 def read_fasta(path: Path, label: str | None = None) -> pd.DataFrame:
-    """Records of a FASTA file; the label is `label` or the header's `label=<class>` field."""
+    """Records of a FASTA file; the label is `label` or the header's `label=<class>` field
+    (the header grammar is above `HEADER_SEPARATOR`)."""
     ids, labels, sequences = [], [], []
     for number, record in enumerate(parse_fasta(path), start=1):
-        record_label = label
-        if record_label is None:
-            match = LABEL_FIELD.search(record.description)
-            if match is None:
-                raise InputError(f"{path}: record {record.id!r} (number {number}) has no 'label=<class>' field in its header")
-            record_label = match.group(1).strip()
-        ids.append(record.id)
+        name = record_id(record.id)
+        record_label = label if label is not None else header_label(path, name, number, record.description)
+        ids.append(name)
         labels.append(record_label)
         sequences.append(str(record.seq))
     if not ids:
@@ -153,7 +203,9 @@ def read_fasta(path: Path, label: str | None = None) -> pd.DataFrame:
 
 
 def read_table_file(path: Path, sequence_column: str, label_column: str | None, id_column: str | None,
-                    label: str | None = None) -> pd.DataFrame:
+                    label: str | None = None, prefix: str | None = None) -> pd.DataFrame:
+    """A CSV/TSV of labelled sequences. Without `id_column` the ids are `<prefix>_<row>`
+    (prefix: the file's name without extensions, unless given)."""
     suffix = [s.lower() for s in path.suffixes if s.lower() != ".gz"][-1]
     frame = read_delimited(path, TABLE_SEPARATORS[suffix])
     wanted = [sequence_column] + ([label_column] if label is None else []) + ([id_column] if id_column else [])
@@ -164,7 +216,15 @@ def read_table_file(path: Path, sequence_column: str, label_column: str | None, 
         raise InputError(f"{path}: no rows (empty file)")
     # A row with fewer fields than the header gives NaN in the missing cells.
     frame = frame.fillna("")
-    ids = frame[id_column] if id_column else [f"{path.name.split('.')[0]}_{i + 1}" for i in range(len(frame))]
+    if id_column:
+        ids = frame[id_column].str.strip()
+        empty = (ids == "").to_numpy().nonzero()[0]
+        if len(empty):
+            raise InputError(f"{path}: line {int(empty[0]) + 2} has an empty id in column {id_column!r} "
+                             f"({len(empty)} rows without one); every record needs an id")
+    else:
+        prefix = prefix or path.name.split(".")[0]
+        ids = [f"{prefix}_{i + 1}" for i in range(len(frame))]
     if label is not None:
         labels = [label] * len(frame)
     else:
@@ -177,25 +237,42 @@ def read_table_file(path: Path, sequence_column: str, label_column: str | None, 
     return labelled_frame(ids, labels, frame[sequence_column].str.strip())
 
 
-def read_labelled(source, cfg: dict, base: Path) -> pd.DataFrame:
+def read_labelled(source, cfg: dict, base: Path, prefixes: dict | None = None) -> pd.DataFrame:
     """One split: a single file, or a mapping class -> file (one file per class)."""
+    prefixes = prefixes or {}
     if isinstance(source, dict):
         for label in source:
             if not str(label).strip() or str(label) != str(label).strip():
                 raise InputError(f"class name {str(label)!r} (the file {source[label]}): class names must be "
                                  f"non-empty, without leading or trailing spaces")
-        parts = [read_labelled_file(base / path, cfg, label=str(label)) for label, path in source.items()]
+        parts = [read_labelled_file(base / path, cfg, label=str(label), prefix=prefixes.get(base / path))
+                 for label, path in source.items()]
         return pd.concat(parts, ignore_index=True)
-    return read_labelled_file(base / source, cfg)
+    return read_labelled_file(base / source, cfg, prefix=prefixes.get(base / source))
 
 
-def read_labelled_file(path: Path, cfg: dict, label: str | None = None) -> pd.DataFrame:
+def read_labelled_file(path: Path, cfg: dict, label: str | None = None, prefix: str | None = None) -> pd.DataFrame:
     if not path.exists():
         raise InputError(f"{path}: file not found")
     if file_format(path) == "fasta":
         return read_fasta(path, label)
     return read_table_file(path, cfg.get("sequence_column", "sequence"), cfg.get("label_column", "label"),
-                           cfg.get("id_column"), label)
+                           cfg.get("id_column"), label, prefix)
+
+
+def id_prefixes(paths) -> dict:
+    """The prefix of each file's generated ids: its path relative to the files' common
+    folder, without extensions, '/' as '_' (train/seqs.csv and test/seqs.csv give
+    train_seqs and test_seqs; train.csv and test.csv side by side give train and test)."""
+    paths = [Path(p) for p in paths]
+    if not paths:
+        return {}
+    common = Path(os.path.commonpath([os.path.abspath(p.parent) for p in paths]))
+    prefixes = {}
+    for path in paths:
+        parts = Path(os.path.abspath(path.parent)).relative_to(common).parts + (path.name.split(".")[0],)
+        prefixes[path] = "_".join(parts)
+    return prefixes
 
 
 def describe(source) -> str:
@@ -204,10 +281,11 @@ def describe(source) -> str:
 
 def load(cfg: dict, base: Path = Path(".")) -> LabelledSplits:
     """Train and test from `cfg`: separate files, or one split by a seeded stratified fraction."""
-    train = read_labelled(cfg["train"], cfg, base)
+    prefixes = id_prefixes(base / path for path in input_files(cfg))
+    train = read_labelled(cfg["train"], cfg, base, prefixes)
     check_split(train, describe(cfg["train"]))
     if cfg.get("test"):
-        test = read_labelled(cfg["test"], cfg, base)
+        test = read_labelled(cfg["test"], cfg, base, prefixes)
         check_split(test, describe(cfg["test"]))
     else:
         train, test = stratified_split(train, cfg["test_fraction"], cfg["split_seed"], describe(cfg["train"]))

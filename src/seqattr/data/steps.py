@@ -15,24 +15,63 @@ log = logging.getLogger(__name__)
 
 
 def prepare(train_path, test_path, classes_path, motifs_path=None, *, spec: dict, name: str,
-            saliency: dict | None = None, classify: dict | None = None, encoding: dict | None = None) -> None:
+            saliency: dict | None = None, classify: dict | None = None, encoding: dict | None = None,
+            hygiene: dict | None = None, hygiene_path=None) -> None:
     """A dataset from its config entry (synthetic, local or genomic-benchmarks) as canonical files.
 
     What the later stages would find wrong with the data is refused here, before any
-    classifier is trained: with `saliency` (the config section), a test split smaller than
-    saliency.n_eval when any model is attributed; with `classify`, an encoded length that a
-    configured model cannot take; with `encoding`, a sequence longer than the dataset's
-    length when cropping is off.
+    classifier is trained: the data-hygiene check (`hygiene`, the config section: copies
+    across the split, conflicting labels, ...; its table goes to `hygiene_path`); with
+    `saliency`, a test split smaller than saliency.n_eval when any model is attributed; with
+    `classify`, an encoded length that a configured model cannot take; with `encoding`, a
+    sequence longer than the dataset's length when cropping is off.
     """
     from seqattr.data.sources import load_dataset
 
     splits = load_dataset(spec)
+    splits, table = check_hygiene(splits, hygiene, f"dataset {name} ({dataset_files(spec)})")
     log.info("%s: %d train, %d test sequences, classes %s", name, len(splits.train), len(splits.test),
              splits.classes)
     check_evaluation_fits(splits, saliency or {}, name)
     check_models_fit(splits, classify or {}, spec.get("length"), name)
     check_lengths_fit(splits, encoding or {}, spec, name)
     write_splits(splits, train_path, test_path, classes_path, motifs_path)
+    if hygiene_path is not None:
+        write_table(table, hygiene_path)
+
+
+def check_hygiene(splits, hygiene: dict | None, source: str):
+    """(splits after the hygiene policies, the hygiene table); a planted-motif table keeps
+    the rows of the sequences that remain."""
+    import dataclasses
+
+    from seqattr.data.canonical import check_classes
+    from seqattr.data.hygiene import check_splits
+
+    train, test, table = check_splits(splits.train, splits.test, hygiene, source)
+    for _, finding in table[table["action"].str.startswith("dropped")].iterrows():
+        log.warning("%s: %s (%s): %d sequences dropped (hygiene policy drop)", source, finding["check"],
+                    finding["split"], finding["sequences"])
+    for _, finding in table[(table["policy"] == "warn") & (table["sequences"] > 0)].iterrows():
+        log.warning("%s: %s (%s): %d sequences, kept (hygiene policy warn)", source, finding["check"],
+                    finding["split"], finding["sequences"])
+    if len(train) == len(splits.train) and len(test) == len(splits.test):
+        return splits, table
+    check_classes(train, test, splits.classes, source)  # a class dropped entirely is an error, as on import
+    motifs = splits.motifs
+    if motifs is not None:
+        motifs = motifs[motifs["id"].isin(set(train["id"]) | set(test["id"]))].reset_index(drop=True)
+    return dataclasses.replace(splits, train=train, test=test, motifs=motifs), table
+
+
+def dataset_files(spec: dict) -> str:
+    """The dataset's input for messages: its file(s), else its source."""
+    if spec["source"] != "local":
+        return dataset_source(spec, "train").removesuffix(" train split")
+    from seqattr.data.local import describe
+
+    local = spec["local"]
+    return describe(local["train"]) + (f" / {describe(local['test'])}" if local.get("test") else "")
 
 
 def check_lengths_fit(splits, encoding: dict, spec: dict, name: str) -> None:
@@ -102,3 +141,12 @@ def summarise(train_path, test_path, classes_path, table_path, png, pdf, *, name
     motifs = read_table(motifs_path) if motifs_path else None
     write_table(summary_table(splits, classes), table_path)
     save_figure(overview_figure(splits, classes, motifs, f"Dataset {name}"), png, pdf)
+
+
+def set_hygiene(sequences_path, hygiene_path) -> None:
+    """The hygiene table of a generative set (its sequences.tsv.gz): exact duplicates,
+    which the LSTM's held-out split keeps on one side, and the distinct sequences."""
+    from seqattr.data.hygiene import check_set
+
+    table = check_set(read_table(sequences_path, dtype={"id": str, "sequence": str}))
+    write_table(table, hygiene_path)

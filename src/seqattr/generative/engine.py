@@ -18,6 +18,7 @@ import torch
 from tqdm import tqdm
 
 from seqattr.config import schema_defaults
+from seqattr.data.hygiene import grouped_held_out
 from seqattr.generative.alphabet import tokenize_padded
 from seqattr.generative.lstm import GenerativeLSTM
 from seqattr.runtime import resolve_device, seed_everything
@@ -74,13 +75,10 @@ def train_lstm(sequences: list[str], config: dict, seed: int, true_nll=None):
 
     tokens, lengths = (tensor.to(device) for tensor in tokenize_padded(sequences))
     generator = torch.Generator().manual_seed(seed)
-    order = torch.randperm(len(tokens), generator=generator)
-    n_val = int(round(len(tokens) * settings["validation_fraction"]))
-    if len(tokens) > 1:
-        n_val = min(max(n_val, 1), len(tokens) - 1)
-    else:
-        n_val = 0
-    order = order.to(device)
+    # Copies of one sequence stay on one side of the held-out split: a held-out copy of a
+    # training sequence would let early stopping watch training data.
+    order, n_val = grouped_held_out(sequences, settings["validation_fraction"], generator)
+    order = torch.as_tensor(order, dtype=torch.long).to(device)
     val_idx, train_idx = order[:n_val], order[n_val:]
     val_tokens, val_lengths = tokens[val_idx], lengths[val_idx]
     true_val_nll = None

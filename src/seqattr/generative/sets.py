@@ -122,6 +122,11 @@ def check_sequences(ids, sequences, source: str, min_size: int = 1, equal_length
                                  f"first record has {first}; GAMA needs equal lengths (sequences are not aligned)")
     if len(cleaned) < min_size:
         raise InputError(f"{source}: {len(cleaned)} sequences, fewer than the minimum {min_size}")
+    first_number = {}
+    for number, record in enumerate(ids, start=1):
+        if record in first_number:  # the DNA readers refuse these too; every record needs its own id
+            raise InputError(f"{source}: duplicate record id {record!r} (records {first_number[record]} and {number})")
+        first_number[record] = number
     return pd.DataFrame({"id": ids, "sequence": cleaned})
 
 
