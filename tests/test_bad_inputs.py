@@ -358,6 +358,12 @@ PROTEIN_CASES = {
         "(sequences are not aligned)"),
     "fasta_empty_sequence": (
         "set.fa", ">p1\nCARDY\n>p2\n", {"source": "fasta"}, "{path}: record 'p2' (number 2) is an empty sequence"),
+    "fasta_duplicate_id": (
+        "set.fa", ">p1\nCARDY\n>p2\nCARDW\n>p1\nCARDF\n", {"source": "fasta"},
+        "{path}: duplicate record id 'p1' (records 1 and 3)"),
+    "fasta_utf16": (
+        "set.fa", ">p1\nCARDY\n".encode("utf-16"), {"source": "fasta"},
+        "{path}: UTF-16 text (byte-order mark 0xff 0xfe); save it as UTF-8 or plain ASCII"),
     "fasta_too_few": (
         "set.fa", ">p1\nCARDY\n", {"source": "fasta", "min_size": 5},
         "{path}: 1 sequences, fewer than the minimum 5"),
@@ -652,6 +658,16 @@ CONFIG_CASES = {
         {"classify__batch_size": 4096},
         "classify.batch_size: 4096 is larger than the 540 training sequences of dataset synthetic_tiny left after "
         "the validation split"),
+    "seed_written_as_a_float": (
+        {"classify__seeds": [1.0]},
+        "config key classify.seeds.0: 1.0 is not an integer; write 1 (without the decimal point)"),
+    "epochs_written_as_a_float": (
+        {"classify__epochs": 2.0},
+        "config key classify.epochs: 2.0 is not an integer; write 2 (without the decimal point)"),
+    "set_size_in_exponent_notation": (
+        {"datasets__synthetic_tiny__synthetic__n_train": 1e11},
+        "config key datasets.synthetic_tiny.synthetic.n_train: 100000000000.0 is not an integer; write "
+        "100000000000 (without the decimal point)"),
 }
 
 
@@ -663,6 +679,24 @@ def test_bad_config_is_one_line_naming_the_key(case):
     assert str(error.value) == expected
 
 
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"datasets__synthetic_tiny__synthetic__n_train": 10**11},
+     "datasets.synthetic_tiny.synthetic.n_train: 100000000000 sequences of 60 nt need about 6.3e+04 GB to import "
+     "and encode, more than this machine's 16 GB of memory; lower it"),
+    ({"generative__sets__synthetic_tiny_and__n": 10**11},
+     "generative.sets.synthetic_tiny_and.n: 100000000000 sequences of 8 residues need about 2.14e+04 GB to import "
+     "and encode, more than this machine's 16 GB of memory; lower it"),
+])
+def test_set_too_large_for_memory_is_refused_at_validation(changes, expected, monkeypatch):
+    """The estimate is compared with the machine's memory, here pinned to 16 GB."""
+    import seqattr.config
+
+    monkeypatch.setattr(seqattr.config, "memory_bytes", lambda: 16 * 10**9)
+    with pytest.raises(ConfigError) as error:
+        validate_config(config_with(**changes), REPO / "config" / "schema.yaml")
+    assert str(error.value) == expected
 
 
 CONFIG_FILE_CASES = {

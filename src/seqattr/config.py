@@ -34,11 +34,38 @@ def schema_defaults(section: str, schema_path=None) -> dict:
     return copy.deepcopy(_section_defaults(section, os.fspath(schema_path or SCHEMA)))
 
 
+# Bytes a sequence of L letters takes through import and encoding, per letter: the
+# one-hot array (4 uint8), the padding and ambiguity masks (1 each), the text in pandas
+# (1) and the canonical TSV's gzip buffer (about 1); plus per sequence its id and the
+# Python string objects (about 150 bytes).
+BYTES_PER_LETTER, BYTES_PER_SEQUENCE = 8, 150
+
+
+def memory_bytes() -> int:
+    """This machine's physical memory (bytes); 0 where the OS does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
+def check_size(key: str, n: int, length: int, what: str) -> None:
+    """ConfigError when `n` sequences of `length` letters cannot fit this machine's memory."""
+    need, have = n * (length * BYTES_PER_LETTER + BYTES_PER_SEQUENCE), memory_bytes()
+    if have and need > have:
+        raise ConfigError(f"{key}: {n} sequences of {length} {what} need about {need / 1e9:.3g} GB to import and "
+                          f"encode, more than this machine's {have / 1e9:.3g} GB of memory; lower it")
+
+
 def check_datasets(config: dict) -> None:
     for name, dataset in config["datasets"].items():
         source = dataset["source"]
         if source not in dataset:
             raise ConfigError(f"datasets.{name}: source is {source!r} but the section '{source}:' is missing")
+        if source == "synthetic":
+            spec = dataset["synthetic"]
+            for key in ("n_train", "n_test"):
+                check_size(f"datasets.{name}.synthetic.{key}", spec[key], spec["length"], "nt")
         if source == "local":
             local = dataset["local"]
             if not local.get("test") and local.get("test_fraction") is None:
@@ -132,6 +159,7 @@ def check_generative(config: dict) -> None:
     for name, spec in config.get("generative", {}).get("sets", {}).items():
         key = f"generative.sets.{name}"
         if spec["source"] == "synthetic":
+            check_size(f"{key}.n", spec["n"], spec["length"], "residues")
             positions = spec.get("positions")
             if not positions:
                 raise ConfigError(f"{key}.positions: a synthetic set needs 2 to 4 implanted positions (1-based)")
@@ -212,7 +240,29 @@ def validate_config(config: dict, schema_path) -> None:
         if error.__context__ is None:
             raise
         raise ConfigError(schema_error_line(error.__context__)) from None
+    check_integers(config, schema_path)
     check_config(config)
+
+
+def check_integers(config: dict, schema_path) -> None:
+    """The schema's `integer` is strict here: JSON Schema counts 1.0 as an integer, but
+    `seeds: [1.0]` would fail later in a wildcard and `epochs: 2.0` in a training job."""
+    import jsonschema
+    import yaml
+
+    schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
+    base = jsonschema.validators.validator_for(schema)
+    checker = base.TYPE_CHECKER.redefine(
+        "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool))
+    strict = jsonschema.validators.extend(base, type_checker=checker)(schema)
+    error = jsonschema.exceptions.best_match(strict.iter_errors(config))
+    if error is None:
+        return
+    if error.validator == "type" and isinstance(error.instance, float) and error.instance.is_integer():
+        key = ".".join(map(str, error.absolute_path))
+        raise ConfigError(f"config key {key}: {error.instance!r} is not an integer; write "
+                          f"{int(error.instance)} (without the decimal point)")
+    raise ConfigError(schema_error_line(error))
 
 
 def load_config_file(path) -> dict:
