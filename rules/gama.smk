@@ -24,6 +24,7 @@ rule gama_ig:
     params:
         options={key: GAMA[key] for key in IG_OPTION_KEYS},
         model=GENERATIVE["model"],
+        min_stratum=GAMA["min_stratum"],
     script:
         "../scripts/gama_ig.py"
 
@@ -52,6 +53,7 @@ rule gama:
     params:
         options={key: GAMA[key] for key in GAMA_SCORING_OPTIONS},
         training={key: GENERATIVE["training"][key] for key in ("patience", "min_delta", "tolerance")},
+        imgt=lambda wildcards: GENERATIVE["sets"][wildcards.set]["source"] == "airr",
     script:
         "../scripts/gama.py"
 

@@ -30,6 +30,7 @@ rule import_positive_set:
         lambda wildcards: GENERATIVE["sets"][wildcards.set]["path"],
     output:
         sequences=generative_file("sequences.tsv.gz"),
+        summary=generative_file("input_summary.tsv"),
     log:
         log_file("generative", "{set}.set"),
     benchmark:

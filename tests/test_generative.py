@@ -128,3 +128,72 @@ def test_training_defaults_are_the_schema_defaults_of_every_key_train_lstm_reads
     assert set(defaults) == {"hidden_size", "max_epochs", "batch_size", "learning_rate", "validation_fraction",
                              "patience", "min_delta", "tolerance", "device"}
     assert defaults["learning_rate"] > 0 and defaults["tolerance"] > 0
+
+
+# --- AIRR rearrangement input (seqattr.generative.airr_input) ------------------------------
+
+def _airr(tmp_path, rows, columns=("sequence_id", "junction_aa", "v_call", "j_call", "productive")):
+    path = tmp_path / "set.airr.tsv"
+    path.write_text("\t".join(columns) + "\n" + "".join("\t".join(r) + "\n" for r in rows))
+    return path
+
+
+def test_airr_junctions_are_trimmed_filtered_collapsed_and_counted(tmp_path):
+    from seqattr.generative.airr_input import read_airr_set
+
+    path = _airr(tmp_path, [
+        ("r1", "CARDYW", "IGHV3-23*01", "IGHJ4*02", "T"),
+        ("r2", "CARDYW", "IGHV3-23*01", "IGHJ4*02", "T"),  # a duplicate of r1
+        ("r3", "cardfw", "IGHV3-30*01", "IGHJ4*02", "T"),  # lower case: upper-cased, counted
+        ("r4", "CARDGG", "IGHV3-23*01", "IGHJ4*02", "T"),  # no conserved W
+        ("r5", "CAKKYW", "IGHV1-2*01,IGHV3-7*01", "IGHJ6*01", "T"),  # a V3 allele among its calls; J6
+        ("r6", "CAQQYW", "IGHV3-23*01", "IGHJ4*02", "F"),  # not productive
+    ])
+    frame, record = read_airr_set(path)
+    assert frame.to_dict("list") == {"id": ["r1", "r3", "r5"], "sequence": ["ARDY", "ARDF", "AKKY"],
+                                     "count": [2, 1, 1]}
+    assert record["column"] == "junction_aa, conserved C and W/F trimmed"
+    assert (record["missing_conserved_flank"], record["uppercased"], record["dropped_not_productive"],
+            record["duplicate_rows_collapsed"], record["unique_sequences"]) == (1, 1, 1, 1, 3)
+    assert "sequence" in record["missing_required_fields"].split(",")
+    trimmed, _ = read_airr_set(path, flank_policy="trim")
+    assert "ARDGG" in trimmed["sequence"].tolist()  # the C trimmed, the missing W kept as is
+    filtered, record = read_airr_set(path, v_call="IGHV3", j_call="IGHJ4")
+    assert filtered["id"].tolist() == ["r1", "r3"] and (record["dropped_v_call"], record["dropped_j_call"]) == (0, 1)
+    everything, record = read_airr_set(path, productive_only=False)
+    assert "AQQY" in everything["sequence"].tolist() and record["dropped_not_productive"] == 0
+    four, record = read_airr_set(path, keep_length=4)
+    assert len(four) == 3 and record["dropped_other_lengths"] == 0
+
+
+def test_airr_cdr3_aa_is_preferred_and_written_with_its_summary(tmp_path):
+    from seqattr.generative import steps
+    from seqattr.io import read_table
+
+    path = _airr(tmp_path, [("r1", "CARDYW", "ARDY"), ("r2", "CAKDYW", "AKDY")],
+                 columns=("sequence_id", "junction_aa", "cdr3_aa"))
+    sequences, summary = tmp_path / "sequences.tsv.gz", tmp_path / "input_summary.tsv"
+    steps.positive_set({"source": "airr", "path": str(path), "min_size": 2}, sequences, None, summary)
+    assert read_table(sequences)["sequence"].tolist() == ["ARDY", "AKDY"]
+    record = dict(read_table(summary, dtype=str).itertuples(index=False, name=None))
+    assert record["column"] == "cdr3_aa" and record["dropped_not_productive"] == "no productive column"
+
+
+def test_beam_repertoire_reads_with_its_21_junctions_without_c_or_w(shared_data):
+    from seqattr.generative.airr_input import read_airr_set
+
+    missing = 0
+    for sort in ("positive", "negative"):
+        path = shared_data / "antibody" / f"beam_heavy_{sort}.airr.tsv"
+        if not path.is_file():
+            pytest.skip(f"{path} absent")
+        frame, record = read_airr_set(path)
+        missing += record["missing_conserved_flank"]
+        assert frame["sequence"].str.len().between(5, 37).all() and frame["count"].sum() == record["kept_rows"]
+    assert missing == 21  # of 8,306 rows: the count
+
+
+def test_gama_profile_positions_get_their_imgt_numbers():
+    from seqattr.gama.steps import imgt_column
+
+    assert imgt_column([1, 7, 8, 14], 14) == ["105", "111", "112.1", "117"]

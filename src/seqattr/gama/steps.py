@@ -11,9 +11,11 @@ import torch
 
 from seqattr.figures import save_figure
 from seqattr.gama.ig import gama_ig_readouts
-from seqattr.gama.metric import matrix_table, metric_kind, profile_table, scoring_profiles, scorings
+from seqattr.gama.metric import matrix_table, metric_kind, scoring_profiles, scorings
 from seqattr.gama.options import IGOptions
+from seqattr import InputError
 from seqattr.gama.replicates import bootstrap_profiles, convergence_summary, summarise_replicates
+from seqattr.gama.strata import combine_matrices, combine_profiles, strata
 from seqattr.generative.alphabet import tokenize
 from seqattr.generative.checkpoint import expectation, load_model
 from seqattr.generative.engine import kept_epoch, training_defaults
@@ -29,6 +31,14 @@ def attributed_sequences(sequences: list[str], max_sequences: int | None, seed: 
     return [sequences[i] for i in seeded_subsample(len(sequences), max_sequences, seed)]
 
 
+def imgt_column(positions, length: int) -> list[str]:
+    """The IMGT CDR3 number of each residue position (1-based) of a CDR3 of `length` residues."""
+    from seqattr.generative.imgt import imgt_positions
+
+    numbers = imgt_positions(length)
+    return [numbers[int(p) - 1] for p in positions]
+
+
 def convergence(history: pd.DataFrame, training: dict) -> dict:
     """The kept model's convergence (`engine.kept_epoch`) under `generative.training`'s
     patience, min_delta and tolerance: criterion entropy_floor (synthetic sets) or plateau
@@ -41,12 +51,14 @@ CONVERGENCE_COLUMNS = ["criterion", "converged", "train_nll", "val_nll", "excess
 
 
 def ig(model_path, sequences_path, output, *, options: dict, set_name: str, model: dict, state: str = "trained",
-       replicate: int = 1, threads: int = 1) -> None:
+       replicate: int = 1, threads: int = 1, min_stratum: int = 20) -> None:
     """IG of one model (a replicate's initial or trained LSTM, checked against
     `generative.model` and the set) on the attributed sequences, for every (mode, readout)
     in one pass: a file of tensors (N, T_out, T_in), one per (mode, readout). `options`:
     the `gama` config's IG keys (`IGOptions.config_keys`). The two models of a replicate
-    are separate jobs, so K replicates keep 2 cores busy."""
+    are separate jobs, so K replicates keep 2 cores busy. Sequences of mixed lengths (CDR3s)
+    are attributed per length stratum (`gama.strata`): strata of fewer than `min_stratum`
+    attributed sequences are left out, and logged."""
     set_threads(threads)
     options = IGOptions.from_config(options)
     sequences = attributed_sequences(read_table(sequences_path)["sequence"].tolist(), options.max_sequences,
@@ -54,47 +66,79 @@ def ig(model_path, sequences_path, output, *, options: dict, set_name: str, mode
     pairs = scorings(options.modes, options.readouts)
     started = time.perf_counter()
     lstm = load_model(model_path, expected=expectation(model, set_name))
-    tensors = gama_ig_readouts(lstm, tokenize(sequences), pairs, **options.ig_arguments())
-    log.info("replicate %d: IG of the %s model on %d sequences (%s, %s x %d): %.1f s", replicate, state,
-             len(sequences), ", ".join("/".join(p) for p in pairs), options.quadrature, options.steps,
-             time.perf_counter() - started)
-    torch.save({"scorings": [list(p) for p in pairs], "tensors": [tensors[p].contiguous() for p in pairs]}, output)
+    kept, counts = strata([len(s) for s in sequences], 1 if len({len(s) for s in sequences}) == 1 else min_stratum)
+    if not kept:
+        raise InputError(f"{sequences_path}: no CDR3 length has at least gama.min_stratum = {min_stratum} "
+                         f"attributed sequences (lengths and counts: {counts})")
+    left_out = {length: n for length, n in counts.items() if length not in kept}
+    if left_out:
+        log.warning("length strata left out (fewer than %d sequences): %s", min_stratum, left_out)
+    per_length = []
+    for length in kept:
+        tensors = gama_ig_readouts(lstm, tokenize([s for s in sequences if len(s) == length]), pairs,
+                                   **options.ig_arguments())
+        per_length.append([tensors[p].contiguous() for p in pairs])
+    log.info("replicate %d: IG of the %s model on %d sequences in %d length strata (%s, %s x %d): %.1f s",
+             replicate, state, sum(counts[k] for k in kept), len(kept), ", ".join("/".join(p) for p in pairs),
+             options.quadrature, options.steps, time.perf_counter() - started)
+    torch.save({"scorings": [list(p) for p in pairs], "lengths": kept, "strata": per_length}, output)
 
 
 def read_ig(path) -> dict:
-    """The (mode, readout) -> IG tensor dict that `ig` wrote."""
+    """{length: {(mode, readout): IG tensor}} as `ig` wrote it (one key for a set of one length)."""
     saved = torch.load(path, weights_only=True)
-    return {tuple(pair): tensor for pair, tensor in zip(saved["scorings"], saved["tensors"])}
+    if "strata" not in saved:  # a file written before the length strata
+        tensors = saved["tensors"]
+        return {tensors[0].shape[1] - 2: {tuple(pair): t for pair, t in zip(saved["scorings"], tensors)}}
+    return {int(length): {tuple(pair): t for pair, t in zip(saved["scorings"], tensors)}
+            for length, tensors in zip(saved["lengths"], saved["strata"])}
 
 
 def gama(ig_initial_path, ig_trained_path, matrix_path, profile_path, bootstrap_path=None, *,
          metrics=("gama",), reductions=("input",), bootstrap: int = 0, seed: int = 0, replicate: int = 1,
-         threads: int = 1, history_path=None, training: dict | None = None) -> None:
+         threads: int = 1, history_path=None, training: dict | None = None, imgt: bool = False) -> None:
     """One replicate's scorings from its two models' IG (`ig`): every (mode, readout) x
     metric x reduction: the matrices, the profiles and, when `bootstrap` > 0, that many
     bootstrap profiles over the attributed sequences (`replicates.bootstrap_profiles`,
     seeded by (seed, replicate)). Every profile row carries the replicate's convergence
-    (`convergence`), read from its history."""
+    (`convergence`), read from its history. `imgt` (a CDR3 set, e.g. from an AIRR file):
+    each position also gets its IMGT CDR3 number (`imgt_position`, `generative.imgt`)."""
     set_threads(threads)
     ig_initial, ig_trained = read_ig(ig_initial_path), read_ig(ig_trained_path)
-    if list(ig_initial) != list(ig_trained):
-        raise ValueError(f"{ig_initial_path} and {ig_trained_path} hold different scorings")
-    n_attributed = next(iter(ig_trained.values())).shape[0]
-    matrices, profiles = [], []
-    for (mode, readout, metric, reduction), matrix, profile in scoring_profiles(ig_trained, ig_initial, metrics,
-                                                                                reductions):
-        labels = {"readout": readout, "metric": metric}
-        if reduction == reductions[0]:
-            matrices.append(matrix_table(matrix, mode).assign(**labels))
-        table = profile_table(profile, mode).assign(**labels, reduction=reduction, kind=metric_kind(metric))
-        profiles.append(table)
-        log.info("%s/%s/%s/%s: top positions %s", mode, readout, metric, reduction,
-                 table.sort_values("rank").position.head(4).tolist())
+    if list(ig_initial) != list(ig_trained) or any(list(ig_initial[k]) != list(ig_trained[k]) for k in ig_trained):
+        raise ValueError(f"{ig_initial_path} and {ig_trained_path} hold different scorings or length strata")
+    if len(ig_trained) > 1 and not imgt:
+        raise ValueError("sequences of several lengths are compared on IMGT CDR3 positions only (a CDR3 set)")
+    counts = {length: next(iter(tensors.values())).shape[0] for length, tensors in ig_trained.items()}
+    n_attributed = sum(counts.values())
+    profiles, matrices = {}, {}
+    for length in ig_trained:
+        rows, matrices[length] = [], {}
+        for (mode, readout, metric, reduction), matrix, profile in scoring_profiles(
+                ig_trained[length], ig_initial[length], metrics, reductions):
+            if reduction == reductions[0]:
+                matrices[length][(mode, readout, metric)] = matrix
+            rows.append(pd.DataFrame({"mode": mode, "readout": readout, "metric": metric, "reduction": reduction,
+                                      "position": range(1, len(profile) + 1), "importance": profile.numpy()}))
+        profiles[length] = pd.concat(rows, ignore_index=True)
+    profile = _stratified_profile(profiles, counts, SCORING, imgt)
+    profile["kind"] = profile["metric"].map(metric_kind)
+    profile["rank"] = (profile.groupby(SCORING, sort=False)["importance"]
+                       .rank(ascending=False, method="first", na_option="bottom").astype(int))
+    for key, part in profile.groupby(SCORING, sort=False):
+        log.info("%s: top positions %s", "/".join(key), part.sort_values("rank")
+                 [("imgt_position" if imgt else "position")].head(4).tolist())
+    tables = []
+    for key in matrices[next(iter(matrices))]:
+        per_length = {length: matrices[length][key] for length in matrices}
+        matrix = (next(iter(per_length.values())) if len(per_length) == 1
+                  else combine_matrices(per_length, counts)[0])
+        tables.append(matrix_table(matrix, key[0]).assign(readout=key[1], metric=key[2]))
     matrix_columns = ["mode", "readout", "metric", "output_pos", "input_pos", "score"]
-    write_table(pd.concat(matrices)[matrix_columns].round({"score": 6}), matrix_path)
-    profile = pd.concat(profiles)[["mode", "readout", "metric", "reduction", "kind", "position", "importance",
-                                   "rank"]]
-    profile = profile.round({"importance": 6}).assign(replicate=replicate, n_attributed=n_attributed)
+    write_table(pd.concat(tables)[matrix_columns].round({"score": 6}), matrix_path)
+    columns = SCORING + ["kind", "position"] + (["imgt_position"] if imgt else []) + ["importance", "rank"]
+    profile = profile[columns + (["n_sequences"] if imgt else [])].round({"importance": 6})
+    profile = profile.assign(replicate=replicate, n_attributed=n_attributed)
     if history_path is not None:
         state = convergence(read_table(history_path), training or {})
         profile = profile.assign(**{k: state[k] for k in CONVERGENCE_COLUMNS}).round(
@@ -105,10 +149,34 @@ def gama(ig_initial_path, ig_trained_path, matrix_path, profile_path, bootstrap_
     write_table(profile, profile_path)
     if bootstrap_path is not None:
         started = time.perf_counter()
-        draws = bootstrap_profiles(ig_trained, ig_initial, metrics, reductions, bootstrap, [seed, replicate])
+        several = len(ig_trained) > 1
+        draws = {length: bootstrap_profiles(ig_trained[length], ig_initial[length], metrics, reductions, bootstrap,
+                                            [seed, replicate] + ([length] if several else []))
+                 for length in ig_trained}
+        if several and bootstrap > 0:
+            draws = _stratified_profile(draws, counts, SCORING + ["draw"], imgt)[SCORING + ["draw", "position",
+                                                                                           "importance"]]
+        else:
+            draws = next(iter(draws.values()))
         write_table(draws.assign(replicate=replicate).round({"importance": 6}), bootstrap_path)
         log.info("replicate %d: %d bootstrap draws over %d sequences: %.1f s", replicate, bootstrap, n_attributed,
                  time.perf_counter() - started)
+
+
+SCORING = ["mode", "readout", "metric", "reduction"]
+
+
+def _stratified_profile(profiles: dict, counts: dict, keys: list[str], imgt: bool) -> pd.DataFrame:
+    """One length stratum's profile as it is (with its IMGT numbers and count when `imgt`),
+    or several strata combined on IMGT positions (`strata.combine_profiles`)."""
+    if len(profiles) > 1:
+        return combine_profiles(profiles, counts, keys)
+    ((length, frame),) = profiles.items()
+    frame = frame.copy()
+    if imgt:
+        frame["imgt_position"] = imgt_column(frame["position"], length)
+        frame["n_sequences"] = counts[length]
+    return frame
 
 
 def summarise(profile_paths, bootstrap_paths, matrix_paths, profile_path, matrix_path, *, level: float = 0.95,
@@ -123,6 +191,11 @@ def summarise(profile_paths, bootstrap_paths, matrix_paths, profile_path, matrix
                                    level)
     # what each scoring is (`metric.metric_kind`): gama, gama+baseline or baseline
     summary.insert(summary.columns.get_loc("reduction") + 1, "kind", summary["metric"].map(metric_kind))
+    if "imgt_position" in profiles:  # a CDR3 set: each position's IMGT number and how many sequences it has
+        numbers = dict(zip(profiles["position"], profiles["imgt_position"]))
+        summary.insert(summary.columns.get_loc("position") + 1, "imgt_position", summary["position"].map(numbers))
+        contributing = profiles.groupby("position")["n_sequences"].first()
+        summary["n_sequences"] = summary["position"].map(contributing)
     states = profiles.drop_duplicates("replicate")
     if "criterion" in profiles:
         state = convergence_summary(states[CONVERGENCE_COLUMNS].to_dict("records"))

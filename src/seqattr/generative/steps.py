@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 SYNTHETIC_KEYS = ("length", "n", "positions", "logic", "signal_to_noise", "seed", "tokens")
 
 
-def positive_set(spec: dict, sequences_path, truth_path=None) -> None:
+def positive_set(spec: dict, sequences_path, truth_path=None, summary_path=None) -> None:
     """The canonical set (id, sequence[, is_signal]) and, for synthetic sets, truth.tsv.
 
     An Absolut! table's binding-energy column is parsed here too, though only the ground
@@ -42,11 +42,26 @@ def positive_set(spec: dict, sequences_path, truth_path=None) -> None:
         frame["true_nll"] = np.round(true_token_nll(frame["sequence"].tolist(), "clean", spec["logic"],
                                                     truth["position"].tolist(), truth["token"].tolist(), weight), 9)
         write_table(truth, truth_path)
+    elif spec["source"] == "airr":
+        from seqattr.generative.airr_input import read_airr_set
+
+        frame, record = read_airr_set(spec["path"], column=spec.get("airr_column", "auto"),
+                                      flank_policy=spec.get("flank_policy", "drop"), v_call=spec.get("v_call"),
+                                      j_call=spec.get("j_call"), productive_only=spec.get("productive_only", True),
+                                      keep_length=spec.get("keep_length"), min_size=spec.get("min_size", 1))
+        for key, value in record.items():
+            log.info("%s: %s", key, value)
     else:
         frame = read_positive_set(spec["path"], spec["source"], epitope=spec.get("epitope"),
                                   column=spec.get("column"), id_column=spec.get("id_column"),
                                   min_size=spec.get("min_size", 1))
+        record = {"rows": len(frame), "unique_sequences": frame["sequence"].nunique()}
     log.info("%d sequences of length %d", len(frame), frame.sequence.str.len().max())
+    # the set is written last, after every check: a refused input leaves nothing half-written
+    if summary_path is not None:
+        write_table(pd.DataFrame({"key": list(record), "value": [str(v) for v in record.values()]})
+                    if spec["source"] != "synthetic" else pd.DataFrame({"key": ["rows"], "value": [str(len(frame))]}),
+                    summary_path)
     write_table(frame, sequences_path)
 
 

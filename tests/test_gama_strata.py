@@ -1,0 +1,76 @@
+"""GAMA on CDR3s of mixed lengths: per length stratum, combined on IMGT positions."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from seqattr.gama.strata import combine_matrices, combine_profiles, imgt_columns, strata
+from seqattr.generative.alphabet import AMINO_ACIDS
+from seqattr.generative.checkpoint import save_model
+from seqattr.generative.lstm import GenerativeLSTM
+from seqattr.io import read_table, write_table
+
+
+def test_strata_keep_the_lengths_with_enough_sequences():
+    assert strata([5, 5, 6, 7, 7, 7], 2) == ([5, 7], {5: 2, 6: 1, 7: 3})
+
+
+def test_profiles_are_count_weighted_on_imgt_positions():
+    keys = ["metric"]
+    five = pd.DataFrame({"metric": "gama", "position": range(1, 6), "importance": [1.0, 2, 3, 4, 5]})
+    six = pd.DataFrame({"metric": "gama", "position": range(1, 7), "importance": [7.0, 8, 9, 10, 11, np.nan]})
+    combined = combine_profiles({5: five, 6: six}, {5: 1, 6: 3}, keys)
+    # 5: 105 106 107 116 117; 6: 105 106 107 115 116 117
+    assert combined["imgt_position"].tolist() == ["105", "106", "107", "115", "116", "117"]
+    assert combined["position"].tolist() == [1, 2, 3, 4, 5, 6]
+    assert combined["n_sequences"].tolist() == [4, 4, 4, 3, 4, 4]
+    expected = [(1 + 3 * 7) / 4, (2 + 24) / 4, (3 + 27) / 4, 10, (4 + 33) / 4, 5]  # NaN skipped at 117
+    assert combined["importance"].tolist() == pytest.approx(expected)
+
+
+def test_matrices_are_count_weighted_over_imgt_tokens():
+    five, six = torch.ones(7, 7), torch.full((8, 8), 3.0)
+    six[0, 0] = float("nan")
+    combined, labels = combine_matrices({5: five, 6: six}, {5: 1, 6: 1})
+    assert labels == ["START", *imgt_columns([5, 6]), "END"] and combined.shape == (8, 8)
+    assert combined[1, 1] == 2 and combined[0, 0] == 1  # the NaN entry: only length 5 defines it
+    assert combined[4, 4] == 3  # IMGT 115: only length 6 has it
+
+
+def test_mixed_length_cdr3_set_runs_through_ig_gama_and_summary(tmp_path):
+    from seqattr.gama import steps
+
+    rng = np.random.default_rng(0)
+    sequences = ["".join(rng.choice(list(AMINO_ACIDS), size=n)) for n in [12] * 12 + [14] * 12 + [15] * 3]
+    write_table(pd.DataFrame({"id": [f"s{i}" for i in range(len(sequences))], "sequence": sequences}),
+                tmp_path / "sequences.tsv.gz")
+    torch.manual_seed(0)
+    for state in ("initial", "trained"):
+        save_model(GenerativeLSTM(8), tmp_path / f"{state}.pt", set_name="cdr3")
+    options = {"modes": ["exact"], "readouts": ["mean_logit", "log_prob"], "quadrature": "gauss-legendre",
+               "ig_steps": 4, "batch_size": 512, "max_sequences": None, "seed": 0, "device": "cpu"}
+    for state in ("initial", "trained"):
+        steps.ig(tmp_path / f"{state}.pt", tmp_path / "sequences.tsv.gz", tmp_path / f"ig_{state}.pt",
+                 options=options, set_name="cdr3", model={"hidden_size": 8}, state=state, min_stratum=10)
+    out = {name: tmp_path / name for name in ("matrix.tsv", "profile.tsv", "bootstrap.tsv.gz")}
+    steps.gama(tmp_path / "ig_initial.pt", tmp_path / "ig_trained.pt", out["matrix.tsv"], out["profile.tsv"],
+               out["bootstrap.tsv.gz"], metrics=("gama", "effect_size"), reductions=("input", "both"),
+               bootstrap=3, imgt=True)
+    profile = read_table(out["profile.tsv"], dtype={"imgt_position": str})
+    scoring = profile[(profile.readout == "mean_logit") & (profile.metric == "gama") & (profile.reduction == "input")]
+    # lengths 12 and 14 (15 has 3 < 10 sequences: left out): 12 lacks 111, 14 adds 112.1
+    assert scoring["imgt_position"].tolist() == ["105", "106", "107", "108", "109", "110", "111", "112.1", "112",
+                                                 "113", "114", "115", "116", "117"]
+    counts = dict(zip(scoring["imgt_position"], scoring["n_sequences"]))
+    assert counts["111"] == 12 and counts["112.1"] == 12 and counts["105"] == 24
+    assert (profile["n_attributed"] == 24).all() and set(profile["kind"]) == {"gama"}
+    matrix = read_table(out["matrix.tsv"])
+    assert matrix["output_pos"].max() == 15  # START, 14 IMGT positions, END
+    boot = read_table(out["bootstrap.tsv.gz"])
+    assert set(boot["draw"]) == {1, 2, 3} and boot["position"].max() == 14
+    steps.summarise([out["profile.tsv"]], [out["bootstrap.tsv.gz"]], [out["matrix.tsv"]], tmp_path / "summary.tsv",
+                    tmp_path / "summary_matrix.tsv")
+    summary = read_table(tmp_path / "summary.tsv", dtype={"imgt_position": str})
+    assert {"imgt_position", "n_sequences", "ci_low", "ci_high"} <= set(summary.columns)
+    assert summary["ci_low"].notna().any()
