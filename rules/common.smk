@@ -226,6 +226,117 @@ def grid_figure(ext):
     return f"{FIGURES}/gama/grid_fnr.{ext}"
 
 
+# --- the motifs stage: which classifiers it explains, by which methods ------------------
+MOTIFS = config["motifs"]
+
+
+def motif_methods(run):
+    """The motifs methods (attention, ig, ism) of a classifier run, from `motifs.classifiers`."""
+    methods = []
+    for spec in MOTIFS["classifiers"]:
+        ratio_matches = "mask_ratio" not in spec or format_ratio(spec["mask_ratio"]) == run["mask_ratio"]
+        if spec["model"] == run["model"] and ratio_matches:
+            methods += [method for method in spec["methods"] if method not in methods]
+    return methods
+
+
+MOTIF_ENTRIES = [dict(run, attribution=method) for run in CLASSIFIER_RUNS for method in motif_methods(run)]
+MOTIF_DATASETS = unique(entry["dataset"] for entry in MOTIF_ENTRIES)
+MOTIF_DATABASE = f"{RESULTS}/motifs/database.meme"
+PLANTED_RECALL = f"{RESULTS}/motifs/planted_recall.tsv"
+BASELINE_OVERLAP = f"{RESULTS}/motifs/baseline_overlap.tsv"
+
+
+def ism_file(dataset="{dataset}", model="{model}", mask_ratio="{mask_ratio}", seed="{seed}"):
+    """In-silico saturation mutagenesis of a classifier: hypothetical contributions (N, 4, L)."""
+    return f"{RESULTS}/motifs/{dataset}/{classifier_stem(model, mask_ratio, seed)}.ism.npz"
+
+
+def motifs_file(
+    name, dataset="{dataset}", model="{model}", mask_ratio="{mask_ratio}", seed="{seed}", attribution="{attribution}"
+):
+    """A (classifier, method)'s motifs.tsv (TOMTOM matches) or patterns.npz (TF-MoDISco)."""
+    return f"{RESULTS}/motifs/{dataset}/{classifier_stem(model, mask_ratio, seed)}.{attribution}.{name}"
+
+
+def motifs_figure(
+    ext, dataset="{dataset}", model="{model}", mask_ratio="{mask_ratio}", seed="{seed}", attribution="{attribution}"
+):
+    return f"{FIGURES}/motifs/{dataset}/{classifier_stem(model, mask_ratio, seed)}.{attribution}.{ext}"
+
+
+def enrichment_file(dataset="{dataset}"):
+    """The FIMO + Fisher enrichment baseline of a dataset's evaluation set."""
+    return f"{RESULTS}/motifs/{dataset}/enrichment.tsv"
+
+
+def motifs_source(wildcards):
+    """What a discovery job reads its contributions from: the saliency file (attention,
+    ig) or the ISM file."""
+    run = {key: wildcards[key] for key in ("dataset", "model", "mask_ratio", "seed")}
+    if wildcards.attribution == "ism":
+        return ism_file(**run)
+    return saliency_file(**run, method=wildcards.attribution)
+
+
+def planted_consensuses(dataset):
+    """Planted motif name ('class:CONSENSUS') -> consensus, of a synthetic dataset ({} otherwise)."""
+    spec = DATASETS[dataset]
+    if spec["source"] != "synthetic":
+        return {}
+    return {f"{c['name']}:{m.upper()}": m.upper() for c in spec["synthetic"]["classes"] for m in c["motifs"]}
+
+
+def planted_mutation_rate(dataset):
+    spec = DATASETS[dataset]
+    return spec["synthetic"].get("mutation_rate", 0.05) if spec["source"] == "synthetic" else 0.0
+
+
+def motif_report_tables(entry):
+    """The motifs stage's tables for `report_tables()` (`entry` builds one)."""
+    tables = [
+        entry(
+            motifs_file("motifs.tsv", **run),
+            f"{run['dataset']}: motifs of {classifier_name(run['model'], run['mask_ratio'], run['seed'])}"
+            f" by {run['attribution']}",
+            "motif_table",
+            "Motifs",
+            {
+                "dataset": run["dataset"],
+                "classifier": classifier_stem(run["model"], run["mask_ratio"], run["seed"]),
+                "method": run["attribution"],
+                "content": "TOMTOM matches",
+            },
+            subcategory="Discovered motifs",
+        )
+        for run in MOTIF_ENTRIES
+    ]
+    tables += [
+        entry(
+            enrichment_file(dataset),
+            f"{dataset}: known-motif enrichment between the classes (FIMO + Fisher)",
+            "enrichment_table",
+            "Motifs",
+            {"dataset": dataset, "content": "enrichment baseline"},
+            subcategory="Enrichment baseline",
+        )
+        for dataset in MOTIF_DATASETS
+    ]
+    tables.append(
+        entry(PLANTED_RECALL, "Planted-motif recall", "planted_recall", "Motifs", {"content": "planted recall"})
+    )
+    tables.append(
+        entry(
+            BASELINE_OVERLAP,
+            "Model motifs vs the enrichment baseline",
+            "baseline_overlap",
+            "Motifs",
+            {"content": "overlap with the baseline"},
+        )
+    )
+    return tables
+
+
 MANIFEST = f"{RESULTS}/manifest.json"
 
 
@@ -332,6 +443,8 @@ def report_tables():
                 subcategory="Motif recovery",
             )
         )
+    if MOTIF_ENTRIES:
+        tables += motif_report_tables(entry)
     for name in GENERATIVE_SETS:
         tables.append(
             entry(
@@ -438,6 +551,7 @@ wildcard_constraints:
     mask_ratio=name_pattern(unique(run["mask_ratio"] for run in CLASSIFIER_RUNS)),
     seed=r"\d+",
     method=name_pattern(unique(entry["method"] for entry in SALIENCY_ENTRIES)),
+    attribution=name_pattern(unique(entry["attribution"] for entry in MOTIF_ENTRIES)),
     set=name_pattern(GENERATIVE_SETS),
     replicate=name_pattern(REPLICATES),
     state="initial|trained",
@@ -469,6 +583,10 @@ def final_outputs():
         outputs += [logos_figure(ext, **run) for run in ATTRIBUTED_RUNS for ext in both]
     if RECOVERY_ENTRIES:
         outputs += [saliency_table("motif_recovery")] + [saliency_figure("motif_recovery", ext) for ext in both]
+    if MOTIF_ENTRIES:
+        outputs += [motifs_file("motifs.tsv", **entry) for entry in MOTIF_ENTRIES]
+        outputs += [motifs_figure(ext, **entry) for entry in MOTIF_ENTRIES for ext in both]
+        outputs += [enrichment_file(dataset) for dataset in MOTIF_DATASETS] + [PLANTED_RECALL, BASELINE_OVERLAP]
     for name in GENERATIVE_SETS:
         outputs.append(generative_file("sample_summary.tsv", name))
         outputs += [generative_figure(kind, ext, name) for kind in ("logo", "nll") for ext in both]

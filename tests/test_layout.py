@@ -14,7 +14,8 @@ STAGES = sorted(p.stem for p in (REPO / "rules").glob("*.smk") if p.stem != "com
 
 
 def test_every_rule_file_has_its_package_with_steps():
-    assert STAGES == ["classify", "data", "gama", "gama_validation", "generative", "manifest", "report", "saliency"]
+    assert STAGES == ["classify", "data", "gama", "gama_validation", "generative", "manifest", "motifs", "report",
+                      "saliency"]
     for stage in STAGES:
         assert (REPO / "src" / "seqattr" / stage / "steps.py").is_file(), stage
 
@@ -56,8 +57,8 @@ def imported_seqattr_packages(path) -> set[str]:
 
 
 def test_the_stage_order_is_the_snakefile_s():
-    assert stage_order() == ["data", "classify", "saliency", "generative", "gama", "gama_validation", "report",
-                             "manifest"]
+    assert stage_order() == ["data", "classify", "saliency", "motifs", "generative", "gama", "gama_validation",
+                             "report", "manifest"]
 
 
 def test_no_stage_package_imports_a_later_stage():

@@ -33,6 +33,7 @@ class Saliency:
     targets: np.ndarray  # (N,) int64, the class each row's scores explain
     predictions: np.ndarray  # (N,) int64, the model's predicted class on the unperturbed input
     delta: np.ndarray  # (N,) float32, IG convergence delta (NaN for the other methods)
+    hypothetical: np.ndarray | None = None  # (N, 4, L) float32, IG's path-averaged gradient (ig only)
 
 
 @contextlib.contextmanager
@@ -77,27 +78,43 @@ def attention_scores(model: nn.Module, x: torch.Tensor, batch_size: int = 512) -
 
 
 def integrated_gradients(model: nn.Module, x: torch.Tensor, targets: torch.Tensor, steps: int = 50,
-                         internal_batch_size: int = 1024, baseline: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+                         internal_batch_size: int = 1024, baseline: float = 0.0,
+                         hypothetical: bool = False):
     """Captum IntegratedGradients from a constant baseline; (N, 4, L) attributions and the
     (N,) convergence deltas (sum of attributions minus the change of the target logit).
+
+    With `hypothetical=True` also the path-averaged gradient (N, 4, L) (Captum's
+    `multiply_by_inputs=False`), computed in the same pass: the attributions are it times
+    (x - baseline), so every base of every position gets a score (the motifs stage's
+    hypothetical contributions), and a third value is returned.
 
     Each forward/backward pass holds about `internal_batch_size` rows (sequences x steps):
     sequences go in chunks of internal_batch_size // steps. On a CPU very large passes are
     memory-bound and slower (bench/saliency_speed.py times a choice); on a GPU, larger is
     faster.
     """
-    method = IntegratedGradients(model)
+    # One pass gives both: the path-averaged gradient times (x - baseline) is exactly what
+    # Captum's default (multiply_by_inputs=True) returns; the delta is computed here as
+    # Captum does, since it is not defined for multiply_by_inputs=False.
+    method = IntegratedGradients(model, multiply_by_inputs=False)
     device = model_device(model)
-    attributions, deltas = [], []
+    attributions, deltas, gradients = [], [], []
     with evaluation_mode(model):
         for rows in batches(len(x), max(1, internal_batch_size // steps)):
             inputs = x[rows].to(device)
-            attr, delta = method.attribute(inputs, baselines=baseline, target=targets[rows].to(device),
-                                           n_steps=steps, internal_batch_size=internal_batch_size,
-                                           return_convergence_delta=True)
-            attributions.append(attr.detach().cpu())
-            deltas.append(delta.detach().cpu())
-    return torch.cat(attributions).numpy(), torch.cat(deltas).float().numpy()
+            target = targets[rows].to(device)
+            gradient = method.attribute(inputs, baselines=baseline, target=target, n_steps=steps,
+                                        internal_batch_size=internal_batch_size).detach()
+            attr = gradient * (inputs - baseline)
+            with torch.no_grad():
+                start = model(torch.full_like(inputs, baseline)).gather(1, target[:, None])[:, 0]
+                end = model(inputs).gather(1, target[:, None])[:, 0]
+            attributions.append(attr.cpu())
+            deltas.append((attr.sum(dim=(1, 2)) - (end - start)).cpu())
+            if hypothetical:
+                gradients.append(gradient.cpu())
+    result = (torch.cat(attributions).numpy(), torch.cat(deltas).float().numpy())
+    return result + (torch.cat(gradients).numpy(),) if hypothetical else result
 
 
 def input_x_gradient(model: nn.Module, x: torch.Tensor, targets: torch.Tensor,
@@ -130,15 +147,19 @@ def saliency_scores(model: nn.Module, x, method: str, labels=None, target: str =
         targets = predictions
     target_tensor = torch.as_tensor(targets)
     delta = np.full(len(x), np.nan, dtype=np.float32)
+    hypothetical = None
     if method == "attention":
         scores = attention_scores(model, x)
     elif method == "ig":
-        attributions, delta = integrated_gradients(model, x, target_tensor, ig_steps, ig_internal_batch_size,
-                                                   ig_baseline)
+        attributions, delta, hypothetical = integrated_gradients(model, x, target_tensor, ig_steps,
+                                                                 ig_internal_batch_size, ig_baseline,
+                                                                 hypothetical=True)
         scores = attributions.sum(axis=1)
         if len(delta):
             log.info("IG convergence delta: mean |delta| %.3g, max |delta| %.3g",
                      float(np.abs(delta).mean()), float(np.abs(delta).max()))
     else:
         scores = input_x_gradient(model, x, target_tensor, batch_size).sum(axis=1)
-    return Saliency(scores.astype(np.float32), targets, predictions, delta.astype(np.float32))
+    if hypothetical is not None:
+        hypothetical = hypothetical.astype(np.float32)
+    return Saliency(scores.astype(np.float32), targets, predictions, delta.astype(np.float32), hypothetical)

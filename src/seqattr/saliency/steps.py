@@ -8,7 +8,9 @@ dataset), built by the rule from the path helpers, never as parallel lists.
 
 Saliency file (.npz): ids (N,), index (N,) rows of the test split, labels (N,),
 predictions (N,), targets (N,) the class explained, scores (N, L) float32, delta (N,)
-IG convergence delta (NaN for other methods).
+IG convergence delta (NaN for other methods); IG files also hold hypothetical (N, 4, L)
+float32, the path-averaged gradient (scores = its product with the input, summed over the
+bases), which the motifs stage reads as per-base hypothetical contributions.
 """
 
 from __future__ import annotations
@@ -87,8 +89,10 @@ def saliency(model_path, encoded_path, classes_path, output, *, method: str, dat
     result = saliency_scores(network, x, method, labels=encoded.labels[index], target=target, ig_steps=ig_steps,
                              ig_internal_batch_size=ig_internal_batch_size, ig_baseline=ig_baseline,
                              batch_size=batch_size)
+    extra = {} if result.hypothetical is None else {"hypothetical": result.hypothetical}
     save_npz(output, ids=encoded.ids[index], index=index, labels=encoded.labels[index],
-             predictions=result.predictions, targets=result.targets, scores=result.scores, delta=result.delta)
+             predictions=result.predictions, targets=result.targets, scores=result.scores, delta=result.delta,
+             **extra)
 
 
 def perturbation(model_path, encoded_path, classes_path, output, *, saliency_files: dict[str, str], classifier: dict,

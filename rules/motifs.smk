@@ -1,0 +1,164 @@
+# Stage motifs: from importance maps to motifs a biologist recognises. Per (classifier,
+# method) of `motifs.classifiers`: per-base hypothetical contributions, TF-MoDISco-lite
+# patterns, TOMTOM matches against JASPAR CORE vertebrates (release pinned in the config)
+# with BH q-values and a logo figure; per dataset the model-free FIMO + Fisher enrichment
+# baseline; planted-motif recall and the overlap with the baseline (src/seqattr/motifs/).
+# The numba-heavy jobs (TF-MoDISco, TOMTOM, FIMO) are apart from the torch ones, and
+# numba caches its compiled code in `motifs.numba_cache`, kept between runs.
+from seqattr.motifs.options import check_motifs
+
+try:
+    check_motifs(config)
+except ConfigError as error:
+    raise WorkflowError(str(error)) from None
+
+
+rule motif_database:
+    output:
+        MOTIF_DATABASE,
+    log:
+        log_file("motifs", "database"),
+    benchmark:
+        benchmark_file("motifs", "database")
+    localrule: True
+    conda:
+        "../envs/torch.yaml"
+    params:
+        release=MOTIFS["jaspar_release"],
+        path=MOTIFS["database"],
+    script:
+        "../scripts/motif_database.py"
+
+
+rule motif_ism:
+    input:
+        model=model_file(),
+        encoded=encoded_file("test"),
+        classes=dataset_file("classes.json"),
+    output:
+        ism_file(),
+    log:
+        log_file("motifs", f"ism/{{dataset}}/{classifier_stem()}"),
+    benchmark:
+        benchmark_file("motifs", f"ism/{{dataset}}/{classifier_stem()}")
+    group:
+        "classifier"
+    conda:
+        "../envs/torch.yaml"
+    threads: MOTIFS["threads"]
+    resources:
+        gpu=SALIENCY["gpu"],
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=30,
+    params:
+        n_eval=SALIENCY["n_eval"],
+        eval_seed=SALIENCY["eval_seed"],
+        target=SALIENCY["target"],
+        batch_size=MOTIFS["ism_batch_size"],
+        device=SALIENCY["device"],
+    script:
+        "../scripts/motif_ism.py"
+
+
+rule motif_discovery:
+    input:
+        source=motifs_source,
+        encoded=encoded_file("test"),
+        database=MOTIF_DATABASE,
+    output:
+        table=motifs_file("motifs.tsv"),
+        patterns=motifs_file("patterns.npz"),
+        png=report(
+            motifs_figure("png"),
+            caption=report_caption("motif_logos"),
+            category="Motifs",
+            subcategory="Discovered motifs",
+            labels={
+                "dataset": "{dataset}",
+                "classifier": classifier_stem(),
+                "method": "{attribution}",
+                "content": "logos beside the best match",
+            },
+        ),
+        pdf=motifs_figure("pdf"),
+    log:
+        log_file("motifs", f"discovery/{{dataset}}/{classifier_stem()}.{{attribution}}"),
+    benchmark:
+        benchmark_file("motifs", f"discovery/{{dataset}}/{classifier_stem()}.{{attribution}}")
+    conda:
+        "../envs/torch.yaml"
+    threads: MOTIFS["threads"]
+    resources:
+        mem_mb=memory_mb(PYTHON_MB + 1200),
+        runtime=30,
+    params:
+        title=lambda w: f"{w.dataset}: {classifier_name(w.model, w.mask_ratio, w.seed)}, {w.attribution}",
+        planted=lambda w: planted_consensuses(w.dataset),
+        mutation_rate=lambda w: planted_mutation_rate(w.dataset),
+        min_seqlets=MOTIFS["min_seqlets"],
+        min_information=MOTIFS["min_information"],
+        top=MOTIFS["top_matches"],
+        options={
+            key: MOTIFS[key]
+            for key in (
+                "window",
+                "flank",
+                "max_seqlets",
+                "n_leiden_runs",
+                "min_metacluster_size",
+                "final_min_cluster_size",
+                "trim_threshold",
+            )
+        },
+        numba_cache=MOTIFS["numba_cache"],
+    script:
+        "../scripts/motif_discovery.py"
+
+
+rule motif_enrichment:
+    input:
+        encoded=encoded_file("test"),
+        classes=dataset_file("classes.json"),
+        database=MOTIF_DATABASE,
+    output:
+        enrichment_file(),
+    log:
+        log_file("motifs", "enrichment/{dataset}"),
+    benchmark:
+        benchmark_file("motifs", "enrichment/{dataset}")
+    conda:
+        "../envs/torch.yaml"
+    threads: MOTIFS["threads"]
+    resources:
+        mem_mb=memory_mb(PYTHON_MB + 1200),
+        runtime=20,
+    params:
+        n_eval=SALIENCY["n_eval"],
+        eval_seed=SALIENCY["eval_seed"],
+        threshold=MOTIFS["fimo_threshold"],
+        numba_cache=MOTIFS["numba_cache"],
+    script:
+        "../scripts/motif_enrichment.py"
+
+
+rule motif_summary:
+    input:
+        tables=[motifs_file("motifs.tsv", **entry) for entry in MOTIF_ENTRIES],
+        enrichment=[enrichment_file(dataset) for dataset in MOTIF_DATASETS],
+    output:
+        recall=PLANTED_RECALL,
+        overlap=BASELINE_OVERLAP,
+    log:
+        log_file("motifs", "summary"),
+    benchmark:
+        benchmark_file("motifs", "summary")
+    localrule: True
+    conda:
+        "../envs/torch.yaml"
+    params:
+        tables=[dict(entry, path=motifs_file("motifs.tsv", **entry)) for entry in MOTIF_ENTRIES],
+        enrichment_files={dataset: enrichment_file(dataset) for dataset in MOTIF_DATASETS},
+        planted={dataset: planted_consensuses(dataset) for dataset in MOTIF_DATASETS},
+        q_threshold=MOTIFS["q_threshold"],
+    script:
+        "../scripts/motif_summary.py"

@@ -1,0 +1,173 @@
+"""The motifs stage's steps, one per rule: files in, files out (scripts/ only plumb).
+
+Every step reads the saliency stage's evaluation set (the same seeded sample of the test
+split), so patterns, enrichment and recall refer to the same sequences. The numba-heavy
+steps (TF-MoDISco, TOMTOM, FIMO) run in their own jobs, apart from the torch ones, with
+numba's cache in a writable folder (`use_numba_cache`).
+
+Hypothetical-contribution file of ISM (.npz): index (N,) rows of the test split, targets
+(N,), hypothetical (N, 4, L) float32, seconds (the mutagenesis's wall time).
+Patterns file (.npz): per pattern, name, sign, n_seqlets and its trimmed PPM and CWM.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from seqattr.io import atomic_path, read_table, save_npz, write_table
+from seqattr.motifs.database import Motif, jaspar_motifs, meme_text, planted_motifs, read_meme
+
+log = logging.getLogger(__name__)
+
+DISCOVERY_OPTIONS = ("window", "flank", "max_seqlets", "n_leiden_runs", "min_metacluster_size",
+                     "final_min_cluster_size", "trim_threshold")
+
+
+def use_numba_cache(folder, threads: int | None = None) -> None:
+    """Point numba's on-disk cache at a writable folder (site-packages may be read-only)
+    and give it the job's threads, before numba is first imported; a NUMBA_CACHE_DIR or
+    NUMBA_NUM_THREADS already set wins."""
+    if "numba" in sys.modules:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(folder).resolve()))
+    if threads:
+        os.environ.setdefault("NUMBA_NUM_THREADS", str(threads))
+
+
+def motif_database(output, *, release: str, path: str | None = None) -> None:
+    """The matching database as a MEME file: `path` (checked to be MEME) or JASPAR CORE
+    vertebrates of `release` from pyjaspar's bundled copy."""
+    motifs = read_meme(path) if path else jaspar_motifs(release)
+    log.info("motif database: %d motifs from %s", len(motifs), path or f"JASPAR {release} CORE vertebrates")
+    with atomic_path(output) as tmp:
+        tmp.write_text(meme_text(motifs))
+
+
+def planted_database(planted: dict[str, str], mutation_rate: float) -> list[Motif]:
+    return planted_motifs(planted, mutation_rate) if planted else []
+
+
+def evaluation_rows(encoded_path, n_eval, eval_seed):
+    from seqattr.saliency.steps import evaluation_set
+
+    return evaluation_set(encoded_path, n_eval, eval_seed)
+
+
+def ism(model_path, encoded_path, classes_path, output, *, dataset: str, model: str, n_eval, eval_seed: int,
+        target: str = "predicted", batch_size: int = 256, device: str = "auto", threads: int = 1) -> None:
+    """tangermeme's saturation mutagenesis of one classifier on the evaluation set."""
+    import torch
+
+    from seqattr.motifs.contributions import saturation_mutagenesis
+    from seqattr.runtime import resolve_device
+    from seqattr.saliency.attribution import predict
+    from seqattr.saliency.steps import load_classifier
+
+    index, encoded = evaluation_rows(encoded_path, n_eval, eval_seed)
+    network = load_classifier(model_path, device, threads, model=model, dataset=dataset, classes_path=classes_path,
+                              input_length=encoded.length)
+    x = encoded.as_float()[index]
+    targets = encoded.labels[index].astype(np.int64) if target == "label" else predict(network, torch.as_tensor(x))
+    start = time.perf_counter()
+    hypothetical = saturation_mutagenesis(network, x, targets, batch_size=batch_size,
+                                          device=str(resolve_device(device)))
+    seconds = time.perf_counter() - start
+    log.info("ISM of %s on %d x %d nt: %.1f s", model_path, len(index), x.shape[2], seconds)
+    save_npz(output, index=index, targets=targets, hypothetical=hypothetical, seconds=np.float64(seconds))
+
+
+def hypothetical_contributions(method: str, source_path, onehot_all: np.ndarray, valid_all: np.ndarray):
+    """(index, one-hot (N, 4, L), hypothetical (N, 4, L)) of a saliency file (attention, ig)
+    or an ISM file."""
+    from seqattr.motifs.contributions import attention_hypothetical, ig_hypothetical
+
+    with np.load(source_path, allow_pickle=False) as data:
+        source = {key: data[key] for key in data.files}
+    index = source["index"]
+    onehot = onehot_all[index].astype(np.float32)
+    if method == "attention":
+        return index, onehot, attention_hypothetical(source["scores"], onehot, valid_all[index])
+    if method == "ig":
+        return index, onehot, ig_hypothetical(source, str(source_path))
+    return index, onehot, source["hypothetical"].astype(np.float32)
+
+
+def discover(source_path, encoded_path, database_path, table_output, patterns_output, png, pdf, *, method: str,
+             title: str, planted: dict[str, str], mutation_rate: float, min_seqlets: int,
+             min_information: float, top: int, options: dict) -> None:
+    """TF-MoDISco patterns of one (classifier, method), their TOMTOM matches (motifs.tsv),
+    the patterns file and the logo figure."""
+    from seqattr.data.encoding import load_encoded
+    from seqattr.figures import save_figure
+    from seqattr.motifs.discovery import run_modisco
+    from seqattr.motifs.figures import match_figure
+    from seqattr.motifs.matching import match_table
+
+    encoded = load_encoded(encoded_path)
+    database = read_meme(database_path) + planted_database(planted, mutation_rate)
+    index, onehot, hypothetical = hypothetical_contributions(method, source_path, encoded.as_float(), encoded.mask)
+    start = time.perf_counter()
+    patterns = run_modisco(onehot, hypothetical, **{key: options[key] for key in DISCOVERY_OPTIONS})
+    log.info("TF-MoDISco on %s (%d sequences): %d patterns in %.1f s", source_path, len(index), len(patterns),
+             time.perf_counter() - start)
+    start = time.perf_counter()
+    table = match_table(patterns, database, min_seqlets=min_seqlets, min_information=min_information, top=top)
+    log.info("TOMTOM against %d motifs: %.1f s", len(database), time.perf_counter() - start)
+    write_table(table, table_output)
+    save_npz(patterns_output, name=np.array([p.name for p in patterns], dtype=str),
+             sign=np.array([p.sign for p in patterns], dtype=np.int64),
+             n_seqlets=np.array([p.n_seqlets for p in patterns], dtype=np.int64),
+             ppm=np.concatenate([p.ppm for p in patterns], axis=1) if patterns else np.zeros((4, 0)),
+             cwm=np.concatenate([p.cwm for p in patterns], axis=1) if patterns else np.zeros((4, 0)),
+             width=np.array([p.ppm.shape[1] for p in patterns], dtype=np.int64))  # ppm/cwm split at these widths
+    figure = match_figure(patterns, table, {motif.id: motif for motif in database}, title)
+    save_figure(figure, png, pdf)
+
+
+def enrichment(encoded_path, classes_path, database_path, output, *, n_eval, eval_seed: int,
+               threshold: float) -> None:
+    """The FIMO + Fisher baseline of one dataset's evaluation set."""
+    from seqattr.io import read_json
+    from seqattr.motifs.enrichment import enrichment_table, motif_presence
+
+    index, encoded = evaluation_rows(encoded_path, n_eval, eval_seed)
+    database = read_meme(database_path)
+    start = time.perf_counter()
+    presence = motif_presence(database, encoded.as_float()[index], threshold)
+    log.info("FIMO of %d motifs over %d sequences: %.1f s", len(database), len(index), time.perf_counter() - start)
+    table = enrichment_table(database, presence, encoded.labels[index], list(read_json(classes_path)))
+    write_table(table, output)
+
+
+def motif_summary(recall_output, overlap_output, *, tables: list[dict], enrichment_files: dict[str, str],
+                  planted: dict[str, dict[str, str]], q_threshold: float) -> None:
+    """planted_recall.tsv (synthetic datasets) and baseline_overlap.tsv (every dataset).
+
+    Each entry of `tables`: dataset, model, mask_ratio, seed, method and its motifs.tsv `path`;
+    `planted`: dataset -> planted motif name -> its consensus.
+    """
+    from seqattr.motifs.recall import OVERLAP_COLUMNS, RECALL_COLUMNS, baseline_overlap, planted_recall
+
+    recalls, overlaps = [], []
+    for entry in tables:
+        table = read_table(entry["path"], keep_default_na=True)
+        key = {name: entry[name] for name in ("dataset", "model", "mask_ratio", "seed", "method")}
+        key["mask_ratio"], key["seed"] = float(key["mask_ratio"]), int(key["seed"])
+        if planted.get(entry["dataset"]):
+            ids = {name: f"planted_{sequence}" for name, sequence in planted[entry["dataset"]].items()}
+            recalls.append(planted_recall(table, ids, q_threshold).assign(**key))
+        enrichment_table = read_table(enrichment_files[entry["dataset"]])
+        overlaps.append(baseline_overlap(table, enrichment_table, q_threshold).assign(**key))
+    write_table(pd.concat(recalls, ignore_index=True)[RECALL_COLUMNS] if recalls
+                else pd.DataFrame(columns=RECALL_COLUMNS), recall_output)
+    write_table(pd.concat(overlaps, ignore_index=True)[OVERLAP_COLUMNS] if overlaps
+                else pd.DataFrame(columns=OVERLAP_COLUMNS), overlap_output)
+
