@@ -401,6 +401,14 @@ PROTEIN_CASES = {
                                                                     "min_size": 2},
         "{path}: the epitope filter 'E9' leaves 0 records, fewer than the configured minimum 2 "
         "(generative.sets.*.min_size)"),
+    "absolut_energy_not_finite": (
+        "absolut.tsv", absolut_table(["Ca:1_-1.5,Ab:2_-1e999,", "Ca:1_-1.5,"]), {"source": "absolut"},
+        "{path}: record 1 (contribPerAAparaBind): entry 'Ab:2_-1e999' has a non-finite energy (-inf); energies "
+        "must be finite numbers"),
+    "absolut_every_contribution_empty": (
+        "absolut.tsv", absolut_table(["", ""]), {"source": "absolut"},
+        "{path}: none of the 2 records has a contribPerAAparaBind entry (every cell is empty), so there is no "
+        "energy to compare GAMA with; check the column or the epitope filter"),
     "absolut_without_energy_column": (
         "absolut.tsv", "Slide\tinterMaskAGEpitope\nCARDY\tE1\n", {"source": "absolut"},
         "{path}: no column 'contribPerAAparaBind' (columns: Slide, interMaskAGEpitope, ...)"),

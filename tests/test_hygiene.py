@@ -141,3 +141,20 @@ def test_a_failed_job_prints_one_line_and_its_log_keeps_the_traceback(tmp_path, 
     assert result.stderr.splitlines() == [stderr.format(log=log)]
     if log_name.startswith("logs"):
         assert "Traceback (most recent call last)" in log.read_text()
+
+
+def test_nan_importances_are_an_error_never_ranked(tmp_path):
+    from seqattr import InputError
+    from seqattr.gama import steps as gama_steps
+
+    profile = pd.DataFrame({"mode": ["exact"] * 2, "readout": ["full"] * 2, "metric": ["gama"] * 2,
+                            "reduction": ["input"] * 2, "position": [1, 2], "importance": [0.5, float("nan")],
+                            "replicate": [1, 1]})
+    path = tmp_path / "profile.tsv"
+    profile.to_csv(path, sep="\t", index=False)
+    with pytest.raises(InputError) as error:
+        gama_steps.summarise([path], [], [], tmp_path / "out.tsv", tmp_path / "matrix.tsv", set_name="one")
+    assert str(error.value) == (f"{path}: set one: the importance of position 2 (mode exact, readout full, metric "
+                                f"gama, reduction input) is nan (1 rows not finite); a set this small or this uniform "
+                                f"cannot be scored, give more (and more varied) sequences")
+    assert not (tmp_path / "out.tsv").exists()

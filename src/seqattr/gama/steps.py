@@ -179,13 +179,30 @@ def _stratified_profile(profiles: dict, counts: dict, keys: list[str], imgt: boo
     return frame
 
 
+def check_finite_importances(profile: pd.DataFrame, path, set_name: str) -> None:
+    """InputError for an importance that is NaN or infinite: it would be ranked (last, or
+    first) and counted in the top-4 stability as if it were a measurement."""
+    import numpy as np
+
+    bad = profile[~np.isfinite(pd.to_numeric(profile["importance"], errors="coerce"))]
+    if len(bad):
+        row = bad.iloc[0]
+        scoring = ", ".join(f"{key} {row[key]}" for key in SCORING if key in row)
+        raise InputError(f"{path}: set {set_name or '?'}: the importance of position {row['position']} ({scoring}) "
+                         f"is {row['importance']} ({len(bad)} rows not finite); a set this small or this uniform "
+                         f"cannot be scored, give more (and more varied) sequences")
+
+
 def summarise(profile_paths, bootstrap_paths, matrix_paths, profile_path, matrix_path, *, level: float = 0.95,
               set_name: str = "") -> None:
     """The set's profile and matrix over its replicates: per scoring and position the mean
     importance, sd over replicates, bootstrap interval and top-4 stability
     (`replicates.summarise_replicates`), with the replicates' convergence beside every row
     (`replicates.convergence_summary`); the matrix is the mean (and sd) over replicates."""
-    profiles = pd.concat([read_table(path) for path in profile_paths], ignore_index=True)
+    tables = [read_table(path) for path in profile_paths]
+    for path, table in zip(profile_paths, tables):
+        check_finite_importances(table, path, set_name)
+    profiles = pd.concat(tables, ignore_index=True)
     boots = [read_table(path) for path in bootstrap_paths]
     summary = summarise_replicates(profiles, pd.concat(boots, ignore_index=True) if boots else pd.DataFrame(),
                                    level)

@@ -53,7 +53,11 @@ def parse_contributions(text: str, *, slice_length: int = 11, where: str = "cont
         if position in seen:
             raise InputError(f"{where}: position {match['letter']!r} appears twice")
         seen.add(position)
-        contributions.append(Contribution(match["residue"], position, int(match["count"]), float(match["energy"])))
+        energy = float(match["energy"])
+        if not np.isfinite(energy):  # e.g. 1e999: rho over positions would drop it silently
+            raise InputError(f"{where}: entry {entry!r} has a non-finite energy ({energy}); energies must be "
+                             f"finite numbers")
+        contributions.append(Contribution(match["residue"], position, int(match["count"]), energy))
     return contributions
 
 
@@ -97,6 +101,9 @@ def read_absolut_contributions(path, *, column: str = "contribPerAAparaBind",
                 raise InputError(f"{where}: entry for position {c.position} names residue {c.residue!r} "
                                  f"but the slice {slice_!r} has {slice_[c.position - 1]!r} there")
             rows.append((record, c.position, c.residue, c.count, c.energy))
+    if not rows:
+        raise InputError(f"{path}: none of the {len(table)} records has a {column} entry (every cell is empty), "
+                         f"so there is no energy to compare GAMA with; check the column or the epitope filter")
     long = pd.DataFrame(rows, columns=["record", "position", "residue", "count", "energy"])
     long.attrs["n_records"] = len(table)
     long.attrs["slice_length"] = slice_length
