@@ -49,6 +49,17 @@ try:
 except ConfigError as error:
     raise WorkflowError(str(error)) from None
 
+# A second run on a results folder that a live run holds is told so: Snakemake checks
+# incomplete files before its locks and would advise --rerun-incomplete. Only runs that
+# execute jobs are checked (not --lint, --unlock, --report or a dry run); spawned jobs
+# and --nolock runs take no lock and skip it too.
+from seqattr.workflow import lock_message, results_lock_holder, takes_lock
+
+if takes_lock(sys.argv):
+    lock = results_lock_holder(f"results/{config['run']}")
+    if lock:
+        raise WorkflowError(lock_message(f"results/{config['run']}", lock))
+
 
 include: "rules/common.smk"
 include: "rules/data.smk"

@@ -158,3 +158,35 @@ def test_nan_importances_are_an_error_never_ranked(tmp_path):
                                 f"gama, reduction input) is nan (1 rows not finite); a set this small or this uniform "
                                 f"cannot be scored, give more (and more varied) sequences")
     assert not (tmp_path / "out.tsv").exists()
+
+
+def test_a_lock_on_the_results_folder_is_found_and_named(tmp_path):
+    from seqattr.workflow import lock_message, results_lock_holder
+
+    locks = tmp_path / ".snakemake" / "locks"
+    locks.mkdir(parents=True)
+    (locks / "0.output.lock").write_text("results/other/data/x/train.tsv.gz\n")
+    assert results_lock_holder("results/demo", tmp_path) is None
+    (locks / "1.output.lock").write_text(f"{tmp_path}/results/demo/data/x/train.tsv.gz\n")
+    lock = results_lock_holder("results/demo", tmp_path)
+    assert lock == str(locks / "1.output.lock")
+    assert lock_message("results/demo", ".snakemake/locks/1.output.lock") == (
+        "another snakemake run holds the lock on results/demo/ (.snakemake/locks/1.output.lock): wait for it to "
+        "finish. If no run is alive (it was killed), remove the stale lock with `snakemake --unlock` and rerun with "
+        "--rerun-incomplete")
+
+
+@pytest.mark.parametrize("argv, locks", [
+    (["snakemake", "--cores", "2"], True),
+    (["snakemake", "all", "-c1", "--configfile", "config/test.yaml"], True),
+    (["snakemake", "-np"], False),
+    (["snakemake", "--cores", "1", "--dry-run"], False),
+    (["snakemake", "--unlock"], False),
+    (["snakemake", "--lint"], False),
+    (["snakemake", "--report=report.zip"], False),
+    (["python", "-m", "snakemake", "--nolock", "--ignore-incomplete"], False),  # a spawned job
+])
+def test_only_runs_that_execute_jobs_check_the_lock(argv, locks):
+    from seqattr.workflow import takes_lock
+
+    assert takes_lock(argv) is locks
