@@ -99,6 +99,16 @@ GENERATIVE_SETS = list(GENERATIVE["sets"])
 SYNTHETIC_POSITIVE_SETS = [s for s in GENERATIVE_SETS if GENERATIVE["sets"][s]["source"] == "synthetic"]
 REAL_POSITIVE_SETS = [s for s in GENERATIVE_SETS if GENERATIVE["sets"][s]["source"] != "synthetic"]
 GROUND_TRUTH_SETS = [s for s in GENERATIVE_SETS if GENERATIVE["sets"][s]["source"] == "absolut"]
+# Sets with non-binders (`negatives:`): GAMA is also scored against binders vs non-binders.
+NEGATIVE_SETS = [s for s in REAL_POSITIVE_SETS if GENERATIVE["sets"][s].get("negatives")]
+
+
+def real_set_files(name):
+    """A real set's input files: its own, and its non-binders' when it has them."""
+    spec = GENERATIVE["sets"][name]
+    return [spec["path"]] + ([spec["negatives"]["path"]] if spec.get("negatives") else [])
+
+
 GRID_EXPERIMENTS = expand_grid(GRID) if GRID else {}
 
 
@@ -474,6 +484,16 @@ def report_tables():
                     {"set": name, "content": "exact vs published"},
                 )
             )
+    for name in NEGATIVE_SETS:
+        tables.append(
+            entry(
+                gama_file("vs_negatives.tsv", name),
+                f"{name}: GAMA vs binders against non-binders",
+                "gama_vs_negatives_table",
+                "GAMA",
+                {"set": name, "content": "binders vs non-binders table"},
+            )
+        )
     for name in GROUND_TRUTH_SETS:
         tables.append(
             entry(
@@ -594,6 +614,8 @@ def final_outputs():
         outputs += [gama_figure(kind, ext, name) for kind in ("heatmap", "profile") for ext in both]
         if len(GAMA["modes"]) > 1:
             outputs.append(gama_file("mode_agreement.tsv", name))
+    for name in NEGATIVE_SETS:
+        outputs += [gama_file("vs_negatives.tsv", name)] + [gama_figure("vs_negatives", ext, name) for ext in both]
     for name in GROUND_TRUTH_SETS:
         outputs += [gama_file("ground_truth.tsv", name), gama_file("ground_truth_replicates.tsv", name)]
         outputs += [gama_figure("ground_truth", ext, name) for ext in both]
@@ -609,7 +631,7 @@ def external_inputs():
     for spec in DATASETS.values():
         if spec["source"] == "local":
             files += local_input_files(spec["local"])
-    files += [spec["path"] for spec in GENERATIVE["sets"].values() if spec["source"] != "synthetic"]
+    files += [path for name in REAL_POSITIVE_SETS for path in real_set_files(name)]
     return files
 
 

@@ -88,6 +88,45 @@ rule gama_ground_truth:
         "../scripts/gama_ground_truth.py"
 
 
+rule gama_vs_negatives:
+    input:
+        sequences=generative_file("sequences.tsv.gz"),
+        negatives=generative_file("negatives.tsv.gz"),
+        profile=gama_file("profile.tsv"),
+        replicates=lambda wildcards: gama_replicate_files("profile.tsv", wildcards.set),
+    output:
+        table=gama_file("vs_negatives.tsv"),
+        truth=gama_file("negatives_truth.tsv"),
+        residues=gama_file("negatives_residues.tsv"),
+        png=report(
+            gama_figure("vs_negatives", "png"),
+            caption=report_caption("gama_vs_negatives"),
+            category="GAMA",
+            labels={"set": "{set}", "content": "binders vs non-binders"},
+        ),
+        pdf=gama_figure("vs_negatives", "pdf"),
+    log:
+        log_file("gama", "{set}.vs_negatives"),
+    benchmark:
+        benchmark_file("gama", "{set}.vs_negatives")
+    wildcard_constraints:
+        set=name_pattern(NEGATIVE_SETS),
+    group:
+        "generative"
+    conda:
+        "../envs/torch.yaml"
+    resources:
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=20,
+    params:
+        imgt=lambda wildcards: GENERATIVE["sets"][wildcards.set]["source"] == "airr",
+        bootstrap=GAMA["bootstrap"],
+        draws=GAMA["permutation_draws"],
+        seed=GAMA["seed"],
+    script:
+        "../scripts/gama_vs_negatives.py"
+
+
 rule gama_mode_agreement:
     input:
         profile=gama_file("profile.tsv"),

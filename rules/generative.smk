@@ -27,7 +27,7 @@ rule make_synthetic_positive_set:
 
 rule import_positive_set:
     input:
-        lambda wildcards: GENERATIVE["sets"][wildcards.set]["path"],
+        lambda wildcards: real_set_files(wildcards.set),
     output:
         sequences=generative_file("sequences.tsv.gz"),
         summary=generative_file("input_summary.tsv"),
@@ -48,6 +48,31 @@ rule import_positive_set:
         spec=lambda wildcards: GENERATIVE["sets"][wildcards.set],
     script:
         "../scripts/make_positive_set.py"
+
+
+rule import_negative_set:
+    input:
+        lambda wildcards: real_set_files(wildcards.set),
+    output:
+        negatives=generative_file("negatives.tsv.gz"),
+        summary=generative_file("negatives_summary.tsv"),
+    log:
+        log_file("generative", "{set}.negatives"),
+    benchmark:
+        benchmark_file("generative", "{set}.negatives")
+    wildcard_constraints:
+        set=name_pattern(NEGATIVE_SETS),
+    group:
+        "generative"
+    conda:
+        "../envs/torch.yaml"
+    resources:
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=10,
+    params:
+        spec=lambda wildcards: GENERATIVE["sets"][wildcards.set],
+    script:
+        "../scripts/make_negative_set.py"
 
 
 rule train_generative:

@@ -188,3 +188,50 @@ def ground_truth_figure(table: pd.DataFrame, set_name: str, rhos: pd.DataFrame |
     fig.suptitle(f"{set_name}: GAMA importance vs Absolut! binding energy")
     fig.tight_layout()
     return fig
+
+
+def negatives_figure(per_column: pd.DataFrame, per_residue: pd.DataFrame, result: pd.DataFrame, set_name: str):
+    """Left: per-column KL(binders || non-binders) with its bootstrap interval. Middle:
+    log-odds binders vs non-binders per column x residue. Right: Spearman rho of every
+    scoring against each truth (KL; the supervised logistic baseline), baselines labelled."""
+    from seqattr.gama.metric import kind_label
+
+    fig, axes = plt.subplots(1, 3, figsize=(16, max(4.5, 0.22 * result[["mode", "readout", "metric",
+                                                                          "reduction"]].drop_duplicates().shape[0]
+                                                        + 2)), gridspec_kw={"width_ratios": [1.2, 1.4, 1.6]})
+    ax = axes[0]
+    x = np.arange(len(per_column))
+    errors = np.vstack([(per_column["kl"] - per_column["kl_ci_low"]).clip(lower=0),
+                        (per_column["kl_ci_high"] - per_column["kl"]).clip(lower=0)])
+    ax.bar(x, per_column["kl"], yerr=errors, color="tab:green", capsize=2, ecolor="0.3")
+    ax.set_xticks(x, per_column["column"], fontsize=7, rotation=90)
+    ax.set_xlabel("position")
+    ax.set_ylabel("KL(binders || non-binders), nats")
+    ax.set_title("binders vs non-binders per position\n(bootstrap 95% interval)", fontsize=9)
+    ax = axes[1]
+    grid = per_residue.pivot(index="residue", columns="column", values="log_odds")[list(per_column["column"])]
+    limit = float(np.nanmax(np.abs(grid.to_numpy()))) or 1.0
+    image = ax.imshow(grid.to_numpy(), cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
+    ax.set_xticks(range(grid.shape[1]), grid.columns, fontsize=7, rotation=90)
+    ax.set_yticks(range(grid.shape[0]), grid.index, fontsize=7)
+    ax.set_title("log-odds, binders vs non-binders", fontsize=9)
+    fig.colorbar(image, ax=ax, shrink=0.8, label="ln f_binders - ln f_non-binders")
+    ax = axes[2]
+    keys = list(dict.fromkeys(result[["mode", "readout", "metric", "reduction", "kind"]].itertuples(index=False,
+                                                                                                    name=None)))
+    for truth, colour in (("kl", "tab:green"), ("logistic", "tab:purple")):
+        part = result[result["truth"] == truth]
+        ys = [keys.index(k) for k in part[["mode", "readout", "metric", "reduction", "kind"]].itertuples(
+            index=False, name=None)]
+        ax.scatter(part["spearman_rho"], ys, color=colour, s=22,
+                   label=f"vs {'KL' if truth == 'kl' else 'baseline: logistic regression'}")
+        ax.hlines(ys, part["rho_replicate_min"], part["rho_replicate_max"], color=colour, alpha=0.5)
+    ax.set_yticks(range(len(keys)), [kind_label(k[4], "/".join(k[:4])) for k in keys], fontsize=7)
+    ax.axvline(0, color="0.7", lw=0.8)
+    ax.set_xlim(-1, 1)
+    ax.invert_yaxis()
+    ax.set_xlabel("Spearman rho of the GAMA profile (mean over replicates; line: replicates' range)")
+    ax.legend(fontsize=7, loc="lower left")
+    fig.suptitle(f"{set_name}: GAMA against binders vs non-binders", fontsize=10)
+    fig.tight_layout()
+    return fig

@@ -100,3 +100,36 @@ def mode_agreement_table(profile, output) -> None:
                  "/".join(str(getattr(row, c)) for c in ("readout", "metric", "reduction") if hasattr(row, c)),
                  row.spearman_rho, row.top4_a, row.top4_b)
     write_table(table.round(6), output)
+
+
+def vs_negatives(sequences, negatives, profile, table, truth_table, residue_table, png, pdf, *, set_name: str,
+                 replicate_profiles=(), imgt: bool = False, bootstrap: int = 200, draws: int = PERMUTATION_DRAWS,
+                 seed: int = 0) -> None:
+    """Every GAMA scoring's profile (mean over replicates) against how the set's binders
+    differ from its non-binders (`gama.negatives`): per-column KL with a bootstrap interval
+    and the supervised logistic baseline (`truth_table`), per column x residue log-odds
+    and weights (`residue_table`), Spearman rho, permutation p and top-4 overlap per
+    scoring and truth (`table`), and the figure."""
+    from seqattr.gama.negatives import compare, truth_tables
+
+    binders, non_binders = read_table(sequences)["sequence"], read_table(negatives)["sequence"]
+    per_column, per_residue = truth_tables(binders, non_binders, imgt, draws=bootstrap, seed=seed)
+    summary = read_table(profile, dtype={"imgt_position": str})
+    replicates = (pd.concat([read_table(p, dtype={"imgt_position": str}) for p in replicate_profiles],
+                            ignore_index=True) if replicate_profiles else None)
+    column = "imgt_position" if imgt else "position"
+    scoring = [c for c in SCORING if c in summary.columns]
+    result = compare(summary, replicates, per_column, column, scoring, draws=draws, seed=seed)
+    result.insert(len(scoring), "kind", result["metric"].map(metric_kind))
+    result = result.assign(n_binders=len(binders), n_non_binders=len(non_binders))
+    present = [c for c in CONVERGENCE if c in summary.columns]
+    if present:
+        result = result.assign(**summary[present].iloc[0].to_dict())
+    for row in result.itertuples():
+        log.info("%s [%s] vs %s: Spearman rho %.3f (replicates %.3f to %.3f), permutation p %.3g", set_name,
+                 "/".join(str(getattr(row, c)) for c in scoring), row.truth, row.spearman_rho,
+                 row.rho_replicate_min, row.rho_replicate_max, row.permutation_p)
+    write_table(result.round(6), table)
+    write_table(per_column.round(6), truth_table)
+    write_table(per_residue.round(6), residue_table)
+    save_figure(figures.negatives_figure(per_column, per_residue, result, set_name), png, pdf)

@@ -42,20 +42,13 @@ def positive_set(spec: dict, sequences_path, truth_path=None, summary_path=None)
         frame["true_nll"] = np.round(true_token_nll(frame["sequence"].tolist(), "clean", spec["logic"],
                                                     truth["position"].tolist(), truth["token"].tolist(), weight), 9)
         write_table(truth, truth_path)
-    elif spec["source"] == "airr":
-        from seqattr.generative.airr_input import read_airr_set
-
-        frame, record = read_airr_set(spec["path"], column=spec.get("airr_column", "auto"),
-                                      flank_policy=spec.get("flank_policy", "drop"), v_call=spec.get("v_call"),
-                                      j_call=spec.get("j_call"), productive_only=spec.get("productive_only", True),
-                                      keep_length=spec.get("keep_length"), min_size=spec.get("min_size", 1))
+    else:
+        frame, record = read_real_set(spec)
+        if spec.get("negatives"):
+            frame, shared = without_negatives(frame, spec)
+            record.update(shared_with_negatives_dropped=shared, kept_after_dropping_shared=len(frame))
         for key, value in record.items():
             log.info("%s: %s", key, value)
-    else:
-        frame = read_positive_set(spec["path"], spec["source"], epitope=spec.get("epitope"),
-                                  column=spec.get("column"), id_column=spec.get("id_column"),
-                                  min_size=spec.get("min_size", 1))
-        record = {"rows": len(frame), "unique_sequences": frame["sequence"].nunique()}
     log.info("%d sequences of length %d", len(frame), frame.sequence.str.len().max())
     # the set is written last, after every check: a refused input leaves nothing half-written
     if summary_path is not None:
@@ -63,6 +56,51 @@ def positive_set(spec: dict, sequences_path, truth_path=None, summary_path=None)
                     if spec["source"] != "synthetic" else pd.DataFrame({"key": ["rows"], "value": [str(len(frame))]}),
                     summary_path)
     write_table(frame, sequences_path)
+
+
+def read_real_set(spec: dict) -> tuple[pd.DataFrame, dict]:
+    """A real set (positive, or a set's `negatives`) and the record of what was read: an AIRR
+    file through `airr_input.read_airr_set`, the other sources through `read_positive_set`."""
+    if spec["source"] == "airr":
+        from seqattr.generative.airr_input import read_airr_set
+
+        return read_airr_set(spec["path"], column=spec.get("airr_column", "auto"),
+                             flank_policy=spec.get("flank_policy", "drop"), v_call=spec.get("v_call"),
+                             j_call=spec.get("j_call"), productive_only=spec.get("productive_only", True),
+                             keep_length=spec.get("keep_length"), min_size=spec.get("min_size", 1))
+    frame = read_positive_set(spec["path"], spec["source"], epitope=spec.get("epitope"), column=spec.get("column"),
+                              id_column=spec.get("id_column"), min_size=spec.get("min_size", 1))
+    return frame, {"rows": len(frame), "unique_sequences": frame["sequence"].nunique()}
+
+
+def without_negatives(frame: pd.DataFrame, spec: dict) -> tuple[pd.DataFrame, int]:
+    """The positive set without the sequences its `negatives` also hold, and how many
+    distinct sequences that was (a sequence sorted both ways is evidence of neither)."""
+    from seqattr.gama.negatives import drop_shared
+
+    negatives, _ = read_real_set({"min_size": 1, **spec["negatives"]})
+    kept, _, shared = drop_shared(frame, negatives)
+    if len(kept) < spec.get("min_size", 1):
+        from seqattr import InputError
+
+        raise InputError(f"{spec['path']}: {len(kept)} sequences left after dropping the {shared} also in "
+                         f"{spec['negatives']['path']}, fewer than the minimum {spec.get('min_size', 1)}")
+    return kept, shared
+
+
+def negative_set(spec: dict, negatives_path, summary_path) -> None:
+    """A set's non-binders (`negatives`), without the sequences the positive set also holds
+    (dropped from both, counted), and the record of what was read."""
+    negatives, record = read_real_set({"min_size": 1, **spec["negatives"]})
+    positives, _ = read_real_set(spec)
+    from seqattr.gama.negatives import drop_shared
+
+    _, negatives, shared = drop_shared(positives, negatives)
+    record.update(shared_with_binders_dropped=shared, kept_after_dropping_shared=len(negatives))
+    for key, value in record.items():
+        log.info("negatives %s: %s", key, value)
+    write_table(pd.DataFrame({"key": list(record), "value": [str(v) for v in record.values()]}), summary_path)
+    write_table(negatives, negatives_path)
 
 
 def train(sequences_path, initial_path, trained_path, history_path, timing_path, *, model: dict, training: dict,

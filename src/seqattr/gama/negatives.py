@@ -1,0 +1,183 @@
+"""Non-binders as ground truth: how binders differ from non-binders, per position and
+per position x residue, and GAMA profiles scored against it.
+
+The generative model sees binders only; a sort's negative gate gives what it never saw.
+Per aligned column (a residue position of equal-length sets, or an IMGT CDR3 position
+of mixed-length ones, `generative.imgt`), with a pseudocount `PSEUDOCOUNT` per residue:
+
+- log_odds[c, r] = ln f_binders(c, r) - ln f_non-binders(c, r);
+- kl[c] = KL(f_binders(c) || f_non-binders(c)) in nats, the per-position truth; its
+  bootstrap interval (percentile) resamples the sequences of both sets. The KL of finite
+  samples is biased upwards, more so in a resample, so for a column without a real
+  difference the interval can sit above the estimate: read it as the estimate's noise;
+- a **supervised baseline**: an L2 logistic regression on one-hot columns, binders vs
+  non-binders (classes weighted to equal total weight), whose per-position importance is
+  the mean over binders of |w[c, r_c] - mean_r w[c, r]| (the binder's residue against an
+  average residue there).
+
+`compare` scores every GAMA scoring's profile against each truth: Spearman rho over the
+columns, the permutation p (`gama_validation.ground_truth.permutation_p`), the top-k
+overlap and the rho of each replicate's profile.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from seqattr.generative.alphabet import AMINO_ACIDS
+
+PSEUDOCOUNT = 0.5
+TRUTHS = ("kl", "logistic")
+INDEX = {residue: i for i, residue in enumerate(AMINO_ACIDS)}
+
+
+def drop_shared(binders: pd.DataFrame, non_binders: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Both sets without the sequences present in both, and how many distinct sequences that was."""
+    shared = set(binders["sequence"]) & set(non_binders["sequence"])
+    return (binders[~binders["sequence"].isin(shared)].reset_index(drop=True),
+            non_binders[~non_binders["sequence"].isin(shared)].reset_index(drop=True), len(shared))
+
+
+def columns_of(sequences, imgt: bool) -> tuple[list[str], list[str]]:
+    """(column labels, sequences written over them with '-' where absent): residue positions
+    "1".."L" for one length without IMGT, else IMGT CDR3 positions."""
+    sequences = list(sequences)
+    if imgt:
+        from seqattr.generative.imgt import imgt_alignment
+
+        return imgt_alignment(sequences)
+    lengths = {len(s) for s in sequences}
+    if len(lengths) != 1:
+        raise ValueError(f"sequences of lengths {sorted(lengths)} need IMGT columns (imgt=True)")
+    return [str(p) for p in range(1, lengths.pop() + 1)], sequences
+
+
+def one_hot(aligned: list[str], n_columns: int) -> np.ndarray:
+    """(N, C, 20) uint8; '-' is all zeros."""
+    codes = np.full((len(aligned), n_columns), -1, dtype=np.int64)
+    for i, row in enumerate(aligned):
+        codes[i] = [INDEX.get(ch, -1) for ch in row]
+    return (codes[:, :, None] == np.arange(len(AMINO_ACIDS))[None, None, :]).astype(np.uint8)
+
+
+def frequencies(counts: np.ndarray, pseudocount: float = PSEUDOCOUNT) -> np.ndarray:
+    """(C, 20) residue frequencies from counts (C, 20) with a pseudocount per residue."""
+    counts = counts + pseudocount
+    return counts / counts.sum(axis=1, keepdims=True)
+
+
+def kl_per_column(binder_counts: np.ndarray, non_binder_counts: np.ndarray,
+                  pseudocount: float = PSEUDOCOUNT) -> np.ndarray:
+    p, q = frequencies(binder_counts, pseudocount), frequencies(non_binder_counts, pseudocount)
+    return (p * np.log(p / q)).sum(axis=1)
+
+
+def log_odds(binder_counts: np.ndarray, non_binder_counts: np.ndarray, pseudocount: float = PSEUDOCOUNT):
+    return np.log(frequencies(binder_counts, pseudocount)) - np.log(frequencies(non_binder_counts, pseudocount))
+
+
+def bootstrap_kl(binders: np.ndarray, non_binders: np.ndarray, draws: int, seed, level: float = 0.95):
+    """(ci_low, ci_high) per column of the KL over `draws` resamples of both sets' sequences."""
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(draws):
+        b = np.bincount(rng.integers(0, len(binders), len(binders)), minlength=len(binders))
+        n = np.bincount(rng.integers(0, len(non_binders), len(non_binders)), minlength=len(non_binders))
+        values.append(kl_per_column(np.tensordot(b, binders, axes=1), np.tensordot(n, non_binders, axes=1)))
+    tail = (1 - level) / 2
+    values = np.array(values)
+    return np.quantile(values, tail, axis=0), np.quantile(values, 1 - tail, axis=0)
+
+
+def logistic_weights(binders: np.ndarray, non_binders: np.ndarray, l2: float = 1.0) -> np.ndarray:
+    """(C, 20) weights of an L2 logistic regression (with intercept) of binder (1) vs
+    non-binder (0) on one-hot columns, each class weighted to half the total; L-BFGS."""
+    x = np.concatenate([binders, non_binders]).reshape(len(binders) + len(non_binders), -1).astype(float)
+    y = np.concatenate([np.ones(len(binders)), np.zeros(len(non_binders))])
+    weight = np.where(y == 1, 0.5 / len(binders), 0.5 / len(non_binders))
+
+    def loss(theta):
+        w, b = theta[:-1], theta[-1]
+        z = x @ w + b
+        value = (weight * (np.logaddexp(0, z) - y * z)).sum() + 0.5 * l2 * (w @ w) / len(y)
+        residual = weight * (stats.logistic.cdf(z) - y)
+        return value, np.append(x.T @ residual + l2 * w / len(y), residual.sum())
+
+    theta = optimize.minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B").x
+    return theta[:-1].reshape(binders.shape[1], binders.shape[2])
+
+
+def logistic_importance(weights: np.ndarray, binders: np.ndarray) -> np.ndarray:
+    """(C,) mean over binders having the column of |w[c, r_c] - mean_r w[c, r]|."""
+    centred = np.abs(weights - weights.mean(axis=1, keepdims=True))  # (C, 20)
+    present = binders.sum(axis=2)  # (N, C)
+    contribution = (binders * centred[None]).sum(axis=2)
+    with np.errstate(invalid="ignore"):
+        return contribution.sum(axis=0) / present.sum(axis=0)
+
+
+def truth_tables(binder_sequences, non_binder_sequences, imgt: bool, draws: int = 200, seed: int = 0,
+                 l2: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per column: column, n_binders, n_non_binders, kl, kl_ci_low, kl_ci_high, logistic;
+    per column x residue: column, residue, log_odds, logistic_weight) of the two sets."""
+    labels, aligned_b = columns_of(list(binder_sequences) + list(non_binder_sequences), imgt)
+    n_b = len(list(binder_sequences))
+    b, n = one_hot(aligned_b[:n_b], len(labels)), one_hot(aligned_b[n_b:], len(labels))
+    counts_b, counts_n = b.sum(axis=0), n.sum(axis=0)
+    low, high = bootstrap_kl(b, n, draws, seed) if draws else (np.full(len(labels), np.nan),) * 2
+    weights = logistic_weights(b, n, l2)
+    per_column = pd.DataFrame({"column": labels, "n_binders": counts_b.sum(axis=1),
+                               "n_non_binders": counts_n.sum(axis=1), "kl": kl_per_column(counts_b, counts_n),
+                               "kl_ci_low": low, "kl_ci_high": high, "logistic": logistic_importance(weights, b)})
+    odds = log_odds(counts_b, counts_n)
+    per_residue = pd.DataFrame({"column": np.repeat(labels, len(AMINO_ACIDS)),
+                                "residue": np.tile(list(AMINO_ACIDS), len(labels)),
+                                "log_odds": odds.ravel(), "logistic_weight": weights.ravel()})
+    return per_column, per_residue
+
+
+def _rho(x, y) -> float:
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    keep = np.isfinite(x) & np.isfinite(y)
+    if keep.sum() < 3 or np.ptp(x[keep]) == 0 or np.ptp(y[keep]) == 0:
+        return float("nan")
+    return float(stats.spearmanr(x[keep], y[keep]).statistic)
+
+
+def _top(values, labels, k: int) -> set:
+    order = np.argsort(-np.where(np.isfinite(values), values, -np.inf), kind="stable")
+    return {labels[i] for i in order[:k]}
+
+
+def compare(profile: pd.DataFrame, replicates: pd.DataFrame | None, truth: pd.DataFrame, column: str,
+            scoring: list[str], top: int = 4, draws: int = 10_000, seed: int = 0) -> pd.DataFrame:
+    """One row per scoring and truth: spearman_rho (mean profile), permutation_p, top-`top`
+    overlap, rho per replicate (mean, sd, min, max), n_columns. `column` names the profile's
+    column that holds the truth's labels (position or imgt_position)."""
+    from seqattr.gama_validation.ground_truth import permutation_p
+
+    rows = []
+    for key, part in profile.groupby(scoring, sort=False):
+        joined = part.assign(_c=part[column].astype(str)).merge(truth, left_on="_c", right_on="column")
+        mine = None
+        if replicates is not None:
+            own = replicates.merge(pd.DataFrame([dict(zip(scoring, key))]), on=scoring)
+            own = own.assign(_c=own[column].astype(str)).merge(truth, left_on="_c", right_on="column")
+        for name in TRUTHS:
+            if replicates is not None:
+                mine = [_rho(p["importance"], p[name]) for _, p in own.groupby("replicate")]
+            labels = joined["_c"].tolist()
+            overlap = len(_top(joined["importance"].to_numpy(), labels, top) & _top(joined[name].to_numpy(), labels,
+                                                                                      top))
+            rows.append({**dict(zip(scoring, key)), "truth": name,
+                         "spearman_rho": _rho(joined["importance"], joined[name]),
+                         "permutation_p": permutation_p(joined["importance"], joined[name], draws, seed),
+                         f"top{top}_overlap": overlap,
+                         "rho_replicate_mean": np.nanmean(mine) if mine else np.nan,
+                         "rho_replicate_sd": np.nanstd(mine, ddof=1) if mine and len(mine) > 1 else np.nan,
+                         "rho_replicate_min": np.nanmin(mine) if mine else np.nan,
+                         "rho_replicate_max": np.nanmax(mine) if mine else np.nan,
+                         "n_columns": int(joined[name].notna().sum())})
+    return pd.DataFrame(rows)
