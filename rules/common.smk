@@ -614,6 +614,9 @@ def final_outputs():
         outputs += [gama_figure(kind, ext, name) for kind in ("heatmap", "profile") for ext in both]
         if len(GAMA["modes"]) > 1:
             outputs.append(gama_file("mode_agreement.tsv", name))
+    for name in REAL_POSITIVE_SETS:
+        outputs += [gama_file("residue_map.tsv", name), gama_file("mutational_scan.tsv", name)]
+        outputs += [gama_figure("residues", ext, name) for ext in both]
     for name in NEGATIVE_SETS:
         outputs += [gama_file("vs_negatives.tsv", name)] + [gama_figure("vs_negatives", ext, name) for ext in both]
     for name in GROUND_TRUTH_SETS:

@@ -81,6 +81,47 @@ rule gama_replicates:
         "../scripts/gama_replicates.py"
 
 
+rule gama_residue_views:
+    input:
+        ig_initial=lambda wildcards: gama_replicate_files("ig_initial.pt", wildcards.set),
+        ig_trained=lambda wildcards: gama_replicate_files("ig_trained.pt", wildcards.set),
+        models=lambda wildcards: [replicate_file("trained.pt", wildcards.set, k) for k in REPLICATES],
+        sequences=generative_file("sequences.tsv.gz"),
+        negatives=lambda wildcards: (
+            [gama_file("negatives_residues.tsv", wildcards.set)] if wildcards.set in NEGATIVE_SETS else []
+        ),
+    output:
+        residue_map=gama_file("residue_map.tsv"),
+        scan=gama_file("mutational_scan.tsv"),
+        agreement=gama_file("residue_agreement.tsv"),
+        png=report(
+            gama_figure("residues", "png"),
+            caption=report_caption("gama_residues"),
+            category="GAMA",
+            labels={"set": "{set}", "content": "position x residue views"},
+        ),
+        pdf=gama_figure("residues", "pdf"),
+    log:
+        log_file("gama", "{set}.residue_views"),
+    benchmark:
+        benchmark_file("gama", "{set}.residue_views")
+    group:
+        "generative"
+    conda:
+        "../envs/torch.yaml"
+    threads: GAMA["threads"]
+    resources:
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=60,
+    params:
+        model=GENERATIVE["model"],
+        imgt=lambda wildcards: GENERATIVE["sets"][wildcards.set]["source"] == "airr",
+        max_sequences=GAMA["max_sequences"],
+        seed=GAMA["seed"],
+    script:
+        "../scripts/gama_residue_views.py"
+
+
 rule plot_gama:
     input:
         matrix=gama_file("gama_matrix.tsv"),

@@ -74,3 +74,41 @@ def test_mixed_length_cdr3_set_runs_through_ig_gama_and_summary(tmp_path):
     summary = read_table(tmp_path / "summary.tsv", dtype={"imgt_position": str})
     assert {"imgt_position", "n_sequences", "ci_low", "ci_high"} <= set(summary.columns)
     assert summary["ci_low"].notna().any()
+
+
+def test_residue_views_map_scan_and_agreement(tmp_path):
+    from seqattr.gama import steps
+    from seqattr.gama.residues import mutational_scan, sequence_log_likelihood
+    from seqattr.generative.alphabet import tokenize
+
+    rng = np.random.default_rng(1)
+    sequences = ["".join(rng.choice(list(AMINO_ACIDS), size=6)) for _ in range(30)]
+    write_table(pd.DataFrame({"id": range(30), "sequence": sequences}), tmp_path / "sequences.tsv.gz")
+    torch.manual_seed(1)
+    model = GenerativeLSTM(8)
+    for state in ("initial", "trained"):
+        save_model(model if state == "trained" else GenerativeLSTM(8), tmp_path / f"{state}.pt", set_name="s")
+    # the scan's deltas are exact log-likelihood differences of single mutants
+    scan = mutational_scan(model, sequences[:3], imgt=False)
+    mutant = sequences[0][:2] + ("A" if sequences[0][2] != "A" else "C") + sequences[0][3:]
+    lls = sequence_log_likelihood(model, tokenize([sequences[0], mutant]))
+    assert scan.set_index(["column", "residue"]).loc[("3", mutant[2]), "n"] >= 1
+    assert len(scan) == 6 * 20 and np.isfinite(float(lls[1] - lls[0]))
+    options = {"modes": ["exact"], "readouts": ["log_prob"], "quadrature": "gauss-legendre", "ig_steps": 4,
+               "batch_size": 512, "max_sequences": None, "seed": 0, "device": "cpu"}
+    for state in ("initial", "trained"):
+        steps.ig(tmp_path / f"{state}.pt", tmp_path / "sequences.tsv.gz", tmp_path / f"ig_{state}.pt",
+                 options=options, set_name="s", model={"hidden_size": 8}, state=state)
+    truth = pd.DataFrame({"column": np.repeat([str(p) for p in range(1, 7)], 20),
+                          "residue": np.tile(list(AMINO_ACIDS), 6), "log_odds": rng.normal(size=120)})
+    write_table(truth, tmp_path / "truth.tsv")
+    out = {k: tmp_path / k for k in ("map.tsv", "scan.tsv", "agree.tsv", "f.png", "f.pdf")}
+    steps.residue_views([tmp_path / "ig_initial.pt"], [tmp_path / "ig_trained.pt"], [tmp_path / "trained.pt"],
+                        tmp_path / "sequences.tsv.gz", out["map.tsv"], out["scan.tsv"], out["agree.tsv"],
+                        out["f.png"], out["f.pdf"], set_name="s", model={"hidden_size": 8},
+                        negatives_residues=tmp_path / "truth.tsv")
+    residues = read_table(out["map.tsv"])
+    assert residues.groupby("column")["n"].sum().eq(30).all()  # every sequence counted once per position
+    agreement = read_table(out["agree.tsv"])
+    assert set(agreement["view"]) == {"mutational_scan", "ig_difference"} and (agreement["n_cells"] > 50).all()
+    assert out["f.png"].stat().st_size > 10_000

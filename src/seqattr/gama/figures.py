@@ -88,3 +88,41 @@ def gama_profile(profile: pd.DataFrame, name: str, truth: set[int] = frozenset()
             f"dots: replicates" if replicates is not None else "")
     figure.suptitle(f"GAMA importance profile, {name}" + (f"\n{note}" if note else ""), fontsize=10)
     return figure
+
+
+def residue_figure(residues: pd.DataFrame, scan: pd.DataFrame, name: str):
+    """Position x residue views: the IG difference (trained - initial, one heatmap per
+    mode/readout) with a logo of it (residues scaled by their positive difference,
+    log_prob readout when present), and the model's mutational scan (mean change in
+    log-likelihood per substitution)."""
+    import logomaker
+
+    panels = list(dict.fromkeys(residues[["mode", "readout"]].itertuples(index=False, name=None)))
+    columns = list(dict.fromkeys(scan["column"]))
+    figure, axes = _grid(len(panels) + 2, 6, 4, 2)
+    for ax, (mode, readout) in zip(axes, panels):
+        part = residues[(residues["mode"] == mode) & (residues["readout"] == readout)]
+        grid = part.pivot(index="residue", columns="column", values="difference").reindex(columns=columns)
+        limit = float(np.nanmax(np.abs(grid.to_numpy()))) or 1.0
+        image = ax.imshow(grid.to_numpy(dtype=float), cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
+        ax.set_xticks(range(len(columns)), columns, fontsize=6, rotation=90)
+        ax.set_yticks(range(grid.shape[0]), grid.index, fontsize=6)
+        ax.set_title(f"IG per residue, trained - initial: {mode}/{readout}", fontsize=8)
+        figure.colorbar(image, ax=ax, shrink=0.8)
+    logo_ax, scan_ax = axes[len(panels)], axes[len(panels) + 1]
+    chosen = [p for p in panels if p[1] == "log_prob"] or panels
+    part = residues[(residues["mode"] == chosen[0][0]) & (residues["readout"] == chosen[0][1])]
+    heights = part.pivot(index="column", columns="residue", values="difference").reindex(index=columns).fillna(0)
+    heights = heights.clip(lower=0).reset_index(drop=True)
+    logomaker.Logo(heights, ax=logo_ax, color_scheme="chemistry")
+    logo_ax.set_xticks(range(len(columns)), columns, fontsize=6, rotation=90)
+    logo_ax.set_title(f"logo of the positive IG difference ({'/'.join(chosen[0])})", fontsize=8)
+    grid = scan.pivot(index="residue", columns="column", values="delta_ll").reindex(columns=columns)
+    limit = float(np.nanmax(np.abs(grid.to_numpy()))) or 1.0
+    image = scan_ax.imshow(grid.to_numpy(dtype=float), cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
+    scan_ax.set_xticks(range(len(columns)), columns, fontsize=6, rotation=90)
+    scan_ax.set_yticks(range(grid.shape[0]), grid.index, fontsize=6)
+    scan_ax.set_title("model mutational scan: mean change in log-likelihood (nats)", fontsize=8)
+    figure.colorbar(image, ax=scan_ax, shrink=0.8)
+    figure.suptitle(f"{name}: position x residue views", fontsize=10)
+    return figure

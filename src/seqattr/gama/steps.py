@@ -73,15 +73,79 @@ def ig(model_path, sequences_path, output, *, options: dict, set_name: str, mode
     left_out = {length: n for length, n in counts.items() if length not in kept}
     if left_out:
         log.warning("length strata left out (fewer than %d sequences): %s", min_stratum, left_out)
-    per_length = []
+    per_length, per_length_tokens = [], []
     for length in kept:
-        tensors = gama_ig_readouts(lstm, tokenize([s for s in sequences if len(s) == length]), pairs,
-                                   **options.ig_arguments())
+        tokens = tokenize([s for s in sequences if len(s) == length])
+        tensors = gama_ig_readouts(lstm, tokens, pairs, **options.ig_arguments())
         per_length.append([tensors[p].contiguous() for p in pairs])
+        per_length_tokens.append(tokens)
     log.info("replicate %d: IG of the %s model on %d sequences in %d length strata (%s, %s x %d): %.1f s",
              replicate, state, sum(counts[k] for k in kept), len(kept), ", ".join("/".join(p) for p in pairs),
              options.quadrature, options.steps, time.perf_counter() - started)
-    torch.save({"scorings": [list(p) for p in pairs], "lengths": kept, "strata": per_length}, output)
+    # the token rows too: the residue views read which residue each attributed sequence has
+    torch.save({"scorings": [list(p) for p in pairs], "lengths": kept, "strata": per_length,
+                "tokens": per_length_tokens}, output)
+
+
+def read_ig_tokens(path) -> dict:
+    """{length: token rows (N, L + 2)} of the sequences `ig` attributed."""
+    saved = torch.load(path, weights_only=True)
+    if "tokens" not in saved:
+        raise InputError(f"{path}: an IG file without its token rows (written before the residue views); "
+                         "delete it and rerun its gama_ig job")
+    return {int(length): tokens for length, tokens in zip(saved["lengths"], saved["tokens"])}
+
+
+def residue_views(ig_initial_paths, ig_trained_paths, model_paths, sequences_path, residue_map_path, scan_path,
+                  agreement_path, png, pdf, *, set_name: str, model: dict, imgt: bool = False,
+                  negatives_residues=None, max_sequences: int | None = None, seed: int = 0,
+                  threads: int = 1) -> None:
+    """The position x residue views of a set over its replicates (`gama.residues`): the IG
+    residue map (trained, initial, difference; mean over replicates), the model's
+    mutational scan (mean over replicates' trained models, on the attributed sequences),
+    and, with non-binders, each one's Spearman rho with the binder/non-binder log-odds
+    over the (position, residue) cells."""
+    from seqattr.gama.figures import residue_figure
+    from seqattr.gama.residues import cell_agreement, mutational_scan, residue_map, summarise_residue_map
+
+    set_threads(threads)
+    maps = []
+    for replicate, (initial_path, trained_path) in enumerate(zip(ig_initial_paths, ig_trained_paths), start=1):
+        initial, trained, tokens = read_ig(initial_path), read_ig(trained_path), read_ig_tokens(trained_path)
+        for length in trained:
+            for mode, readout in trained[length]:
+                maps.append(residue_map(trained[length][(mode, readout)], initial[length][(mode, readout)],
+                                        tokens[length], imgt).assign(mode=mode, readout=readout,
+                                                                     replicate=replicate))
+    long = pd.concat(maps, ignore_index=True)
+    per_replicate = summarise_residue_map(long, ["mode", "readout", "replicate"])
+    keys = ["mode", "readout", "column", "residue"]
+    residues = (per_replicate.groupby(keys, sort=False)
+                .agg(ig_trained=("ig_trained", "mean"), ig_initial=("ig_initial", "mean"),
+                     difference=("difference", "mean"), difference_sd=("difference", "std"), n=("n", "first"))
+                .reset_index())
+    sequences = attributed_sequences(read_table(sequences_path)["sequence"].tolist(), max_sequences, seed)
+    scans = []
+    for replicate, path in enumerate(model_paths, start=1):
+        lstm = load_model(path, expected=expectation(model, set_name))
+        scans.append(mutational_scan(lstm, sequences, imgt).assign(replicate=replicate))
+    scan = (pd.concat(scans, ignore_index=True).groupby(["column", "residue"], sort=False)
+            .agg(delta_ll=("delta_ll", "mean"), delta_ll_sd=("delta_ll", "std"), n=("n", "first")).reset_index())
+    rows = []
+    if negatives_residues is not None:
+        truth = read_table(negatives_residues, dtype={"column": str})
+        rows.append({"view": "mutational_scan", "mode": "", "readout": "", **cell_agreement(scan, "delta_ll", truth)})
+        for (mode, readout), part in residues.groupby(["mode", "readout"], sort=False):
+            rows.append({"view": "ig_difference", "mode": mode, "readout": readout,
+                         **cell_agreement(part, "difference", truth)})
+        for row in rows:
+            log.info("%s %s/%s vs binder/non-binder log-odds: Spearman rho %.3f over %d cells", row["view"],
+                     row["mode"], row["readout"], row["spearman_rho"], row["n_cells"])
+    agreement = pd.DataFrame(rows, columns=["view", "mode", "readout", "spearman_rho", "spearman_p", "n_cells"])
+    write_table(residues.round(6), residue_map_path)
+    write_table(scan.round(6), scan_path)
+    write_table(agreement.round(6), agreement_path)
+    save_figure(residue_figure(residues, scan, set_name), png, pdf)
 
 
 def read_ig(path) -> dict:
