@@ -181,7 +181,7 @@ def test_planted_recall_counts_best_matches_below_q():
     assert result["discovered"].tolist() == ["pos_0", "pos_1"]
     assert result["recall"].iloc[0] == 0.5
     assert result[["n_passed", "n_unmatched", "n_jasparonly"]].iloc[0].tolist() == [3, 1, 1]
-    enriched = pd.DataFrame({"target_id": ["MA2", "MA2"], "class": ["a", "b"], "q_value": [0.2, 0.001]})
+    enriched = pd.DataFrame({"target_id": ["MA2", "MA2"], "enriched_in": ["a", "b"], "q_value": [0.2, 0.001]})
     overlap = recall.baseline_overlap(table, enriched)
     assert overlap["target_id"].tolist() == ["planted_CACGTG", "MA2"]
     assert overlap["in_baseline"].tolist() == [False, True] and overlap["baseline_class"].tolist() == ["", "b"]
@@ -201,6 +201,7 @@ def test_enrichment_table_is_fisher_per_motif_with_bh():
     p = fisher_exact([[9, 1], [1, 9]])[1]
     assert table["p_value"].iloc[0] == pytest.approx(p)
     assert table["q_value"].iloc[0] == pytest.approx(2 * p)
+    assert table["enriched_in"].tolist() == ["a", ""]
 
 
 # --- config -------------------------------------------------------------------------

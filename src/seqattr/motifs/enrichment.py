@@ -17,7 +17,7 @@ from seqattr.motifs.database import Motif
 from seqattr.motifs.matching import bh_qvalues
 
 ENRICHMENT_COLUMNS = ["target_id", "target_name", "family", "class", "with_motif", "n_class", "with_motif_rest",
-                      "n_rest", "odds_ratio", "p_value", "q_value"]
+                      "n_rest", "odds_ratio", "p_value", "q_value", "enriched_in"]
 
 
 def motif_presence(database: list[Motif], onehot: np.ndarray, threshold: float = 1e-4) -> np.ndarray:
@@ -47,9 +47,12 @@ def enrichment_table(database: list[Motif], presence: np.ndarray, labels: np.nda
             a, n_in = int(presence[i, inside].sum()), int(inside.sum())
             b, n_out = int(presence[i, ~inside].sum()), int((~inside).sum())
             odds, p = fisher_exact([[a, n_in - a], [b, n_out - b]])
+            # Where the motif is more frequent: the class, or (two classes) the other one.
+            other = classes[1 - k] if len(classes) == 2 else "rest"
+            enriched_in = classes[k] if a * n_out > b * n_in else other if a * n_out < b * n_in else ""
             rows.append({"target_id": motif.id, "target_name": motif.name, "family": motif.family,
                          "class": classes[k], "with_motif": a, "n_class": n_in, "with_motif_rest": b,
-                         "n_rest": n_out, "odds_ratio": odds, "p_value": p})
+                         "n_rest": n_out, "odds_ratio": odds, "p_value": p, "enriched_in": enriched_in})
     table = pd.DataFrame(rows, columns=ENRICHMENT_COLUMNS)
     table["q_value"] = bh_qvalues(table["p_value"].to_numpy())
     return table.sort_values(["q_value", "target_id"], kind="stable").reset_index(drop=True)

@@ -55,7 +55,7 @@ def planted_recall(table: pd.DataFrame, planted: dict[str, str], q_threshold: fl
 
 def baseline_overlap(table: pd.DataFrame, enrichment: pd.DataFrame, q_threshold: float = 0.05) -> pd.DataFrame:
     """Each passed pattern's best match at q < q_threshold beside that motif's enrichment
-    baseline (its lowest q over the classes and the class it is enriched in)."""
+    baseline (its lowest q over the tests and the class it is more frequent in)."""
     best = best_matches(table)
     best = best[best["q_value"] < q_threshold]
     baseline = enrichment.sort_values("q_value", kind="stable").drop_duplicates("target_id")
@@ -67,6 +67,6 @@ def baseline_overlap(table: pd.DataFrame, enrichment: pd.DataFrame, q_threshold:
         rows.append({"motif": row["motif"], "sign": row["sign"], "consensus": row["consensus"],
                      "target_id": row["target_id"], "target_name": row["target_name"], "family": row["family"],
                      "q_value": row["q_value"], "baseline_q": q,
-                     "baseline_class": baseline.loc[row["target_id"], "class"] if known else "",
+                     "baseline_class": baseline.loc[row["target_id"], "enriched_in"] if known else "",
                      "in_baseline": bool(known and q < q_threshold)})
     return pd.DataFrame(rows, columns=OVERLAP_COLUMNS[5:])

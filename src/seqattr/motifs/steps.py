@@ -151,16 +151,17 @@ def motif_summary(recall_output, overlap_output, *, tables: list[dict], enrichme
                   planted: dict[str, dict[str, str]], q_threshold: float) -> None:
     """planted_recall.tsv (synthetic datasets) and baseline_overlap.tsv (every dataset).
 
-    Each entry of `tables`: dataset, model, mask_ratio, seed, method and its motifs.tsv `path`;
+    Each entry of `tables`: dataset, model, mask_ratio, seed, attribution (the method) and
+    its motifs.tsv `path`;
     `planted`: dataset -> planted motif name -> its consensus.
     """
     from seqattr.motifs.recall import OVERLAP_COLUMNS, RECALL_COLUMNS, baseline_overlap, planted_recall
 
     recalls, overlaps = [], []
     for entry in tables:
-        table = read_table(entry["path"], keep_default_na=True)
-        key = {name: entry[name] for name in ("dataset", "model", "mask_ratio", "seed", "method")}
-        key["mask_ratio"], key["seed"] = float(key["mask_ratio"]), int(key["seed"])
+        table = read_table(entry["path"])
+        key = {"dataset": entry["dataset"], "model": entry["model"], "mask_ratio": float(entry["mask_ratio"]),
+               "seed": int(entry["seed"]), "method": entry["attribution"]}
         if planted.get(entry["dataset"]):
             ids = {name: f"planted_{sequence}" for name, sequence in planted[entry["dataset"]].items()}
             recalls.append(planted_recall(table, ids, q_threshold).assign(**key))
