@@ -245,7 +245,8 @@ def motif_methods(run):
     methods = []
     for spec in MOTIFS["classifiers"]:
         ratio_matches = "mask_ratio" not in spec or format_ratio(spec["mask_ratio"]) == run["mask_ratio"]
-        if spec["model"] == run["model"] and ratio_matches:
+        seed_matches = "seed" not in spec or spec["seed"] == run["seed"]
+        if spec["model"] == run["model"] and ratio_matches and seed_matches:
             methods += [method for method in spec["methods"] if method not in methods]
     return methods
 

@@ -772,6 +772,40 @@ def test_corpus_count_is_the_one_the_docs_state():
     assert tabled == total - len(standalone)
 
 
+# --- The motifs stage's config (checked when rules/motifs.smk is read) -------------------
+# Each case: the motifs section (a FASTA as {dir}/db.meme where it names one) and the
+# exact message. Kept out of the corpus count above, which docs/results.md states.
+
+MOTIF_CASES = {
+    "jaspar_release_not_shipped": (
+        {"classifiers": [{"model": "cnn", "methods": ["ig"]}], "jaspar_release": "JASPAR2099"},
+        "motifs.jaspar_release: 'JASPAR2099' is not a JASPAR release that the installed pyjaspar ships; available: "
+        "JASPAR2014, JASPAR2016, JASPAR2018, JASPAR2020, JASPAR2022, JASPAR2024, JASPAR2026"),
+    "database_not_meme": (
+        {"classifiers": [{"model": "cnn", "methods": ["ig"]}], "database": "{dir}/db.meme"},
+        "{dir}/db.meme: not a MEME motif file (no 'MEME version' line at its start)"),
+    "method_without_importance_maps": (
+        {"classifiers": [{"model": "attngen", "methods": ["attention"]}]},
+        "motifs.classifiers[0].methods: 'attention' reads the attention importance maps of attngen, which this run "
+        "does not make (saliency.methods.attngen: ig); add attention there or use ism"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MOTIF_CASES))
+def test_bad_motifs_config_is_one_line_naming_the_key_or_file(case, tmp_path):
+    from seqattr.motifs.options import check_motifs
+
+    motifs, expected = MOTIF_CASES[case]
+    (tmp_path / "db.meme").write_text(fasta([("s1", "ACGT")]))
+    config = config_with(saliency__methods={"cnn": ["ig"], "attngen": ["ig"]})
+    config["motifs"] = {key: value.format(dir=tmp_path) if isinstance(value, str) else value
+                        for key, value in motifs.items()}
+    validate_config(config, REPO / "config" / "schema.yaml")
+    with pytest.raises(ConfigError) as error:
+        check_motifs(config)
+    assert str(error.value) == expected.format(dir=tmp_path)
+
+
 # --- Through the workflow -----------------------------------------------------------------
 
 @pytest.mark.workflow

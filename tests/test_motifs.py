@@ -1,7 +1,8 @@
 """The motifs stage without numba: contributions, databases, q-values, tables, recall,
-enrichment and the config checks. TF-MoDISco, TOMTOM and FIMO (numba, minutes to compile
-on a cold cache) run in `make run`; tests/test_motifs_numba.py runs them on tiny inputs
-when asked (-m numba)."""
+enrichment and the config checks. TF-MoDISco, TOMTOM and FIMO compile numba kernels for
+minutes on a cold cache, so the suite leaves them out (TOMTOM is replaced by fixed
+p-values where a table is built); `make run` runs them on the demo, where
+planted_recall.tsv checks them against the planted truth."""
 
 import numpy as np
 import pandas as pd
@@ -226,3 +227,31 @@ def test_attention_for_the_cnn_is_refused():
         check_motifs(demo_config(classifiers=[{"model": "cnn", "methods": ["attention"]}]))
     assert str(error.value).startswith("motifs.classifiers[0].methods: 'attention' reads the attention importance "
                                        "maps of cnn")
+
+
+# --- steps (files in, files out) ----------------------------------------------------
+
+def test_motif_database_copies_a_meme_file_and_summary_writes_both_tables(tmp_path):
+    from seqattr.io import read_table, write_table
+    from seqattr.motifs import steps
+
+    meme = tmp_path / "in.meme"
+    meme.write_text(database.meme_text([Motif("MA2", "GATA1", "GATA", np.eye(4))]))
+    steps.motif_database(tmp_path / "db.meme", release="JASPAR2024", path=str(meme))
+    assert [m.id for m in database.read_meme(tmp_path / "db.meme")] == ["MA2"]
+    table = tmp_path / "cnn.ig.motifs.tsv"
+    write_table(motifs_table([
+        ("pos_0", 1, 90, "TGATAAGA", 12, True, 1, "planted_TGATAAGA", "w:TGATAAGA", "planted", 1e-8, 1e-5),
+        ("pos_1", 1, 80, "GATAA", 9, True, 1, "MA2", "GATA1", "GATA", 1e-6, 1e-3),
+    ]), table)
+    enrichment_path = tmp_path / "enrichment.tsv"
+    write_table(pd.DataFrame({"target_id": ["MA2"], "enriched_in": ["w"], "q_value": [1e-4]}), enrichment_path)
+    entry = {"dataset": "toy", "model": "cnn", "mask_ratio": "0", "seed": "0", "attribution": "ig", "path": str(table)}
+    steps.motif_summary(tmp_path / "recall.tsv", tmp_path / "overlap.tsv", tables=[entry],
+                        enrichment_files={"toy": str(enrichment_path)}, planted={"toy": {"w:TGATAAGA": "TGATAAGA"}},
+                        q_threshold=0.05)
+    recalled = read_table(tmp_path / "recall.tsv")
+    assert recalled[["method", "planted", "recalled", "recall", "n_jasparonly"]].values.tolist() == [
+        ["ig", "w:TGATAAGA", True, 1.0, 1]]
+    overlap = read_table(tmp_path / "overlap.tsv")
+    assert overlap["in_baseline"].tolist() == [False, True]

@@ -25,6 +25,8 @@ def check_motifs(config: dict) -> None:
                 abs(float(spec["mask_ratio"]) - float(r)) < 1e-9 for r in classify["mask_ratios"]):
             raise ConfigError(f"{key}.mask_ratio: {spec['mask_ratio']} is not one of classify.mask_ratios "
                               f"{classify['mask_ratios']}")
+        if "seed" in spec and spec["seed"] not in classify["seeds"]:
+            raise ConfigError(f"{key}.seed: {spec['seed']} is not one of classify.seeds {classify['seeds']}")
         listed = saliency["methods"].get(model, [])
         for method in spec["methods"]:
             source = SALIENCY_SOURCE.get(method)
