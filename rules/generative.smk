@@ -99,6 +99,7 @@ rule train_generative:
     params:
         model=GENERATIVE["model"],
         training=GENERATIVE["training"],
+        use_counts=lambda wildcards: GENERATIVE["sets"][wildcards.set].get("weights") == "counts",
     script:
         "../scripts/train_generative.py"
 

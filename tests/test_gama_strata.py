@@ -112,3 +112,24 @@ def test_residue_views_map_scan_and_agreement(tmp_path):
     agreement = read_table(out["agree.tsv"])
     assert set(agreement["view"]) == {"mutational_scan", "ig_difference"} and (agreement["n_cells"] > 50).all()
     assert out["f.png"].stat().st_size > 10_000
+
+
+def test_the_output_role_of_position_1_is_undefined_not_degenerate(tmp_path):
+    """NaN at (reduction output, position 1) is structural (predicted from START alone) and
+    passes the summary; a NaN anywhere else still stops it."""
+    from seqattr import InputError
+    from seqattr.gama import steps
+
+    rows = [{"mode": "exact", "readout": "log_prob", "metric": "gama", "reduction": reduction, "kind": "gama",
+             "position": p, "importance": np.nan if (reduction == "output" and p == 1) else float(p), "rank": 1,
+             "replicate": 1, "n_attributed": 5} for reduction in ("input", "output") for p in (1, 2, 3)]
+    matrix = pd.DataFrame({"mode": "exact", "readout": "log_prob", "metric": "gama", "output_pos": [0],
+                           "input_pos": [0], "score": [np.nan]})
+    write_table(pd.DataFrame(rows), tmp_path / "p.tsv")
+    write_table(matrix, tmp_path / "m.tsv")
+    steps.summarise([tmp_path / "p.tsv"], [], [tmp_path / "m.tsv"], tmp_path / "s.tsv", tmp_path / "sm.tsv")
+    assert read_table(tmp_path / "s.tsv")["importance"].isna().sum() == 1
+    rows[1]["importance"] = np.nan  # input role, position 2
+    write_table(pd.DataFrame(rows), tmp_path / "p.tsv")
+    with pytest.raises(InputError, match="position 2"):
+        steps.summarise([tmp_path / "p.tsv"], [], [tmp_path / "m.tsv"], tmp_path / "s.tsv", tmp_path / "sm.tsv")

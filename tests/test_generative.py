@@ -197,3 +197,18 @@ def test_gama_profile_positions_get_their_imgt_numbers():
     from seqattr.gama.steps import imgt_column
 
     assert imgt_column([1, 7, 8, 14], 14) == ["105", "111", "112.1", "117"]
+
+
+def test_count_weights_equal_repeating_the_sequence_in_the_loss():
+    torch.manual_seed(0)
+    model = GenerativeLSTM(8)
+    tokens, lengths = tokenize_padded(["ACD", "WYVK"])
+    weighted = model.token_nll(tokens, lengths, torch.tensor([3.0, 1.0]))
+    repeated = model.token_nll(*tokenize_padded(["ACD", "ACD", "ACD", "WYVK"]))
+    assert float(weighted[0]) == pytest.approx(float(repeated[0]), rel=1e-6)
+    assert float(weighted[1]) == float(repeated[1]) == 3 * 4 + 5
+    _, _, history = train_lstm(["ACDE", "WYVK", "CCAA", "KLMN"] * 3, {"hidden_size": 8, "max_epochs": 2},
+                               seed=0, weights=[1, 2, 3, 4] * 3)
+    assert len(history) == 2
+    with pytest.raises(ValueError, match="one positive number per sequence"):
+        train_lstm(["ACDE", "WYVK"], {"hidden_size": 8, "max_epochs": 1}, seed=0, weights=[1])

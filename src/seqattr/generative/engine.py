@@ -34,14 +34,16 @@ def training_defaults() -> dict:
     return defaults
 
 
-def mean_nll(model: GenerativeLSTM, tokens: torch.Tensor, lengths: torch.Tensor, batch_size: int = 1024) -> float:
-    """Mean NLL per predicted token (nats), END included."""
-    total, count = 0.0, 0
+def mean_nll(model: GenerativeLSTM, tokens: torch.Tensor, lengths: torch.Tensor, batch_size: int = 1024,
+             weights: torch.Tensor | None = None) -> float:
+    """Mean NLL per predicted token (nats), END included; weighted by `weights` (N,) when given."""
+    total, count = 0.0, 0.0
     with torch.no_grad():
         for start in range(0, len(tokens), batch_size):
-            nll, n = model.token_nll(tokens[start:start + batch_size], lengths[start:start + batch_size])
+            rows = slice(start, start + batch_size)
+            nll, n = model.token_nll(tokens[rows], lengths[rows], None if weights is None else weights[rows])
             total += float(nll)
-            count += int(n)
+            count += float(n)
     return total / max(count, 1)
 
 
@@ -52,7 +54,7 @@ def training_settings(model: dict, training: dict, overrides: dict | None = None
     return {**model, **{k: v for k, v in training.items() if k != "seed"}, **(overrides or {})}
 
 
-def train_lstm(sequences: list[str], config: dict, seed: int, true_nll=None):
+def train_lstm(sequences: list[str], config: dict, seed: int, true_nll=None, weights=None):
     """Train a GenerativeLSTM on `sequences`; returns (initial_model, trained_model, history).
 
     config keys (defaults from the schema, `training_defaults`): hidden_size, max_epochs, batch_size,
@@ -65,6 +67,10 @@ def train_lstm(sequences: list[str], config: dict, seed: int, true_nll=None):
     scores on the held-out sequences) and excess_nll = val_nll - true_val_nll, and training
     stops at the first epoch whose excess is at most `tolerance` (converged); without it,
     only patience stops training.
+
+    `weights` (one per sequence, e.g. the counts of collapsed duplicates): every NLL, the
+    loss, the train and the held-out NLL, is the weighted mean per token, as if each
+    sequence were read that many times (without repeating it in the held-out split).
     """
     settings = {**training_defaults(), **{k: v for k, v in config.items() if v is not None}}
     seed_everything(seed)
@@ -81,6 +87,11 @@ def train_lstm(sequences: list[str], config: dict, seed: int, true_nll=None):
     order = torch.as_tensor(order, dtype=torch.long).to(device)
     val_idx, train_idx = order[:n_val], order[n_val:]
     val_tokens, val_lengths = tokens[val_idx], lengths[val_idx]
+    if weights is not None:
+        weights = torch.as_tensor(np.asarray(weights, dtype=float), dtype=torch.float32).to(device)
+        if weights.shape != (len(tokens),) or bool((weights <= 0).any()):
+            raise ValueError(f"weights: one positive number per sequence ({len(tokens)}), got {tuple(weights.shape)}")
+    val_weights = weights[val_idx] if weights is not None else None
     true_val_nll = None
     if true_nll is not None and n_val:
         # Token-weighted like mean_nll, so equal to it for a model that is the generator.
@@ -95,18 +106,18 @@ def train_lstm(sequences: list[str], config: dict, seed: int, true_nll=None):
         started = time.perf_counter()
         model.train()
         permutation = train_idx[torch.randperm(len(train_idx), generator=generator).to(device)]
-        total, count = 0.0, 0
+        total, count = 0.0, 0.0
         for start in range(0, len(permutation), settings["batch_size"]):
             batch = permutation[start:start + settings["batch_size"]]
             optimizer.zero_grad(set_to_none=True)
-            nll, n = model.token_nll(tokens[batch], lengths[batch])
+            nll, n = model.token_nll(tokens[batch], lengths[batch], None if weights is None else weights[batch])
             (nll / n).backward()
             optimizer.step()
             total += float(nll.detach())
-            count += int(n)
+            count += float(n)
         model.eval()
         train_nll = total / max(count, 1)
-        val_nll = mean_nll(model, val_tokens, val_lengths) if n_val else train_nll
+        val_nll = mean_nll(model, val_tokens, val_lengths, weights=val_weights) if n_val else train_nll
         seconds = time.perf_counter() - started
         row = {"epoch": epoch, "train_nll": train_nll, "val_nll": val_nll}
         if true_val_nll is not None:

@@ -32,18 +32,24 @@ class GenerativeLSTM(nn.Module):
         """Logits (N, T, 22): output t predicts token t + 1 from tokens 0..t."""
         return self.forward_embedded(self.embedding(tokens))
 
-    def token_nll(self, tokens: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def token_nll(self, tokens: torch.Tensor, lengths: torch.Tensor,
+                  weights: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """Summed NLL (nats) of every real next token, and how many there were.
 
         `lengths` counts each row's tokens including START and END; padding after END is
-        masked out of the loss.
+        masked out of the loss. `weights` (N,): each row's tokens count that many times in
+        both sums (e.g. how often a collapsed duplicate was read), so their ratio is the
+        weighted mean NLL per token.
         """
         logits = self(tokens[:, :-1])
         targets = tokens[:, 1:]
         mask = torch.arange(targets.shape[1], device=tokens.device)[None, :] < (lengths[:, None] - 1)
         nll = F.cross_entropy(logits.reshape(-1, N_TOKENS), targets.reshape(-1), reduction="none")
         nll = nll.view_as(targets) * mask
-        return nll.sum(), mask.sum()
+        if weights is None:
+            return nll.sum(), mask.sum()
+        weights = weights.to(nll.dtype)[:, None]
+        return (nll * weights).sum(), (mask * weights).sum()
 
     @torch.no_grad()
     def sample(self, n: int, temperature: float = 1.0, max_length: int = 64,

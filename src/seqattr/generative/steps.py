@@ -12,9 +12,10 @@ import torch
 from seqattr.figures import save_figure
 from seqattr.generative.alphabet import END, START, detokenize, tokenize_padded
 from seqattr.generative.checkpoint import expectation, load_model, save_model
-from seqattr.generative.engine import mean_nll, train_lstm, training_settings
+from seqattr.generative.engine import mean_nll, train_lstm, training_defaults, training_settings
 from seqattr.generative.sets import read_positive_set, synthetic_positive_set
 from seqattr.io import read_table, write_table
+from seqattr.minimums import check_held_out, check_positive_sequences
 from seqattr.runtime import seed_everything, set_threads
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def positive_set(spec: dict, sequences_path, truth_path=None, summary_path=None)
         if spec.get("negatives"):
             frame, shared = without_negatives(frame, spec)
             record.update(shared_with_negatives_dropped=shared, kept_after_dropping_shared=len(frame))
+        check_positive_sequences(frame, spec["path"])  # one-residue sequences, one distinct sequence
         for key, value in record.items():
             log.info("%s: %s", key, value)
     log.info("%d sequences of length %d", len(frame), frame.sequence.str.len().max())
@@ -104,18 +106,24 @@ def negative_set(spec: dict, negatives_path, summary_path) -> None:
 
 
 def train(sequences_path, initial_path, trained_path, history_path, timing_path, *, model: dict, training: dict,
-          set_name: str, threads: int = 1, replicate: int = 1) -> None:
+          set_name: str, threads: int = 1, replicate: int = 1, use_counts: bool = False) -> None:
     """Train the LSTM of `generative.model` with `generative.training`; keep its initial state too.
     The history holds the NLLs (and, for a synthetic set, whose sequences carry their true
     NLL, the excess over the generator on the held-out sequences: training stops when it
     is within `tolerance`), the timing file each epoch's wall-clock seconds. Replicate k
     (1-based) is seeded `training.seed + k - 1`: its own initialisation, validation split
-    and batch order."""
+    and batch order. `use_counts` (a set's `weights: counts`): each sequence weighs its
+    `count` column (how many rows a collapsed duplicate had) in every NLL."""
     set_threads(threads)
     frame = read_table(sequences_path)
+    if use_counts and "count" not in frame:
+        raise ValueError(f"{sequences_path}: weights: counts needs a count column (an AIRR set has one)")
+    check_held_out(f"set {set_name} ({sequences_path})", len(frame),
+                   {**training_defaults(), **training}["validation_fraction"])
     true_nll = frame["true_nll"].to_numpy() if "true_nll" in frame else None
     initial, trained, history = train_lstm(frame["sequence"].tolist(), training_settings(model, training),
-                                           seed=training["seed"] + replicate - 1, true_nll=true_nll)
+                                           seed=training["seed"] + replicate - 1, true_nll=true_nll,
+                                           weights=frame["count"].to_numpy() if use_counts else None)
     save_model(initial, initial_path, set_name=set_name)
     save_model(trained, trained_path, set_name=set_name)
     columns = [c for c in ("epoch", "train_nll", "val_nll", "true_val_nll", "excess_nll") if c in history]
