@@ -265,6 +265,18 @@ DNA_CASES = {
         {"train.csv": csv(good_rows()).replace("\n", "\r").encode()}, {"train": "train.csv", "test_fraction": 0.5}, {},
         "{dir}/train.csv: lines end in CR only (classic Mac OS line endings), so the file reads as one line; "
         "convert them to LF (e.g. tr '\\r' '\\n')"),
+    "class_with_one_sequence_in_the_test_file": (
+        {"train.fa": labelled_fasta(3),
+         "test.fa": fasta([("t1 label=a", "ACGTTGCA"), ("t2 label=b", "TTGACCAG"), ("t3 label=b", "GGATCCTA")])},
+        {"train": "train.fa", "test": "test.fa"}, {},
+        "{dir}/train.fa / {dir}/test.fa: class 'a' has 1 test sequence, fewer than 2: a class with one test "
+        "sequence gets an accuracy of 0 or 1, no spread to compare models on; add sequences"),
+    "class_with_one_sequence_in_the_training_file": (
+        {"train.fa": labelled_fasta(3) + ">c1 label=c\nACGTTGCATT\n",
+         "test.fa": labelled_fasta(3, ("a", "b", "c"), prefix="test_")},
+        {"train": "train.fa", "test": "test.fa"}, {},
+        "{dir}/train.fa / {dir}/test.fa: class 'c' has 1 training sequence, fewer than 2: one training sequence of "
+        "a class is all the model learns it from, and the validation split can take it whole; add sequences"),
 }
 
 
@@ -409,6 +421,15 @@ PROTEIN_CASES = {
         "absolut.tsv", absolut_table(["", ""]), {"source": "absolut"},
         "{path}: none of the 2 records has a contribPerAAparaBind entry (every cell is empty), so there is no "
         "energy to compare GAMA with; check the column or the epitope filter"),
+    "one_residue_sequences": (
+        "set.fa", ">p1\nC\n>p2\nA\n>p3\nW\n", {"source": "fasta"},
+        "{path}: record 'p1' (number 1) has 1 residue (3 such records); GAMA needs at least 2: a one-residue "
+        "sequence has no other position to attribute to, and the chain ran to a NaN importance "
+        "(bench/degenerate_sets.py)"),
+    "every_sequence_a_copy_of_one": (
+        "set.fa", ">p1\nCARDY\n>p2\nCARDY\n>p3\ncardy\n", {"source": "fasta"},
+        "{path}: all 3 sequences are copies of 'CARDY'; the LSTM's held-out split keeps copies on one side, so "
+        "nothing could be held out, and GAMA needs varied sequences"),
     "absolut_without_energy_column": (
         "absolut.tsv", "Slide\tinterMaskAGEpitope\nCARDY\tE1\n", {"source": "absolut"},
         "{path}: no column 'contribPerAAparaBind' (columns: Slide, interMaskAGEpitope, ...)"),
@@ -672,6 +693,32 @@ CONFIG_CASES = {
     "epochs_written_as_a_float": (
         {"classify__epochs": 2.0},
         "config key classify.epochs: 2.0 is not an integer; write 2 (without the decimal point)"),
+    "synthetic_class_with_one_test_sequence": (
+        {"datasets__synthetic_tiny__synthetic__n_test": 3},
+        "datasets.synthetic_tiny.synthetic.n_test: 3 sequences over 2 classes leave 1 in the smallest class, fewer "
+        "than 2 (each class needs 2 in train and in test: one test sequence gives a class an accuracy of 0 or 1); "
+        "raise it to at least 4"),
+    "positive_set_minimum_below_the_floor": (
+        {"generative__sets__synthetic_tiny_and__min_size": 2},
+        "config key generative.sets.synthetic_tiny_and.min_size: 2 is less than the minimum of 3 (Refuse smaller "
+        "sets (counted after filtering). At least 3: GAMA gave NaN importances on 1 sequence and bootstrap "
+        "intervals of zero width on 2, and intervals 9x the largest importance on 3, 4x on 10 "
+        "(bench/degenerate_sets.py).)"),
+    "synthetic_positive_set_below_its_minimum": (
+        {"generative__sets__synthetic_tiny_and__n": 5},
+        "generative.sets.synthetic_tiny_and.n: 5 sequences, fewer than generative.sets.synthetic_tiny_and.min_size "
+        "= 10: GAMA's bootstrap intervals were 9x the largest importance at 3 sequences, 4x at 10 "
+        "(bench/degenerate_sets.py)"),
+    "held_out_fraction_holds_no_sequence": (
+        {"generative__training__validation_fraction": 0.001},
+        "generative.sets.synthetic_tiny_and.n: 400 sequences with generative.training.validation_fraction 0.001 "
+        "hold out 0; the LSTM's held-out split needs at least 1 held out and 1 to train on (early stopping would "
+        "watch the training NLL); raise the fraction or give more sequences"),
+    "bootstrap_over_two_sequences": (
+        {"gama__max_sequences": 2},
+        "gama.max_sequences: 2 sequences are too few for gama.bootstrap = 20: a bootstrap over 2 sequences gave "
+        "intervals of zero width and 1 sequence NaN importances (bench/degenerate_sets.py); use at least 3 or "
+        "bootstrap: 0"),
     "set_size_in_exponent_notation": (
         {"datasets__synthetic_tiny__synthetic__n_train": 1e11},
         "config key datasets.synthetic_tiny.synthetic.n_train: 100000000000.0 is not an integer; write "

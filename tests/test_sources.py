@@ -29,7 +29,8 @@ def fasta(records):
 
 
 TRAIN = [("a1", "enh", "ACGTAC"), ("a2", "enh", "ACGTTT"), ("b1", "bg", "TTTTAA"), ("b2", "bg", "GGGCCC")]
-TEST = [("a3", "enh", "ACGAAC"), ("b3", "bg", "TTGGAA")]
+# Two per class: every class needs at least 2 sequences in train and in test (seqattr.minimums).
+TEST = [("a3", "enh", "ACGAAC"), ("b3", "bg", "TTGGAA"), ("a4", "enh", "ACGACC"), ("b4", "bg", "TTGGCA")]
 
 
 @pytest.mark.parametrize("gzipped", [False, True])
@@ -40,7 +41,7 @@ def test_fasta_with_label_field_plain_and_gzip(tmp_path, gzipped):
     splits = local.load({"train": f"train{suffix}", "test": f"test{suffix}"}, tmp_path)
     assert splits.classes == ["bg", "enh"]
     assert splits.train["id"].tolist() == ["a1", "a2", "b1", "b2"]
-    assert splits.test["label"].tolist() == ["enh", "bg"]
+    assert splits.test["label"].tolist() == ["enh", "bg", "enh", "bg"]
 
 
 def test_one_fasta_file_per_class(tmp_path):

@@ -57,6 +57,18 @@ def check_size(key: str, n: int, length: int, what: str) -> None:
                           f"encode, more than this machine's {have / 1e9:.3g} GB of memory; lower it")
 
 
+def check_synthetic_classes(key: str, n: int, n_classes: int) -> None:
+    """The synthetic generator balances classes exactly (n // classes each, the first
+    n % classes one more): the smallest gets at least MIN_PER_CLASS."""
+    from seqattr.minimums import MIN_PER_CLASS
+
+    if n // n_classes < MIN_PER_CLASS:
+        raise ConfigError(f"{key}: {n} sequences over {n_classes} classes leave {n // n_classes} in the smallest "
+                          f"class, fewer than {MIN_PER_CLASS} (each class needs {MIN_PER_CLASS} in train and in test: "
+                          f"one test sequence gives a class an accuracy of 0 or 1); raise it to at least "
+                          f"{MIN_PER_CLASS * n_classes}")
+
+
 def check_datasets(config: dict) -> None:
     for name, dataset in config["datasets"].items():
         source = dataset["source"]
@@ -66,6 +78,7 @@ def check_datasets(config: dict) -> None:
             spec = dataset["synthetic"]
             for key in ("n_train", "n_test"):
                 check_size(f"datasets.{name}.synthetic.{key}", spec[key], spec["length"], "nt")
+                check_synthetic_classes(f"datasets.{name}.synthetic.{key}", spec[key], len(spec["classes"]))
         if source == "local":
             local = dataset["local"]
             if not local.get("test") and local.get("test_fraction") is None:
@@ -156,6 +169,10 @@ def check_gama_grid(config: dict) -> None:
 
 
 def check_generative(config: dict) -> None:
+    from seqattr.minimums import check_gama_sizes, check_synthetic_set
+
+    check_gama_sizes(config)
+    fraction = ((config.get("generative") or {}).get("training") or {}).get("validation_fraction", 0.1)
     for name, spec in config.get("generative", {}).get("sets", {}).items():
         key = f"generative.sets.{name}"
         if spec["source"] == "synthetic":
@@ -169,6 +186,8 @@ def check_generative(config: dict) -> None:
                 raise ConfigError(f"{key}.tokens: give one residue per position ({len(positions)})")
         elif not spec.get("path"):
             raise ConfigError(f"{key}.path: source {spec['source']!r} needs the path of the set's file")
+        if spec["source"] == "synthetic":
+            check_synthetic_set(key, spec, fraction)
 
 
 def check_classify(config: dict) -> None:

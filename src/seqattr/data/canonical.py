@@ -15,6 +15,7 @@ import pandas as pd
 
 from seqattr import InputError
 from seqattr.io import read_json, read_table, write_json, write_table
+from seqattr.minimums import MIN_PER_CLASS, check_class_sizes
 
 COLUMNS = ["id", "label", "sequence"]
 MOTIF_COLUMNS = ["id", "start", "end", "motif", "class"]
@@ -94,10 +95,11 @@ def check_classes(train: pd.DataFrame, test: pd.DataFrame, classes: list[str] | 
         )
     if len(train_labels) < 2:
         raise InputError(f"{source}: a classifier needs at least two classes, found {sorted(train_labels)}")
+    check_class_sizes(train, test, source)
     return list(classes) if classes is not None else sorted(train_labels)
 
 
-MIN_PER_CLASS = 2  # sequences of each class on each side of a fraction split
+# MIN_PER_CLASS: sequences of each class on each side of a split (seqattr.minimums)
 
 
 def stratified_split(frame: pd.DataFrame, test_fraction: float, seed: int,
