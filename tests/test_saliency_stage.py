@@ -48,8 +48,13 @@ def saliency_files(folder, methods=("attention", "ig", "grad_x_input")):
 def test_saliency_files_hold_the_evaluation_sample(planted):
     paths = saliency_files(planted)
     data = steps.read_saliency(paths["ig"])
-    assert set(data) == {"ids", "index", "labels", "predictions", "targets", "scores", "delta"}
+    assert set(data) == {"ids", "index", "labels", "predictions", "targets", "scores", "delta", "hypothetical"}
     assert data["scores"].shape == (50, 40) and data["scores"].dtype == np.float32
+    # IG's per-base gradients, for the motifs stage: times the one-hot input they are the scores.
+    onehot = np.load(planted / "test.npz")["onehot"][data["index"]].astype(np.float32)
+    np.testing.assert_allclose((data["hypothetical"] * onehot).sum(axis=1), data["scores"], rtol=1e-5, atol=1e-7)
+    assert set(steps.read_saliency(paths["attention"])) == {"ids", "index", "labels", "predictions", "targets",
+                                                            "scores", "delta"}
     assert data["ids"].tolist() == [f"test_{i:03d}" for i in data["index"]]
     assert (data["predictions"] == data["labels"]).all()
     assert np.abs(data["scores"][:, :10]).max() == 0 and (data["scores"][:, 10:18] > 0).all()
