@@ -255,3 +255,22 @@ def test_motif_database_copies_a_meme_file_and_summary_writes_both_tables(tmp_pa
         ["ig", "w:TGATAAGA", True, 1.0, 1]]
     overlap = read_table(tmp_path / "overlap.tsv")
     assert overlap["in_baseline"].tolist() == [False, True]
+
+
+@pytest.mark.workflow
+def test_the_demo_plans_the_motifs_jobs_and_refuses_an_unshipped_release(tmp_path):
+    """A dry run of the demo config: one ISM, four discoveries (CNN ig and ism, AttnGen
+    r = 0.3 attention and ig), and the config check stops a bad release before any job."""
+    from conftest import job_counts, snakemake
+
+    result = snakemake("-n", "--configfile", str(REPO / "config" / "config.yaml"), workdir=tmp_path)
+    counts = job_counts(result.stdout)
+    assert {rule: counts.get(rule) for rule in ("motif_database", "motif_ism", "motif_discovery",
+                                                "motif_enrichment", "motif_summary")} == {
+        "motif_database": 1, "motif_ism": 1, "motif_discovery": 4, "motif_enrichment": 1, "motif_summary": 1}
+    failed = snakemake("-n", "--configfile", str(REPO / "config" / "config.yaml"), "--config",
+                       "motifs={'classifiers': [{'model': 'cnn', 'methods': ['ig']}], 'jaspar_release': 'JASPAR1999'}",
+                       workdir=tmp_path, check=False)
+    assert failed.returncode != 0
+    assert "motifs.jaspar_release: 'JASPAR1999' is not a JASPAR release that the installed pyjaspar ships" in (
+        failed.stdout + failed.stderr)
