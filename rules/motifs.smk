@@ -97,6 +97,7 @@ rule motif_discovery:
         mutation_rate=lambda w: planted_mutation_rate(w.dataset),
         min_seqlets=MOTIFS["min_seqlets"],
         min_information=MOTIFS["min_information"],
+        min_mean_information=MOTIFS["min_mean_information"],
         top=MOTIFS["top_matches"],
         options={
             key: MOTIFS[key]

@@ -7,4 +7,4 @@ with logged(snakemake.log[0]):
     steps.discover(i.source, i.encoded, i.database, o.table, o.patterns, o.png, o.pdf,
                    method=snakemake.wildcards.attribution, title=p.title, planted=p.planted,
                    mutation_rate=p.mutation_rate, min_seqlets=p.min_seqlets, min_information=p.min_information,
-                   top=p.top, options=p.options)
+                   min_mean_information=p.min_mean_information, top=p.top, options=p.options)

@@ -154,13 +154,16 @@ def test_match_table_filters_and_ranks(monkeypatch):
     weak = np.full((4, 6), 0.25)
     targets = [Motif(f"T{i}", f"tf{i}", "fam", np.full((4, 5), 0.25)) for i in range(3)]
     monkeypatch.setattr(matching, "tomtom_pvalues", lambda queries, ts: np.array([[0.5, 1e-6, 0.01]]))
-    table = matching.match_table([pattern("pos_0", strong), pattern("pos_1", weak), pattern("neg_0", strong, n=5)],
-                                 targets, min_seqlets=20, min_information=4.0, top=2)
+    diffuse = np.tile(np.array([[0.4], [0.1], [0.1], [0.4]]), (1, 40))  # 40 columns of ~0.28 bits
+    table = matching.match_table([pattern("pos_0", strong), pattern("pos_1", weak), pattern("neg_0", strong, n=5),
+                                  pattern("pos_2", diffuse)],
+                                 targets, min_seqlets=20, min_information=4.0, min_mean_information=0.5, top=2)
     assert list(table.columns) == matching.MATCH_COLUMNS
     first = table[table["motif"] == "pos_0"]
     assert first["target_id"].tolist() == ["T1", "T2"] and first["rank"].tolist() == [1, 2]
     np.testing.assert_allclose(first["q_value"], [3e-6, 0.015])
-    assert table.set_index("motif").loc[["pos_1", "neg_0"], "passed"].tolist() == [False, False]
+    assert table.set_index("motif").loc[["pos_1", "neg_0", "pos_2"], "passed"].tolist() == [False, False, False]
+    assert pattern("pos_2", diffuse).information > 4.0  # enough bits in all, too few per column
 
 
 def motifs_table(rows):

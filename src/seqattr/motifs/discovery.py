@@ -2,7 +2,10 @@
 
 TOMTOM gives very low p-values to low-information queries (near-uniform motifs match
 CTCF-like targets), so a pattern is matched only when it has at least `min_seqlets`
-seqlets and, after trimming, at least `min_information` bits in total.
+seqlets and, after trimming, at least `min_information` bits in total and
+`min_mean_information` bits per column: on real sequences TF-MoDISco also returns long,
+diffuse patterns (AT-rich stretches) whose many weak columns add up to several bits, and
+TOMTOM matches them to long zinc-finger motifs (ZNF354A, CTCF) at p < 1e-7.
 """
 
 from __future__ import annotations
@@ -74,8 +77,9 @@ def patterns_from_modisco(metaclusters: dict[int, list], trim_threshold: float =
     return patterns
 
 
-def passes(pattern: Pattern, min_seqlets: int, min_information: float) -> bool:
-    return pattern.n_seqlets >= min_seqlets and pattern.information >= min_information
+def passes(pattern: Pattern, min_seqlets: int, min_information: float, min_mean_information: float = 0.0) -> bool:
+    return (pattern.n_seqlets >= min_seqlets and pattern.information >= min_information
+            and pattern.information >= min_mean_information * pattern.ppm.shape[1])
 
 
 def run_modisco(onehot: np.ndarray, hypothetical: np.ndarray, *, window: int = 21, flank: int = 10,

@@ -44,10 +44,10 @@ def tomtom_pvalues(queries: list[np.ndarray], targets: list[np.ndarray]) -> np.n
 
 
 def match_table(patterns: list[Pattern], database: list[Motif], *, min_seqlets: int, min_information: float,
-                top: int = 3) -> pd.DataFrame:
+                min_mean_information: float = 0.0, top: int = 3) -> pd.DataFrame:
     """One row per (pattern, rank) for its `top` best targets (passed patterns), or one row
     with empty match fields for a pattern that did not pass the filters."""
-    matched = [pattern for pattern in patterns if passes(pattern, min_seqlets, min_information)]
+    matched = [pattern for pattern in patterns if passes(pattern, min_seqlets, min_information, min_mean_information)]
     p_values = tomtom_pvalues([pattern.ppm for pattern in matched], [motif.ppm for motif in database])
     best = {}
     for row, pattern in enumerate(matched):

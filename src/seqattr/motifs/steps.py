@@ -102,7 +102,7 @@ def hypothetical_contributions(method: str, source_path, onehot_all: np.ndarray,
 
 def discover(source_path, encoded_path, database_path, table_output, patterns_output, png, pdf, *, method: str,
              title: str, planted: dict[str, str], mutation_rate: float, min_seqlets: int,
-             min_information: float, top: int, options: dict) -> None:
+             min_information: float, top: int, options: dict, min_mean_information: float = 0.0) -> None:
     """TF-MoDISco patterns of one (classifier, method), their TOMTOM matches (motifs.tsv),
     the patterns file and the logo figure."""
     from seqattr.data.encoding import load_encoded
@@ -119,7 +119,8 @@ def discover(source_path, encoded_path, database_path, table_output, patterns_ou
     log.info("TF-MoDISco on %s (%d sequences): %d patterns in %.1f s", source_path, len(index), len(patterns),
              time.perf_counter() - start)
     start = time.perf_counter()
-    table = match_table(patterns, database, min_seqlets=min_seqlets, min_information=min_information, top=top)
+    table = match_table(patterns, database, min_seqlets=min_seqlets, min_information=min_information,
+                        min_mean_information=min_mean_information, top=top)
     log.info("TOMTOM against %d motifs: %.1f s", len(database), time.perf_counter() - start)
     write_table(table, table_output)
     save_npz(patterns_output, name=np.array([p.name for p in patterns], dtype=str),
