@@ -166,7 +166,8 @@ def motif_summary(recall_output, overlap_output, *, tables: list[dict], enrichme
         if planted.get(entry["dataset"]):
             ids = {name: f"planted_{sequence}" for name, sequence in planted[entry["dataset"]].items()}
             recalls.append(planted_recall(table, ids, q_threshold).assign(**key))
-        enrichment_table = read_table(enrichment_files[entry["dataset"]])
+        # Class names stay text ('0' and '1' are names, not numbers).
+        enrichment_table = read_table(enrichment_files[entry["dataset"]], dtype={"class": str, "enriched_in": str})
         overlaps.append(baseline_overlap(table, enrichment_table, q_threshold).assign(**key))
     write_table(pd.concat(recalls, ignore_index=True)[RECALL_COLUMNS] if recalls
                 else pd.DataFrame(columns=RECALL_COLUMNS), recall_output)
