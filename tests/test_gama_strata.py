@@ -73,6 +73,8 @@ def test_mixed_length_cdr3_set_runs_through_ig_gama_and_summary(tmp_path):
                     tmp_path / "summary_matrix.tsv")
     summary = read_table(tmp_path / "summary.tsv", dtype={"imgt_position": str})
     assert {"imgt_position", "n_sequences", "ci_low", "ci_high"} <= set(summary.columns)
+    # labels, not numbers: "105", not "105.0" (and 111.10 would otherwise read as 111.1)
+    assert summary["imgt_position"].iloc[0] == "105" and "112.1" in set(summary["imgt_position"])
     assert summary["ci_low"].notna().any()
 
 

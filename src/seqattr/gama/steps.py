@@ -267,7 +267,8 @@ def summarise(profile_paths, bootstrap_paths, matrix_paths, profile_path, matrix
     importance, sd over replicates, bootstrap interval and top-4 stability
     (`replicates.summarise_replicates`), with the replicates' convergence beside every row
     (`replicates.convergence_summary`); the matrix is the mean (and sd) over replicates."""
-    tables = [read_table(path) for path in profile_paths]
+    # IMGT positions are labels, not numbers: read as floats, 111.10 would become 111.1
+    tables = [read_table(path, dtype={"imgt_position": str}) for path in profile_paths]
     for path, table in zip(profile_paths, tables):
         check_finite_importances(table, path, set_name)
     profiles = pd.concat(tables, ignore_index=True)
