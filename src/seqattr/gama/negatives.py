@@ -16,7 +16,7 @@ of mixed-length ones, `generative.imgt`), with a pseudocount `PSEUDOCOUNT` per r
   average residue there).
 
 `compare` scores every GAMA scoring's profile against each truth: Spearman rho over the
-columns, the permutation p (`gama_validation.ground_truth.permutation_p`), the top-k
+columns, the permutation p (`gama.permutation.permutation_p`), the top-k
 overlap and the rho of each replicate's profile.
 """
 
@@ -27,17 +27,11 @@ import pandas as pd
 from scipy import optimize, stats
 
 from seqattr.generative.alphabet import AMINO_ACIDS
+from seqattr.generative.sets import drop_shared  # noqa: F401 (re-exported)
 
 PSEUDOCOUNT = 0.5
 TRUTHS = ("kl", "logistic")
 INDEX = {residue: i for i, residue in enumerate(AMINO_ACIDS)}
-
-
-def drop_shared(binders: pd.DataFrame, non_binders: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """Both sets without the sequences present in both, and how many distinct sequences that was."""
-    shared = set(binders["sequence"]) & set(non_binders["sequence"])
-    return (binders[~binders["sequence"].isin(shared)].reset_index(drop=True),
-            non_binders[~non_binders["sequence"].isin(shared)].reset_index(drop=True), len(shared))
 
 
 def columns_of(sequences, imgt: bool) -> tuple[list[str], list[str]]:
@@ -156,7 +150,7 @@ def compare(profile: pd.DataFrame, replicates: pd.DataFrame | None, truth: pd.Da
     """One row per scoring and truth: spearman_rho (mean profile), permutation_p, top-`top`
     overlap, rho per replicate (mean, sd, min, max), n_columns. `column` names the profile's
     column that holds the truth's labels (position or imgt_position)."""
-    from seqattr.gama_validation.ground_truth import permutation_p
+    from seqattr.gama.permutation import permutation_p
 
     rows = []
     for key, part in profile.groupby(scoring, sort=False):

@@ -173,3 +173,10 @@ def read_positive_set(path, kind: str, epitope: str | None = None, column: str |
     else:
         ids = [f"{path.name.split('.')[0]}_{i + 1}" for i in range(len(frame))]
     return check_sequences(ids, frame[column].tolist(), str(path), min_size, equal_lengths)
+
+
+def drop_shared(binders: pd.DataFrame, non_binders: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Both sets without the sequences present in both, and how many distinct sequences that was."""
+    shared = set(binders["sequence"]) & set(non_binders["sequence"])
+    return (binders[~binders["sequence"].isin(shared)].reset_index(drop=True),
+            non_binders[~non_binders["sequence"].isin(shared)].reset_index(drop=True), len(shared))

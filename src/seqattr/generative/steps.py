@@ -78,7 +78,7 @@ def read_real_set(spec: dict) -> tuple[pd.DataFrame, dict]:
 def without_negatives(frame: pd.DataFrame, spec: dict) -> tuple[pd.DataFrame, int]:
     """The positive set without the sequences its `negatives` also hold, and how many
     distinct sequences that was (a sequence sorted both ways is evidence of neither)."""
-    from seqattr.gama.negatives import drop_shared
+    from seqattr.generative.sets import drop_shared
 
     negatives, _ = read_real_set({"min_size": 1, **spec["negatives"]})
     kept, _, shared = drop_shared(frame, negatives)
@@ -95,7 +95,7 @@ def negative_set(spec: dict, negatives_path, summary_path) -> None:
     (dropped from both, counted), and the record of what was read."""
     negatives, record = read_real_set({"min_size": 1, **spec["negatives"]})
     positives, _ = read_real_set(spec)
-    from seqattr.gama.negatives import drop_shared
+    from seqattr.generative.sets import drop_shared
 
     _, negatives, shared = drop_shared(positives, negatives)
     record.update(shared_with_binders_dropped=shared, kept_after_dropping_shared=len(negatives))
