@@ -34,6 +34,9 @@ LOCAL_RULES = {
     "motif_recovery",
     "saliency_figures",
     "gama_grid_summary",
+    "generative_set_hygiene",
+    "motif_database",
+    "motif_summary",
     "report_tables",
     "manifest",
 }

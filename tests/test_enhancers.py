@@ -12,6 +12,7 @@ TINY = {
     "classify": {"mask_ratios": [0.1], "seeds": [0, 1], "epochs": 2, "patience": 1, "warmup_epochs": 1,
                  "batch_size": 256, "attngen": {"channels": 8, "dilations": [2]}},
     "saliency": {"n_eval": 60, "ig_steps": 4, "fractions": [0, 0.2, 0.5]},
+    "motifs": {"classifiers": []},  # TF-MoDISco's first compile alone takes minutes: the demo runs the stage
 }
 
 

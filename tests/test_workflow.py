@@ -14,7 +14,7 @@ from seqattr.data.encoding import load_encoded
 
 CONFIGS = sorted((REPO / "config").glob("*.yaml"))
 CONFIGS = [path for path in CONFIGS if path.name != "schema.yaml"]
-NEEDS_SHARED_DATA = {"absolut.yaml", "mason.yaml", "enhancers.yaml"}  # their default tables live in ../shared/data
+NEEDS_SHARED_DATA = {"absolut.yaml", "mason.yaml", "enhancers.yaml", "beam.yaml"}  # their default tables live in ../shared/data
 # Configs with generative/gama sections validate once the GAMA core's rules are in.
 NEEDS_GAMA = {"absolut.yaml", "mason.yaml", "gama_grid.yaml", "gama_slice.yaml"}
 
@@ -28,6 +28,10 @@ def with_shared_data_paths(config, folder):
     for key in ("absolut_table", "mason_table"):
         if settings.get(key):
             settings[key] = absolute(settings[key])
+    for generative_set in (settings.get("generative") or {}).get("sets", {}).values():
+        for part in (generative_set, generative_set.get("negatives") or {}):
+            if isinstance(part.get("path"), str):
+                part["path"] = absolute(part["path"])
     for dataset in settings.get("datasets", {}).values():
         local = dataset.get("local", {})
         for split in ("train", "test"):

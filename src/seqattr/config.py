@@ -77,6 +77,8 @@ def check_datasets(config: dict) -> None:
         if source == "synthetic":
             spec = dataset["synthetic"]
             for key in ("n_train", "n_test"):
+                if key not in spec:  # a config not yet filled with the schema's defaults
+                    continue
                 check_size(f"datasets.{name}.synthetic.{key}", spec[key], spec["length"], "nt")
                 check_synthetic_classes(f"datasets.{name}.synthetic.{key}", spec[key], len(spec["classes"]))
         if source == "local":
@@ -176,7 +178,8 @@ def check_generative(config: dict) -> None:
     for name, spec in config.get("generative", {}).get("sets", {}).items():
         key = f"generative.sets.{name}"
         if spec["source"] == "synthetic":
-            check_size(f"{key}.n", spec["n"], spec["length"], "residues")
+            if "n" in spec:  # a config not yet filled with the schema's defaults
+                check_size(f"{key}.n", spec["n"], spec["length"], "residues")
             positions = spec.get("positions")
             if not positions:
                 raise ConfigError(f"{key}.positions: a synthetic set needs 2 to 4 implanted positions (1-based)")
