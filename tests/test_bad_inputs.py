@@ -723,6 +723,14 @@ CONFIG_CASES = {
         {"datasets__synthetic_tiny__synthetic__n_train": 1e11},
         "config key datasets.synthetic_tiny.synthetic.n_train: 100000000000.0 is not an integer; write "
         "100000000000 (without the decimal point)"),
+    "negative_attention_entropy_penalty": (
+        {"classify__attention": {"concentration": "entropy", "entropy_penalty": -0.1}},
+        "config key classify.attention.entropy_penalty: -0.1 is less than the minimum of 0 (Weight of the "
+        "normalised entropy (0 on one position, 1 uniform) in the loss; concentration entropy only.)"),
+    "attention_temperature_of_zero": (
+        {"classify__attention": {"concentration": "temperature", "temperature": 0}},
+        "config key classify.attention.temperature: 0 is less than or equal to the minimum of 0 (Divides the "
+        "attention logits (< 1 sharpens); concentration temperature only.)"),
 }
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from seqattr.errors import ConfigError
+
 # The `classify` keys a training job reads (besides its model's own section); the mask
 # ratio and seed come from the wildcards, threads from the rule. Only these are the
 # train rule's params, so adding a ratio or a seed to the sweep retrains nothing else.
@@ -32,3 +34,36 @@ def format_ratio(ratio: float | str) -> str:
     The one formatting used everywhere (rules, scripts, tables), so paths always agree.
     """
     return np.format_float_positional(check_ratio(ratio), trim="-")
+
+
+# `classify.attention`'s keys that each concentration reads, with the value that leaves them unused.
+ATTENTION_STRENGTHS = {"entropy": ("entropy_penalty", 0.0), "temperature": ("temperature", 1.0)}
+
+
+def attention_options(attention: dict | None) -> dict:
+    """AttnGen's hyperparameters for a `classify.attention` section: {} for the paper's
+    softmax (concentration none), so a default run's params and checkpoints stay as they
+    were; otherwise the concentration and the one strength it reads."""
+    concentration = (attention or {}).get("concentration", "none")
+    if concentration == "none":
+        return {}
+    options = {"concentration": concentration}
+    if concentration in ATTENTION_STRENGTHS:
+        key, _ = ATTENTION_STRENGTHS[concentration]
+        options[key] = float(attention[key])
+    return options
+
+
+def check_attention(attention: dict | None) -> None:
+    """ConfigError naming the key when `classify.attention` sets a strength its
+    concentration does not read, or leaves the one it reads at its no-effect value."""
+    attention = attention or {}
+    concentration = attention.get("concentration", "none")
+    for name, (key, unused) in ATTENTION_STRENGTHS.items():
+        value = attention.get(key, unused)
+        if name == concentration and value == unused:
+            raise ConfigError(f"classify.attention.{key}: {value} leaves the attention as it is; give another "
+                              f"value with concentration {name}")
+        if name != concentration and value != unused:
+            raise ConfigError(f"classify.attention.{key}: {value} is read only with concentration {name}, not "
+                              f"{concentration}")

@@ -180,8 +180,12 @@ def train_classifier(model: nn.Module, x: torch.Tensor, y: torch.Tensor, config:
             ratio = mask_ratio_at(step, total_steps, config.mask_ratio, warmup, config.warmup_schedule)
             with _autocast(device, config.bf16):
                 loss = loss_fn(_forward(model, x_train[batch], ratio).float(), y_train[batch])
+            # A model's own training term (AttnGen's attention entropy penalty) joins the
+            # gradient, not train_loss: the history stays the classification loss.
+            regularisation = getattr(model, "regularisation_loss", None)
+            objective = loss if regularisation is None else loss + regularisation
             optimiser.zero_grad(set_to_none=True)
-            loss.backward()
+            objective.backward()
             optimiser.step()
             total_loss += loss.detach()
             step += 1

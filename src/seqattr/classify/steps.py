@@ -8,7 +8,7 @@ import logging
 
 import pandas as pd
 
-from seqattr.classify import TRAINING_KEYS, format_ratio
+from seqattr.classify import TRAINING_KEYS, attention_options, format_ratio
 from seqattr.data.canonical import read_classes
 from seqattr.data.encoding import load_encoded
 from seqattr.figures import save_figure
@@ -22,6 +22,7 @@ def train(train_path, classes_path, model_path, history_path, timing_path, *, cl
           mask_ratio, seed, dataset: str, threads: int = 1):
     """Train one classifier on an encoded train split; write its history, its wall-clock
     timing and its checkpoint (which declares `dataset`, the classes and the input length).
+    An AttnGen also reads `classify["attention"]` (its concentration; absent: the paper's).
 
     The checkpoint is written last and atomically, so a job killed mid-way leaves no
     model file that Snakemake (or a reader) could take as complete.
@@ -35,6 +36,8 @@ def train(train_path, classes_path, model_path, history_path, timing_path, *, cl
     config = TrainingConfig.from_dict({**{k: classify[k] for k in TRAINING_KEYS if k in classify},
                                        "mask_ratio": float(mask_ratio), "seed": int(seed), "threads": threads})
     model_config = classify.get(model) or {}
+    if model == "attngen":  # the concentrating attention, when `classify.attention` asks for one
+        model_config = {**model_config, **attention_options(classify.get("attention"))}
     seed_everything(config.seed, config.threads)  # before build_model: the initial weights depend on it
     encoded = load_encoded(train_path)
     network = build_model(model, model_config, encoded.length, len(read_classes(classes_path)))
