@@ -16,13 +16,17 @@ each entry's IG varies across sequences instead of where its median lies; `infor
 the trained model's own information per position (`gama.information`, no IG): a
 **baseline**, not a GAMA scoring (`metric_kind`); and two combinations of that baseline
 with the GAMA scoring `null_spread`: `null_spread_information` (`combined_profile`) and
-`null_spread_or_information` (`union_profile`), kind `gama+baseline`.
+`null_spread_or_information` (`union_profile`), kind `gama+baseline`. The model-free
+baselines (`MODEL_FREE_BASELINES`: the logo, `gama.pairwise`'s mutual information and Potts
+couplings) read neither a model nor its IG; `metric_kind` names them baselines too.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 import torch
+
+from seqattr.gama.edges import position_scores, residue_edges
 
 
 def _standardise(values: torch.Tensor) -> torch.Tensor:
@@ -81,21 +85,32 @@ METRICS = ("gama", "effect_size", "spread", "null_spread", "information", "null_
 MOMENT_METRICS = ("gama", "effect_size")
 NULL_METRICS = ("null_spread", "null_spread_information", "null_spread_or_information")
 INFORMATION_METRICS = ("information", "null_spread_information", "null_spread_or_information")
-REDUCTIONS = ("input", "output", "both")
+# input, output, both: the mean over a role's partners (`importance_profile`); max, sum: the
+# larger of a position's two roles, each the max or the sum over its partners
+# (`gama.edges.position_scores`), which weigh an edge the same at both of its ends.
+REDUCTIONS = ("input", "output", "both", "max", "sum")
+EDGE_REDUCTIONS = ("max", "sum")
 # What each metric is, in every table (`kind` column) and figure: a GAMA scoring reads the
 # IG of the trained model against a reference model; a baseline reads no IG (`information`
 # is the trained model's own log-probability per position, a logo computed by the model);
 # the two combinations add the information baseline to the null_spread GAMA scoring, so
 # they are labelled as containing a baseline and never reported as GAMA alone.
 BASELINE_METRICS = ("information",)
+# Baselines computed from the sequences alone, beside the metrics (not in METRICS: no IG,
+# no model): the logo (`information.logo_information`), pairwise mutual information and
+# pseudo-likelihood Potts couplings, each with the average-product correction (`pairwise`).
+MODEL_FREE_BASELINES = ("logo", "mi_apc", "potts_apc")
 COMBINED_METRICS = ("null_spread_information", "null_spread_or_information")
 KINDS = ("gama", "gama+baseline", "baseline")
 
 
 def metric_kind(metric: str) -> str:
-    """`gama`, `gama+baseline` (null_spread plus the information baseline) or `baseline`."""
+    """`gama`, `gama+baseline` (null_spread plus the information baseline) or `baseline`
+    (the information metric and the model-free baselines)."""
+    if metric in MODEL_FREE_BASELINES:
+        return "baseline"
     if metric not in METRICS:
-        raise ValueError(f"metric {metric!r}: allowed {METRICS}")
+        raise ValueError(f"metric {metric!r}: allowed {METRICS + MODEL_FREE_BASELINES}")
     return "baseline" if metric in BASELINE_METRICS else "gama+baseline" if metric in COMBINED_METRICS else "gama"
 
 
@@ -165,6 +180,11 @@ def _output_role(matrix: torch.Tensor, length: int) -> torch.Tensor:
     return values
 
 
+def _edge_reduction(matrix: torch.Tensor, reduction: str) -> torch.Tensor:
+    scores = position_scores(residue_edges(matrix.detach().cpu().numpy()), reduction)
+    return torch.from_numpy(scores).to(matrix.dtype)
+
+
 def _standardised(profile: torch.Tensor) -> torch.Tensor:
     finite = profile[torch.isfinite(profile)]
     if finite.numel() < 2 or finite.std() == 0:
@@ -182,7 +202,11 @@ def importance_profile(matrix: torch.Tensor, reduction: str = "input") -> torch.
     residue shows in both roles, as a predictor of later residues and as predicted by
     earlier ones, and the input role alone misses the last implanted position. "both":
     the sum of the two profiles, each standardised over positions (z-scores; a position
-    with one role undefined keeps the other). NaN scores are skipped.
+    with one role undefined keeps the other). NaN scores are skipped. "max" and "sum": the
+    larger of the two roles over the residue pairs alone (`gama.edges.position_scores` of
+    `gama.edges.residue_edges`), each role the max or the sum of the position's edges,
+    not their mean: an edge a -> b counts fully at both a and b, where the mean roles
+    divide it by L - a + 1 at a and by b - 1 at b. NaN only where both roles are.
     """
     length = matrix.shape[0] - 2
     if length < 1 or matrix.shape[0] != matrix.shape[1]:
@@ -193,6 +217,8 @@ def importance_profile(matrix: torch.Tensor, reduction: str = "input") -> torch.
         return _input_role(matrix, length)
     if reduction == "output":
         return _output_role(matrix, length)
+    if reduction in EDGE_REDUCTIONS:
+        return _edge_reduction(matrix, reduction)
     as_input, as_output = _standardised(_input_role(matrix, length)), _standardised(_output_role(matrix, length))
     both = torch.nan_to_num(as_input, nan=0.0) + torch.nan_to_num(as_output, nan=0.0)
     both[torch.isnan(as_input) & torch.isnan(as_output)] = float("nan")
@@ -205,7 +231,8 @@ def combined_profile(matrix: torch.Tensor, information: torch.Tensor, reduction:
     dependency the null_spread matrix `matrix` reduced to residue p in its input role,
     its output role (`reduction` input or output), or the sum of the two roles (both;
     raw, not standardised as `importance_profile`'s both, so that the two terms keep
-    their common unit). NaN role values count as 0.
+    their common unit), or the larger role by max or sum over partners (max, sum; as
+    `importance_profile`, in nats). NaN role values count as 0.
 
     The two terms see different things. `null_spread` sees dependencies between positions
     (what the trained model learned beyond the column-shuffled null model) and is blind to
@@ -223,11 +250,14 @@ def combined_profile(matrix: torch.Tensor, information: torch.Tensor, reduction:
 
 def _dependency(matrix: torch.Tensor, length: int, reduction: str) -> torch.Tensor:
     """The null_spread matrix reduced to each residue position in nats: its input role, its
-    output role, or their raw sum (both); NaN role values count as 0."""
+    output role, their raw sum (both), or the larger role by max or sum over partners (max,
+    sum); NaN role values count as 0."""
     roles = {"input": [_input_role], "output": [_output_role], "both": [_input_role, _output_role]}
-    if reduction not in roles:
+    if reduction not in REDUCTIONS:
         raise ValueError(f"reduction {reduction!r}: allowed {REDUCTIONS}")
     _check_matrix(matrix, length)
+    if reduction in EDGE_REDUCTIONS:
+        return torch.nan_to_num(_edge_reduction(matrix.double(), reduction), nan=0.0)
     return sum(torch.nan_to_num(role(matrix.double(), length), nan=0.0) for role in roles[reduction])
 
 
