@@ -575,7 +575,7 @@ wildcard_constraints:
     attribution=name_pattern(unique(entry["attribution"] for entry in MOTIF_ENTRIES)),
     set=name_pattern(GENERATIVE_SETS),
     replicate=name_pattern(REPLICATES),
-    state="initial|trained",
+    state="initial|trained|null",
     experiment=name_pattern(GRID_EXPERIMENTS),
 
 

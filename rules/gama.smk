@@ -1,6 +1,64 @@
 # Stage gama: IG of the initial and trained generative LSTM on each set, the GAMA matrix
 # and importance profile, their figures (src/seqattr/gama/).
 
+from seqattr.errors import ConfigError
+
+# The metrics that read a null model's IG and those that read the trained model itself
+# (`metric.NULL_METRICS`, `metric.INFORMATION_METRICS`, written out here because that
+# module imports torch, which parsing the workflow does not; tests/test_gama_background.py
+# checks they agree).
+GAMA_NULL_METRICS = ("null_spread", "null_spread_information", "null_spread_or_information")
+GAMA_INFORMATION_METRICS = ("information", "null_spread_information", "null_spread_or_information")
+GAMA_NEEDS_NULL = bool(set(GAMA["metrics"]) & set(GAMA_NULL_METRICS))
+GAMA_NEEDS_INFORMATION = bool(set(GAMA["metrics"]) & set(GAMA_INFORMATION_METRICS))
+GAMA_BACKGROUND = GAMA["information_background"]
+if GAMA_NEEDS_INFORMATION and GAMA_BACKGROUND == "negatives":
+    for _name in GENERATIVE_SETS:
+        if _name not in NEGATIVE_SETS:
+            raise ConfigError(
+                f"gama.information_background: negatives, but generative.sets.{_name} has no "
+                "negatives: give it its non-binders, or a reference set, or uniform"
+            )
+
+
+def information_background_files(wildcards):
+    """The file the information baseline's background is read from: the set's non-binders
+    or the reference set; none for uniform or when no information metric is computed."""
+    if not GAMA_NEEDS_INFORMATION or GAMA_BACKGROUND == "uniform":
+        return []
+    if GAMA_BACKGROUND == "negatives":
+        return [generative_file("negatives.tsv.gz", wildcards.set)]
+    return [GAMA_BACKGROUND["path"]]
+
+
+rule gama_null_model:
+    input:
+        sequences=generative_file("sequences.tsv.gz"),
+    output:
+        null=replicate_file("null.pt"),
+        history=replicate_file("null_history.tsv"),
+    log:
+        log_file("gama", "{set}.replicate{replicate}.null_model"),
+    benchmark:
+        benchmark_file("gama", "{set}.replicate{replicate}.null_model")
+    group:
+        "generative"
+    conda:
+        "../envs/torch.yaml"
+    threads: GENERATIVE["threads"]
+    resources:
+        gpu=GENERATIVE["gpu"],
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=120,
+    params:
+        model=GENERATIVE["model"],
+        training=GENERATIVE["training"],
+        # a synthetic set's floor is reachable, so a run above it is retried at half the
+        # learning rate (as the grid does); a real set's floor is in-sample (gama.null_model)
+        retries=lambda wildcards: 2 if wildcards.set in SYNTHETIC_POSITIVE_SETS else 0,
+    script:
+        "../scripts/gama_null_model.py"
+
 
 rule gama_ig:
     input:
@@ -23,7 +81,7 @@ rule gama_ig:
         runtime=120,
     params:
         options={key: GAMA[key] for key in IG_OPTION_KEYS},
-        model=GENERATIVE["model"],
+        model=MODEL_SHAPE,
         min_stratum=GAMA["min_stratum"],
     script:
         "../scripts/gama_ig.py"
@@ -34,6 +92,10 @@ rule gama:
         ig_initial=gama_replicate_file("ig_initial.pt"),
         ig_trained=gama_replicate_file("ig_trained.pt"),
         history=replicate_file("history.tsv"),
+        ig_null=[gama_replicate_file("ig_null.pt")] if GAMA_NEEDS_NULL else [],
+        null_history=[replicate_file("null_history.tsv")] if GAMA_NEEDS_NULL else [],
+        trained_model=[replicate_file("trained.pt")] if GAMA_NEEDS_INFORMATION else [],
+        background=information_background_files,
     output:
         matrix=gama_replicate_file("gama_matrix.tsv"),
         profile=gama_replicate_file("profile.tsv"),
@@ -54,6 +116,9 @@ rule gama:
         options={key: GAMA[key] for key in GAMA_SCORING_OPTIONS},
         training={key: GENERATIVE["training"][key] for key in ("patience", "min_delta", "tolerance")},
         imgt=lambda wildcards: GENERATIVE["sets"][wildcards.set]["source"] == "airr",
+        model=MODEL_SHAPE,
+        # a reference set's spec (read as a set's negatives); the string cases need no spec
+        background_spec=GAMA_BACKGROUND if isinstance(GAMA_BACKGROUND, dict) else None,
     script:
         "../scripts/gama.py"
 
@@ -114,7 +179,7 @@ rule gama_residue_views:
         mem_mb=memory_mb(TORCH_MB),
         runtime=60,
     params:
-        model=GENERATIVE["model"],
+        model=MODEL_SHAPE,
         imgt=lambda wildcards: GENERATIVE["sets"][wildcards.set]["source"] == "airr",
         max_sequences=GAMA["max_sequences"],
         seed=GAMA["seed"],

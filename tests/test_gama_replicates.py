@@ -33,7 +33,8 @@ def test_plateau_is_met_when_the_held_out_nll_stops_improving_for_patience_epoch
     # 1.1995 improves on 1.2 by less than min_delta: it counts as no improvement
     assert state == {"criterion": "plateau", "converged": True, "epoch": 3, "epochs": 6,
                      "train_nll": pytest.approx(1.3), "val_nll": 1.2, "excess_nll": pytest.approx(math.nan,
-                                                                                                   nan_ok=True)}
+                                                                                                   nan_ok=True),
+                     "nll_gap": pytest.approx(-0.1)}
 
 
 def test_a_run_that_ends_while_still_improving_has_not_converged():

@@ -37,7 +37,8 @@ def test_test_run_writes_gama_outputs(test_run):
     own = pd.read_csv(gama / "replicate1" / "profile.tsv", sep="\t")
     assert list(own.columns) == ["mode", "readout", "metric", "reduction", "kind", "position", "importance", "rank",
                                  "replicate", "n_attributed", "criterion", "converged", "train_nll", "val_nll",
-                                 "excess_nll"]
+                                 "excess_nll", "nll_gap"]
+    assert own["nll_gap"].iloc[0] == pytest.approx(kept["val_nll"] - kept["train_nll"], abs=1e-5)
     kept = history.loc[history["val_nll"].idxmin()]
     assert own["excess_nll"].iloc[0] == pytest.approx(kept["excess_nll"], abs=1e-6)
     assert own["val_nll"].iloc[0] == pytest.approx(kept["val_nll"], abs=1e-6)

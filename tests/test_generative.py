@@ -125,8 +125,9 @@ def test_training_defaults_are_the_schema_defaults_of_every_key_train_lstm_reads
     from seqattr.generative.engine import training_defaults
 
     defaults = training_defaults()
-    assert set(defaults) == {"hidden_size", "max_epochs", "batch_size", "learning_rate", "validation_fraction",
-                             "patience", "min_delta", "tolerance", "device"}
+    assert set(defaults) == {"hidden_size", "dropout", "max_epochs", "batch_size", "learning_rate", "weight_decay",
+                             "validation_fraction", "patience", "min_delta", "tolerance", "device"}
+    assert defaults["dropout"] == 0 and defaults["weight_decay"] == 0  # regularisation is opt-in
     assert defaults["learning_rate"] > 0 and defaults["tolerance"] > 0
 
 

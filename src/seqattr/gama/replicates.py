@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from seqattr.gama.metric import importance_profile, score_from_moments
+from seqattr.gama.metric import MOMENT_METRICS, importance_profile, score_from_moments, scoring_profiles
 
 SCORING = ["mode", "readout", "metric", "reduction"]
 TOP = 4
@@ -61,29 +61,48 @@ class _Resampler:
 
 
 def bootstrap_profiles(ig_trained: dict, ig_initial: dict, metrics, reductions, draws: int,
-                       seed) -> pd.DataFrame:
+                       seed, ig_null: dict | None = None, information: torch.Tensor | None = None) -> pd.DataFrame:
     """Long table (mode, readout, metric, reduction, draw, position, importance) of `draws`
     bootstrap profiles: each draw resamples the attributed sequences with replacement
-    (seeded by `seed`, an int or a list of ints; the same rows for both models) and
-    recomputes every scoring, as `scoring_profiles(..., rows=...)` would."""
+    (seeded by `seed`, an int or a list of ints; the same rows for every model) and
+    recomputes every scoring, as `scoring_profiles(..., rows=...)` would. The metrics
+    that read a null model's IG or the information baseline need `ig_null` (same keys)
+    and `information`, each sequence's information terms (N, L) (`information.sequence_information`),
+    whose resampled mean is the draw's information profile."""
     columns = SCORING + ["draw", "position", "importance"]
     if draws < 1:
         return pd.DataFrame(columns=columns)
     n = next(iter(ig_trained.values())).shape[0]
     rng = np.random.default_rng(seed)
-    samplers = {key: (_Resampler(ig_trained[key]), _Resampler(ig_initial[key])) for key in ig_trained}
+    moment_metrics = set(metrics) & set(MOMENT_METRICS)
+    samplers = {key: (_Resampler(ig_trained[key]), _Resampler(ig_initial[key])) for key in ig_trained} \
+        if moment_metrics else {}
     keys, values = [], []
     for draw in range(1, draws + 1):
         rows = rng.integers(0, n, size=n)
         counts = torch.from_numpy(np.bincount(rows, minlength=n))
-        for (mode, readout), (trained, initial) in samplers.items():
-            (median_t, var_t), (median_i, var_i) = trained.moments(counts), initial.moments(counts)
-            shared = ((median_t - median_i).abs(), var_t + var_i)
+        resampled_information = information[torch.from_numpy(rows)].mean(dim=0) if information is not None else None
+        for key in ig_trained:
+            profiles = {}
+            if moment_metrics:
+                trained, initial = samplers[key]
+                (median_t, var_t), (median_i, var_i) = trained.moments(counts), initial.moments(counts)
+                shared = ((median_t - median_i).abs(), var_t + var_i)
+                for metric in metrics:
+                    if metric in MOMENT_METRICS:
+                        matrix = score_from_moments(shared, metric)
+                        profiles.update({(metric, r): importance_profile(matrix, r) for r in reductions})
+            others = [metric for metric in metrics if metric not in MOMENT_METRICS]
+            if others:  # the spread and information metrics, from the resampled rows themselves
+                profiles.update({(metric, reduction): profile for (_, _, metric, reduction), _, profile in
+                                 scoring_profiles({key: ig_trained[key]}, {key: ig_initial[key]}, others, reductions,
+                                                  rows=torch.from_numpy(rows),
+                                                  ig_null={key: ig_null[key]} if ig_null is not None else None,
+                                                  information=resampled_information)})
             for metric in metrics:
-                matrix = score_from_moments(shared, metric)
                 for reduction in reductions:
-                    keys.append((mode, readout, metric, reduction, draw))
-                    values.append(importance_profile(matrix, reduction).numpy())
+                    keys.append((*key, metric, reduction, draw))
+                    values.append(profiles[(metric, reduction)].numpy())
     length = len(values[0])
     frame = pd.DataFrame(np.repeat(np.array(keys, dtype=object), length, axis=0), columns=SCORING + ["draw"])
     frame["draw"] = frame["draw"].astype(int)
@@ -130,10 +149,15 @@ def summarise_replicates(profiles: pd.DataFrame, bootstraps: pd.DataFrame, level
 def convergence_summary(states: list[dict]) -> dict:
     """The replicates' convergence (`engine.kept_epoch` each) as columns beside every result:
     criterion, converged (True only when every replicate met it), converged_replicates
-    ("k/K"), train_nll, val_nll, excess_nll (means over replicates, nats per token)."""
+    ("k/K"), train_nll, val_nll, excess_nll, nll_gap (means over replicates, nats per
+    token; nll_gap, held-out - train at the kept epoch, where the replicates have it) and
+    nll_gap_max (the largest replicate's gap)."""
     met = sum(bool(s["converged"]) for s in states)
     return {"criterion": states[0]["criterion"], "converged": met == len(states),
             "converged_replicates": f"{met}/{len(states)}",
             "train_nll": float(np.mean([s["train_nll"] for s in states])),
             "val_nll": float(np.mean([s["val_nll"] for s in states])),
-            "excess_nll": float(np.mean([s["excess_nll"] for s in states]))}
+            "excess_nll": float(np.mean([s["excess_nll"] for s in states])),
+            **({"nll_gap": float(np.mean([s["nll_gap"] for s in states])),
+                "nll_gap_max": float(np.max([s["nll_gap"] for s in states]))}
+               if all("nll_gap" in s and pd.notna(s["nll_gap"]) for s in states) else {})}

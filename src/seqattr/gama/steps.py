@@ -42,12 +42,86 @@ def imgt_column(positions, length: int) -> list[str]:
 def convergence(history: pd.DataFrame, training: dict) -> dict:
     """The kept model's convergence (`engine.kept_epoch`) under `generative.training`'s
     patience, min_delta and tolerance: criterion entropy_floor (synthetic sets) or plateau
-    (real sets), converged, the kept epoch's train and held-out NLL per token, excess_nll."""
+    (real sets), converged, the kept epoch's train and held-out NLL per token, excess_nll,
+    and nll_gap (held-out - train: how far the model overfits its training split)."""
     settings = {**training_defaults(), **training}
     return kept_epoch(history, settings["patience"], settings["min_delta"], settings["tolerance"])
 
 
-CONVERGENCE_COLUMNS = ["criterion", "converged", "train_nll", "val_nll", "excess_nll"]
+CONVERGENCE_COLUMNS = ["criterion", "converged", "train_nll", "val_nll", "excess_nll", "nll_gap"]
+
+
+def null_model(sequences_path, null_path, history_path, *, model: dict, training: dict, set_name: str,
+               replicate: int = 1, retries: int = 0, threads: int = 1) -> None:
+    """The null model of replicate k (`gama.null_model`): the LSTM of `generative.model` trained
+    with `generative.training` and the replicate's seed (`training.seed + k - 1`, so from the
+    real model's initial weights) on the set with its columns shuffled (within each length
+    stratum for CDR3s of mixed lengths), to that set's own floor; `retries` runs at half the
+    learning rate while it stops above the tolerance. Its history holds the excess over the
+    floor, which on a real set is an in-sample one (`null_model`'s docstring)."""
+    from seqattr.gama.null_model import train_null_model
+    from seqattr.generative.checkpoint import save_model
+    from seqattr.generative.engine import training_settings
+
+    set_threads(threads)
+    sequences = read_table(sequences_path)["sequence"].tolist()
+    started = time.perf_counter()
+    null, history = train_null_model(sequences, training_settings(model, training),
+                                     seed=training["seed"] + replicate - 1, retries=retries)
+    state = convergence(history, training)
+    log.info("replicate %d: null model kept epoch %d of %d, held-out NLL %.4f, %.4f above the shuffled set's "
+             "floor (%.1f s)", replicate, state["epoch"], state["epochs"], state["val_nll"], state["excess_nll"],
+             time.perf_counter() - started)
+    save_model(null, null_path, set_name=set_name)
+    columns = [c for c in ("epoch", "train_nll", "train_nll_eval", "val_nll", "true_val_nll", "excess_nll",
+                           "learning_rate") if c in history]
+    write_table(history[columns].round(6), history_path)
+
+
+UNIFORM = "uniform"
+
+
+def information_background(background, imgt: bool) -> tuple[str, pd.DataFrame | None]:
+    """(name, `information.background_table`) of `gama.information_background` as the
+    workflow resolves it: None (uniform; no table), a canonical set file (the set's
+    non-binders, named "negatives"), or a reference set's spec (source, path, ...: read
+    as a set's `negatives` is, named "reference:<file name>")."""
+    from pathlib import Path
+
+    from seqattr.gama.information import background_table
+
+    if background is None:
+        return UNIFORM, None
+    if isinstance(background, dict):
+        from seqattr.generative.steps import read_real_set
+
+        frame, _ = read_real_set({"min_size": 1, **background})
+        name = f"reference:{Path(background['path']).name}"
+    else:
+        frame, name = read_table(background), "negatives"
+    try:
+        return name, background_table(frame["sequence"].tolist(), imgt)
+    except ValueError as error:  # e.g. a reference of another length than a set of one length
+        raise InputError(f"{background['path'] if isinstance(background, dict) else background}: "
+                         f"information background: {error}") from None
+
+
+def stratum_information(model_path, tokens: dict, *, model: dict, set_name: str, imgt: bool,
+                        table: pd.DataFrame | None) -> tuple[dict, dict]:
+    """({length: information profile (L,)}, {length: each sequence's terms (N, L)}) of the
+    trained model on each stratum's attributed token rows, against `table` (None: uniform)
+    at the stratum's columns (IMGT positions when `imgt`)."""
+    from seqattr.gama.information import information_profile, sequence_information, stratum_background
+    from seqattr.generative.imgt import imgt_positions
+
+    lstm = load_model(model_path, expected=expectation(model, set_name))
+    profiles, terms = {}, {}
+    for length, rows in tokens.items():
+        columns = list(imgt_positions(length)) if imgt else [str(p) for p in range(1, length + 1)]
+        background = stratum_background(table, columns) if table is not None else None
+        profiles[length] = information_profile(lstm, rows, background=background)
+        terms[length] = sequence_information(lstm, rows, background=background)
+    return profiles, terms
 
 
 def ig(model_path, sequences_path, output, *, options: dict, set_name: str, model: dict, state: str = "trained",
@@ -160,27 +234,55 @@ def read_ig(path) -> dict:
 
 def gama(ig_initial_path, ig_trained_path, matrix_path, profile_path, bootstrap_path=None, *,
          metrics=("gama",), reductions=("input",), bootstrap: int = 0, seed: int = 0, replicate: int = 1,
-         threads: int = 1, history_path=None, training: dict | None = None, imgt: bool = False) -> None:
+         threads: int = 1, history_path=None, training: dict | None = None, imgt: bool = False,
+         ig_null_path=None, null_history_path=None, trained_model_path=None, model: dict | None = None,
+         set_name: str | None = None, background=None) -> None:
     """One replicate's scorings from its two models' IG (`ig`): every (mode, readout) x
     metric x reduction: the matrices, the profiles and, when `bootstrap` > 0, that many
     bootstrap profiles over the attributed sequences (`replicates.bootstrap_profiles`,
     seeded by (seed, replicate)). Every profile row carries the replicate's convergence
     (`convergence`), read from its history. `imgt` (a CDR3 set, e.g. from an AIRR file):
-    each position also gets its IMGT CDR3 number (`imgt_position`, `generative.imgt`)."""
+    each position also gets its IMGT CDR3 number (`imgt_position`, `generative.imgt`).
+
+    The metrics in `metric.NULL_METRICS` read the null model's IG (`ig_null_path`, an `ig`
+    file of the replicate's null model; `null_history_path` adds its excess over the
+    shuffled set's floor, `null_excess_nll`); those in `metric.INFORMATION_METRICS` read
+    the trained model itself (`trained_model_path`, checked against `model` and
+    `set_name`) on the attributed token rows, against `background`
+    (`information_background`; None: uniform), named in the column `information_background`
+    of those metrics' rows (no `matrix` for `information`: it has none)."""
+    from seqattr.gama.metric import INFORMATION_METRICS, NULL_METRICS
+
     set_threads(threads)
     ig_initial, ig_trained = read_ig(ig_initial_path), read_ig(ig_trained_path)
     if list(ig_initial) != list(ig_trained) or any(list(ig_initial[k]) != list(ig_trained[k]) for k in ig_trained):
         raise ValueError(f"{ig_initial_path} and {ig_trained_path} hold different scorings or length strata")
     if len(ig_trained) > 1 and not imgt:
         raise ValueError("sequences of several lengths are compared on IMGT CDR3 positions only (a CDR3 set)")
+    ig_null = None
+    if set(metrics) & set(NULL_METRICS):
+        if ig_null_path is None:
+            raise ValueError(f"metrics {sorted(set(metrics) & set(NULL_METRICS))} need the null model's IG")
+        ig_null = read_ig(ig_null_path)
+        if list(ig_null) != list(ig_trained) or any(list(ig_null[k]) != list(ig_trained[k]) for k in ig_trained):
+            raise ValueError(f"{ig_null_path} and {ig_trained_path} hold different scorings or length strata")
+    information, information_terms, background_name = {}, {}, None
+    if set(metrics) & set(INFORMATION_METRICS):
+        if trained_model_path is None or model is None:
+            raise ValueError(f"metrics {sorted(set(metrics) & set(INFORMATION_METRICS))} need the trained model")
+        background_name, table = information_background(background, imgt)
+        information, information_terms = stratum_information(trained_model_path, read_ig_tokens(ig_trained_path),
+                                                             model=model, set_name=set_name, imgt=imgt, table=table)
+        log.info("replicate %d: information against the %s background", replicate, background_name)
     counts = {length: next(iter(tensors.values())).shape[0] for length, tensors in ig_trained.items()}
     n_attributed = sum(counts.values())
     profiles, matrices = {}, {}
     for length in ig_trained:
         rows, matrices[length] = [], {}
         for (mode, readout, metric, reduction), matrix, profile in scoring_profiles(
-                ig_trained[length], ig_initial[length], metrics, reductions):
-            if reduction == reductions[0]:
+                ig_trained[length], ig_initial[length], metrics, reductions,
+                ig_null=ig_null[length] if ig_null is not None else None, information=information.get(length)):
+            if reduction == reductions[0] and matrix is not None:
                 matrices[length][(mode, readout, metric)] = matrix
             rows.append(pd.DataFrame({"mode": mode, "readout": readout, "metric": metric, "reduction": reduction,
                                       "position": range(1, len(profile) + 1), "importance": profile.numpy()}))
@@ -199,23 +301,32 @@ def gama(ig_initial_path, ig_trained_path, matrix_path, profile_path, bootstrap_
                   else combine_matrices(per_length, counts)[0])
         tables.append(matrix_table(matrix, key[0]).assign(readout=key[1], metric=key[2]))
     matrix_columns = ["mode", "readout", "metric", "output_pos", "input_pos", "score"]
-    write_table(pd.concat(tables)[matrix_columns].round({"score": 6}), matrix_path)
+    matrix = pd.concat(tables)[matrix_columns] if tables else pd.DataFrame(columns=matrix_columns)  # information alone
+    write_table(matrix.round({"score": 6}), matrix_path)
     columns = SCORING + ["kind", "position"] + (["imgt_position"] if imgt else []) + ["importance", "rank"]
     profile = profile[columns + (["n_sequences"] if imgt else [])].round({"importance": 6})
+    if background_name is not None:  # which background the information baseline is measured against
+        profile.insert(profile.columns.get_loc("kind") + 1, "information_background",
+                       profile["metric"].map(lambda m: background_name if m in INFORMATION_METRICS else ""))
     profile = profile.assign(replicate=replicate, n_attributed=n_attributed)
     if history_path is not None:
         state = convergence(read_table(history_path), training or {})
         profile = profile.assign(**{k: state[k] for k in CONVERGENCE_COLUMNS}).round(
-            {"train_nll": 6, "val_nll": 6, "excess_nll": 6})
-        log.info("replicate %d: kept epoch %d of %d, train NLL %.4f, held-out NLL %.4f; %s criterion %s",
-                 replicate, state["epoch"], state["epochs"], state["train_nll"], state["val_nll"],
+            {"train_nll": 6, "val_nll": 6, "excess_nll": 6, "nll_gap": 6})
+        log.info("replicate %d: kept epoch %d of %d, train NLL %.4f, held-out NLL %.4f (gap %.4f); %s criterion %s",
+                 replicate, state["epoch"], state["epochs"], state["train_nll"], state["val_nll"], state["nll_gap"],
                  state["criterion"], "met" if state["converged"] else "NOT met")
+    if null_history_path is not None:
+        null_state = convergence(read_table(null_history_path), training or {})
+        profile = profile.assign(null_excess_nll=round(null_state["excess_nll"], 6))
     write_table(profile, profile_path)
     if bootstrap_path is not None:
         started = time.perf_counter()
         several = len(ig_trained) > 1
         draws = {length: bootstrap_profiles(ig_trained[length], ig_initial[length], metrics, reductions, bootstrap,
-                                            [seed, replicate] + ([length] if several else []))
+                                            [seed, replicate] + ([length] if several else []),
+                                            ig_null=ig_null[length] if ig_null is not None else None,
+                                            information=information_terms.get(length))
                  for length in ig_trained}
         if several and bootstrap > 0:
             draws = _stratified_profile(draws, counts, SCORING + ["draw"], imgt)[SCORING + ["draw", "position",
@@ -282,12 +393,17 @@ def summarise(profile_paths, bootstrap_paths, matrix_paths, profile_path, matrix
         summary.insert(summary.columns.get_loc("position") + 1, "imgt_position", summary["position"].map(numbers))
         contributing = profiles.groupby("position")["n_sequences"].first()
         summary["n_sequences"] = summary["position"].map(contributing)
+    if "information_background" in profiles:  # the information baseline's background, per metric
+        background = profiles.groupby("metric")["information_background"].first().fillna("")
+        summary.insert(summary.columns.get_loc("kind") + 1, "information_background",
+                       summary["metric"].map(background).fillna(""))
     states = profiles.drop_duplicates("replicate")
     if "criterion" in profiles:
-        state = convergence_summary(states[CONVERGENCE_COLUMNS].to_dict("records"))
+        state = convergence_summary(states[[c for c in CONVERGENCE_COLUMNS if c in states]].to_dict("records"))
         summary = summary.assign(**state)
-        log.info("%s: %s criterion met by %s replicates; mean train NLL %.4f, held-out NLL %.4f", set_name,
-                 state["criterion"], state["converged_replicates"], state["train_nll"], state["val_nll"])
+        log.info("%s: %s criterion met by %s replicates; mean train NLL %.4f, held-out NLL %.4f (gap %s)", set_name,
+                 state["criterion"], state["converged_replicates"], state["train_nll"], state["val_nll"],
+                 f"{state['nll_gap']:.4f}" if "nll_gap" in state else "not recorded")
     summary = summary.assign(n_attributed=int(states["n_attributed"].iloc[0]))
     write_table(summary.round(6), profile_path)
     matrices = pd.concat([read_table(path) for path in matrix_paths], ignore_index=True)

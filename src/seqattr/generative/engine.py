@@ -57,10 +57,20 @@ def training_settings(model: dict, training: dict, overrides: dict | None = None
 def train_lstm(sequences: list[str], config: dict, seed: int, true_nll=None, weights=None):
     """Train a GenerativeLSTM on `sequences`; returns (initial_model, trained_model, history).
 
-    config keys (defaults from the schema, `training_defaults`): hidden_size, max_epochs, batch_size,
-    learning_rate, validation_fraction, patience, min_delta, tolerance, device (auto:
-    CUDA when present). history has one row per epoch: epoch, train_nll, val_nll (mean
-    nats per token), seconds. Both models are returned on the CPU.
+    config keys (defaults from the schema, `training_defaults`): hidden_size, dropout,
+    max_epochs, batch_size, learning_rate, weight_decay, validation_fraction, patience,
+    min_delta, tolerance, device (auto: CUDA when present). history has one row per epoch:
+    epoch, train_nll (the mean over the epoch's batches, as they were trained), val_nll
+    (mean nats per token), seconds. Both models are returned on the CPU, in eval mode.
+
+    Regularisation: `dropout` > 0 drops LSTM outputs before the linear layer while training
+    (`GenerativeLSTM`); the epoch's running train_nll then includes that noise, so history
+    also has train_nll_eval, the training split's NLL in eval mode, measured as val_nll is.
+    `weight_decay` > 0 trains with AdamW (decoupled weight decay, Loshchilov and Hutter
+    2019: every step shrinks every trainable weight, biases included, by lr x weight_decay)
+    instead of Adam; Adam's own `weight_decay` adds an L2 gradient that its per-weight step
+    sizes then rescale, so it regularises weights with small gradients hardly at all. At
+    0 and 0 training is Adam without dropout, as before the two keys existed.
 
     `true_nll` (synthetic sets): each sequence's NLL per token under its generator
     (`entropy.true_token_nll`). Then history also has true_val_nll (what a perfect model
@@ -75,8 +85,8 @@ def train_lstm(sequences: list[str], config: dict, seed: int, true_nll=None, wei
     settings = {**training_defaults(), **{k: v for k, v in config.items() if v is not None}}
     seed_everything(seed)
     device = resolve_device(settings["device"])
-    model = GenerativeLSTM(settings["hidden_size"])
-    initial = copy.deepcopy(model)
+    model = GenerativeLSTM(settings["hidden_size"], dropout=settings["dropout"])
+    initial = copy.deepcopy(model).eval()
     model.to(device)
 
     tokens, lengths = (tensor.to(device) for tensor in tokenize_padded(sequences))
@@ -99,7 +109,8 @@ def train_lstm(sequences: list[str], config: dict, seed: int, true_nll=None, wei
         held_out = val_idx.cpu().numpy()
         true_val_nll = float((per_sequence[held_out] * counts[held_out]).sum() / counts[held_out].sum())
 
-    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=settings["learning_rate"])
+    optimizer = make_optimizer(model, settings["learning_rate"], settings["weight_decay"])
+    train_weights = weights[train_idx] if weights is not None else None
     best_state, best_val, stale = copy.deepcopy(model.state_dict()), float("inf"), 0
     rows = []
     for epoch in tqdm(range(1, settings["max_epochs"] + 1), desc="epochs", mininterval=5):
@@ -120,6 +131,8 @@ def train_lstm(sequences: list[str], config: dict, seed: int, true_nll=None, wei
         val_nll = mean_nll(model, val_tokens, val_lengths, weights=val_weights) if n_val else train_nll
         seconds = time.perf_counter() - started
         row = {"epoch": epoch, "train_nll": train_nll, "val_nll": val_nll}
+        if settings["dropout"] > 0:
+            row["train_nll_eval"] = mean_nll(model, tokens[train_idx], lengths[train_idx], weights=train_weights)
         if true_val_nll is not None:
             row.update(true_val_nll=true_val_nll, excess_nll=val_nll - true_val_nll)
         rows.append({**row, "seconds": seconds})
@@ -141,6 +154,14 @@ def train_lstm(sequences: list[str], config: dict, seed: int, true_nll=None, wei
     return initial, model.cpu(), pd.DataFrame(rows)
 
 
+def make_optimizer(model: GenerativeLSTM, learning_rate: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:
+    """Adam over the trainable weights; AdamW (decoupled weight decay) when `weight_decay` > 0."""
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    if weight_decay > 0:
+        return torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=weight_decay)
+    return torch.optim.Adam(trainable, lr=learning_rate)
+
+
 def kept_epoch(history: pd.DataFrame, patience: int, min_delta: float = 0.0, tolerance: float | None = None) -> dict:
     """Replay `train_lstm`'s stopping rule on a history: which epoch's weights were kept and
     whether the run met its convergence criterion.
@@ -151,8 +172,10 @@ def kept_epoch(history: pd.DataFrame, patience: int, min_delta: float = 0.0, tol
     not improve on its best by more than `min_delta` nats per token for `patience`
     consecutive epochs (the run stopped on the plateau); a run that used up max_epochs
     while still improving is not converged. Returns criterion, converged, epoch (kept),
-    epochs (run), train_nll and val_nll (nats per token, kept epoch) and excess_nll
-    (NaN without a floor).
+    epochs (run), train_nll and val_nll (nats per token, kept epoch), excess_nll (NaN
+    without a floor) and nll_gap = val_nll - train NLL at the kept epoch (the overfitting
+    measure; the train NLL in eval mode, train_nll_eval, where the history has it: a model
+    trained with dropout).
     """
     best, best_row, stale, plateau = float("inf"), None, 0, False
     for row in history.itertuples(index=False):
@@ -167,10 +190,11 @@ def kept_epoch(history: pd.DataFrame, patience: int, min_delta: float = 0.0, tol
         raise ValueError("an empty training history")
     floor = "excess_nll" in history.columns
     excess = float(best_row.excess_nll) if floor else float("nan")
+    train = float(best_row.train_nll_eval) if "train_nll_eval" in history.columns else float(best_row.train_nll)
     return {"criterion": "entropy_floor" if floor else "plateau",
             "converged": bool(excess <= tolerance) if floor else plateau,
             "epoch": int(best_row.epoch), "epochs": len(history), "train_nll": float(best_row.train_nll),
-            "val_nll": float(best_row.val_nll), "excess_nll": excess}
+            "val_nll": float(best_row.val_nll), "excess_nll": excess, "nll_gap": float(best_row.val_nll) - train}
 
 
 def train_to_floor(sequences: list[str], config: dict, seed: int, true_nll, retries: int = 2):

@@ -2,7 +2,9 @@
 
 Parameter names and shapes match the authors' `LSTMModel` (csi-greifflab/GAMA, igLSTM.py):
 `embedding.weight` (a fixed 22 x 22 identity), `lstm.*` (one layer), `nn.weight`,
-`nn.bias`, so a state_dict saved by their code loads with `load_state_dict`.
+`nn.bias`, so a state_dict saved by their code loads with `load_state_dict`. The optional
+dropout between the LSTM's output and the linear layer (`generative.model.dropout`) has no
+parameters, so it leaves the state_dict as it is; it acts in training mode only.
 """
 
 from __future__ import annotations
@@ -15,17 +17,22 @@ from seqattr.generative.alphabet import END, N_TOKENS, START
 
 
 class GenerativeLSTM(nn.Module):
-    def __init__(self, hidden_size: int):
+    def __init__(self, hidden_size: int, dropout: float = 0.0):
         super().__init__()
+        if not 0 <= dropout < 1:
+            raise ValueError(f"dropout {dropout}: a probability in [0, 1)")
         self.hidden_size = hidden_size
         self.embedding = nn.Embedding(N_TOKENS, N_TOKENS)
         self.embedding.weight = nn.Parameter(torch.eye(N_TOKENS), requires_grad=False)
         self.lstm = nn.LSTM(input_size=N_TOKENS, hidden_size=hidden_size, batch_first=True)
         self.nn = nn.Linear(hidden_size, N_TOKENS)
+        self.dropout = nn.Dropout(dropout)
 
     def forward_embedded(self, inputs: torch.Tensor) -> torch.Tensor:
         """Logits (N, T, 22) for one-hot (or interpolated) inputs (N, T, 22)."""
         hidden, _ = self.lstm(inputs)
+        if self.dropout.p > 0:  # skipped at 0: the model without dropout is the authors' as it was
+            hidden = self.dropout(hidden)
         return self.nn(hidden)
 
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:

@@ -126,7 +126,7 @@ def train(sequences_path, initial_path, trained_path, history_path, timing_path,
                                            weights=frame["count"].to_numpy() if use_counts else None)
     save_model(initial, initial_path, set_name=set_name)
     save_model(trained, trained_path, set_name=set_name)
-    columns = [c for c in ("epoch", "train_nll", "val_nll", "true_val_nll", "excess_nll") if c in history]
+    columns = [c for c in ("epoch", "train_nll", "train_nll_eval", "val_nll", "true_val_nll", "excess_nll") if c in history]
     write_table(history[columns].round(6), history_path)
     write_table(history[["epoch", "seconds"]].round({"seconds": 3}), timing_path)
 
