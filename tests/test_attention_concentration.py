@@ -189,3 +189,18 @@ def test_the_training_step_records_the_concentration_in_the_checkpoint(tmp_path,
     assert read_checkpoint(tmp_path / "paper.pt")["model_config"] == SMALL
     assert read_checkpoint(tmp_path / "sparse.pt")["model_config"] == {**SMALL, "concentration": "sparsemax"}
     assert load_checkpoint(tmp_path / "sparse.pt").concentration == "sparsemax"
+
+
+@pytest.mark.workflow
+def test_a_strength_its_concentration_does_not_read_stops_the_workflow_before_any_job(tmp_path):
+    import yaml
+
+    from conftest import snakemake
+
+    config = tmp_path / "run.yaml"
+    config.write_text(yaml.safe_dump(config_with(classify__attention={"concentration": "none",
+                                                                      "entropy_penalty": 0.1})))
+    result = snakemake("-n", "--configfile", str(config), workdir=tmp_path, check=False)
+    assert result.returncode != 0
+    assert "classify.attention.entropy_penalty: 0.1 is read only with concentration entropy, not none" in (
+        result.stderr + result.stdout)
