@@ -230,10 +230,30 @@ def grid_experiment_file(experiment="{experiment}", ext="tsv"):
 
 GRID_TABLE = f"{RESULTS}/gama/grid.tsv"
 GRID_TIMING_TABLE = f"{RESULTS}/gama/grid.timing.tsv"
+# The dependency benchmark (gama_grid.design: dependency) also ranks edges per experiment
+# and summarises edge AUPRC, position AUROC and the null set's FPR per scoring.
+DEPENDENCY_GRID = bool(GRID) and GRID.get("design", "logic") == "dependency"
+GRID_SUMMARY_TABLE = f"{RESULTS}/gama/grid_summary.tsv"
 
 
 def grid_figure(ext):
-    return f"{FIGURES}/gama/grid_fnr.{ext}"
+    return f"{FIGURES}/gama/{'grid_dependency' if DEPENDENCY_GRID else 'grid_fnr'}.{ext}"
+
+
+def grid_experiment_outputs():
+    """The experiment rule's outputs: its table and timing, and a dependency experiment's edges."""
+    outputs = {"table": grid_experiment_file(), "timing": grid_experiment_file(ext="timing.tsv")}
+    if DEPENDENCY_GRID:
+        outputs["edges"] = grid_experiment_file(ext="edges.tsv")
+    return outputs
+
+
+def grid_summary_outputs():
+    """The summary rule's tables: the stacked grid and timings, and the dependency summary."""
+    outputs = {"timing": GRID_TIMING_TABLE, "table": GRID_TABLE}
+    if DEPENDENCY_GRID:
+        outputs["summary"] = GRID_SUMMARY_TABLE
+    return outputs
 
 
 # --- the motifs stage: which classifiers it explains, by which methods ------------------
@@ -624,7 +644,7 @@ def final_outputs():
         outputs += [gama_file("ground_truth.tsv", name), gama_file("ground_truth_replicates.tsv", name)]
         outputs += [gama_figure("ground_truth", ext, name) for ext in both]
     if GRID_EXPERIMENTS:
-        outputs += [GRID_TABLE] + [grid_figure(ext) for ext in both]
+        outputs += [GRID_TABLE] + [grid_figure(ext) for ext in both] + ([GRID_SUMMARY_TABLE] if DEPENDENCY_GRID else [])
     outputs += [table["html"] for table in report_tables()]
     return outputs + [MANIFEST]
 

@@ -1,12 +1,12 @@
 # Stage gama_validation: the GAMA paper's synthetic grid (FNR of the implanted
-# positions), the Absolut! biophysical ground truth, and the two GAMA modes against each
+# positions) or the dependency benchmark (ranked edges, edge AUPRC, learned fraction),
+# the Absolut! biophysical ground truth, and the two GAMA modes against each
 # other on every set (src/seqattr/gama_validation/).
 
 
 rule gama_grid_experiment:
     output:
-        table=grid_experiment_file(),
-        timing=grid_experiment_file(ext="timing.tsv"),
+        **grid_experiment_outputs(),
     log:
         log_file("gama", "grid/{experiment}"),
     benchmark:
@@ -20,7 +20,8 @@ rule gama_grid_experiment:
         runtime=240,
     params:
         grid=GRID,
-        generative={"model": GENERATIVE["model"], "training": GENERATIVE["training"]},
+        # the dependency design trains by its own schedule (gama_grid.schedule)
+        generative={} if DEPENDENCY_GRID else {"model": GENERATIVE["model"], "training": GENERATIVE["training"]},
         gama={key: GAMA[key] for key in IG_OPTION_KEYS},
     script:
         "../scripts/gama_grid_experiment.py"
@@ -31,15 +32,16 @@ rule gama_grid_summary:
         tables=[grid_experiment_file(experiment) for experiment in GRID_EXPERIMENTS],
         timings=[grid_experiment_file(experiment, "timing.tsv") for experiment in GRID_EXPERIMENTS],
     output:
-        timing=GRID_TIMING_TABLE,
-        table=GRID_TABLE,
+        **grid_summary_outputs(),
         png=report(
             grid_figure("png"),
-            caption=report_caption("gama_grid_fnr"),
+            caption=report_caption("gama_grid_dependency" if DEPENDENCY_GRID else "gama_grid_fnr"),
             category="GAMA",
-            labels={"set": "synthetic grid", "content": "FNR figure"},
+            labels={"set": "synthetic grid", "content": "edge AUPRC figure" if DEPENDENCY_GRID else "FNR figure"},
         ),
         pdf=grid_figure("pdf"),
+    params:
+        scorings=[label for label in (GRID or {}).get("scorings") or []],
     log:
         log_file("gama", "grid_summary"),
     benchmark:

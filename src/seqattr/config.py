@@ -152,6 +152,53 @@ def check_gama_grid(config: dict) -> None:
     grid = config.get("gama_grid")
     if not grid:
         return
+    if grid.get("design", "logic") == "dependency":
+        check_dependency_grid(grid)
+    else:
+        for key in ("logics", "position_sets"):
+            if not grid.get(key):
+                raise ConfigError(f"gama_grid.{key}: design logic (the paper's grid) needs it")
+        check_logic_grid(grid)
+    for value in grid["signal_to_noise"]:
+        if abs(value * 10 - round(value * 10)) > 1e-9:
+            raise ConfigError(f"gama_grid.signal_to_noise: {value} is not on the 0.1 grid (0.1, 0.2, ..., 1.0)")
+    check_grid_scorings(grid)
+
+
+def check_dependency_grid(grid: dict) -> None:
+    """The dependency benchmark's sets must fit their length (one line naming the key)."""
+    from seqattr.gama_validation.dependency_sets import place_pairs
+
+    if not grid.get("kinds"):
+        raise ConfigError("gama_grid.kinds: design dependency needs the set kinds (pairs, parity, decoy, null)")
+    for key in ("logics", "position_sets"):
+        if key in grid:
+            raise ConfigError(f"gama_grid.{key}: belongs to design logic (the paper's grid), not dependency")
+    if grid.get("protocol", "clean") != "clean":
+        raise ConfigError("gama_grid.protocol: the paper's generator belongs to design logic, not dependency")
+    length = grid.get("length", 16)
+    if "pairs" in grid["kinds"] or "decoy" in grid["kinds"]:
+        try:
+            place_pairs(grid.get("distances", [1, 2, 4, 8]), length)
+        except ValueError as error:
+            raise ConfigError(f"gama_grid.distances: {error}") from None
+
+
+def check_grid_scorings(grid: dict) -> None:
+    """Each listed scoring must lie in the cross product of the grid's options."""
+    options = {"mode": grid.get("modes", ["exact", "published"]), "readout": grid.get("readouts", ["mean_logit"]),
+               "baseline": grid.get("baselines", ["zero"]), "metric": grid.get("metrics", ["gama"]),
+               "reduction": grid.get("reductions", ["input"])}
+    for scoring in grid.get("scorings") or []:
+        for (name, allowed), value in zip(options.items(), scoring.split("/")):
+            if value not in allowed:
+                raise ConfigError(f"gama_grid.scorings: {scoring!r} has {name} {value!r}, not among "
+                                  f"gama_grid.{name}s {list(allowed)}")
+        if scoring.startswith("published/") and "/mean_logit/" not in scoring:
+            raise ConfigError(f"gama_grid.scorings: {scoring!r}: published mode exists for mean_logit only")
+
+
+def check_logic_grid(grid: dict) -> None:
     for positions in grid["position_sets"]:
         if max(positions) > grid["length"]:
             raise ConfigError(f"gama_grid.position_sets: {positions} has a position beyond length "
@@ -165,9 +212,6 @@ def check_gama_grid(config: dict) -> None:
                     paper_patterns(logic, len(positions))
                 except ValueError as error:
                     raise ConfigError(f"gama_grid.protocol: paper, but for {logic} at {positions}: {error}") from None
-    for value in grid["signal_to_noise"]:
-        if abs(value * 10 - round(value * 10)) > 1e-9:
-            raise ConfigError(f"gama_grid.signal_to_noise: {value} is not on the 0.1 grid (0.1, 0.2, ..., 1.0)")
 
 
 def check_generative(config: dict) -> None:

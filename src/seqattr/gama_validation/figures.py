@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from seqattr.gama.metric import KINDS, metric_kind  # noqa: E402
-from seqattr.gama_validation.grid import fnr_summary, scoring_label  # noqa: E402
+from seqattr.gama_validation.grid import SCORING_COLUMNS, fnr_summary, scoring_label  # noqa: E402
 
 RULE_STYLE = {"fnr_rank": ("-", "o", None), "fnr_threshold": ("--", "s", "none")}  # line, marker, marker fill
 RULE_LABEL = {"fnr_rank": "rank rule (top-k)", "fnr_threshold": "threshold rule (modified z > {z:g})"}
@@ -234,4 +234,66 @@ def negatives_figure(per_column: pd.DataFrame, per_residue: pd.DataFrame, result
     ax.legend(fontsize=7, loc="lower left")
     fig.suptitle(f"{set_name}: GAMA against binders vs non-binders", fontsize=10)
     fig.tight_layout()
+    return fig
+
+
+def dependency_figure(frame: pd.DataFrame, chosen=()):
+    """The dependency benchmark at a glance: edge AUPRC (left) and position AUROC (right) of
+    every scoring (rows: the configured scorings in their order, i.e. the chosen few first,
+    then the model-free baselines) in each set kind x SNR column, over the experiments
+    whose model reached its learned-fraction goal (all seeds; '*' where some did not);
+    the null set's column is the threshold rule's false-positive rate (%) instead."""
+    from seqattr.gama_validation.dependency import dependency_summary
+
+    summary = dependency_summary(frame, choosing_seeds=()).drop(columns="seed_role")
+    labels = list(dict.fromkeys(frame.apply(scoring_label, axis=1)))
+    kinds = dict(zip(summary["scoring"], summary["kind"]))
+    chosen = [scoring_label(dict(zip(SCORING_COLUMNS, scoring.split("/")))) for scoring in chosen]
+    first = [label for label in chosen if label in labels]
+    scorings = first + [s for kind in KINDS for s in labels if kinds.get(s) == kind and s not in first]
+    columns = [(kind, snr) for kind in dict.fromkeys(frame["set_kind"]) if kind != "uniform"
+               for snr in sorted(frame.loc[frame["set_kind"] == kind, "signal_to_noise"].unique(), reverse=True)]
+    has_null = (frame["set_kind"] == "uniform").any()
+    fig, axes = plt.subplots(1, 2, figsize=(2 * (1.2 + 0.55 * (len(columns) + has_null)) + 5,
+                                            1.8 + 0.3 * len(scorings)), sharey=True)
+    for ax, (metric, title) in zip(axes, (("edge_auprc", "edge AUPRC"), ("position_auroc", "position AUROC"))):
+        values = np.full((len(scorings), len(columns) + has_null), np.nan)
+        marks = np.zeros_like(values, dtype=bool)
+        unfitted = np.zeros_like(values, dtype=bool)  # no model of the cell reached its goal: nothing to report
+        for row in summary.itertuples():
+            if row.scoring not in scorings:
+                continue
+            i = scorings.index(row.scoring)
+            if row.set_kind == "uniform":
+                j = values.shape[1] - 1
+                values[i, j] = row.fpr_threshold
+            elif (row.set_kind, row.signal_to_noise) in columns:
+                j = columns.index((row.set_kind, row.signal_to_noise))
+                values[i, j] = getattr(row, metric)
+            else:
+                continue
+            marks[i, j], unfitted[i, j] = row.converged < row.experiments, row.converged == 0
+        image = ax.imshow(values, cmap="viridis", vmin=0, vmax=1, aspect="auto")
+        for (i, j), value in np.ndenumerate(values):
+            if unfitted[i, j]:
+                ax.text(j, i, "n/c", ha="center", va="center", fontsize=6, color="grey")
+            elif np.isfinite(value):
+                text = f"{100 * value:.0f}%" if has_null and j == values.shape[1] - 1 else f"{value:.2f}"
+                ax.text(j, i, text + ("*" if marks[i, j] else ""), ha="center", va="center", fontsize=6.5,
+                        color="white" if value < 0.5 else "black")
+        ticks = [f"{kind}\n{snr:.1f}" for kind, snr in columns] + (["uniform\nFPR"] if has_null else [])
+        ax.set_xticks(range(len(ticks)), ticks, fontsize=7)
+        ax.set_title(title, fontsize=9)
+        for i in range(1, len(scorings)):
+            if kinds.get(scorings[i]) != kinds.get(scorings[i - 1]) or (first and i == len(first)):
+                ax.axhline(i - 0.5, color="tab:red", lw=1.5)
+    axes[0].set_yticks(range(len(scorings)), scorings, fontsize=7)
+    for label in axes[0].get_yticklabels():
+        if label.get_text() in PAPER_SCORINGS:
+            label.set_fontweight("bold")
+    fig.colorbar(image, ax=axes, fraction=0.03, pad=0.01)
+    n = frame["experiment"].nunique()
+    fig.suptitle(f"GAMA dependency benchmark, {n} experiments: set kind x SNR; mean over converged models "
+                 "(learned fraction >= goal; *: some not; n/c: none); bold: the paper's scorings; "
+                 "last column: null set, threshold-rule FPR", fontsize=8.5)
     return fig

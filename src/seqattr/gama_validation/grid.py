@@ -138,7 +138,7 @@ class ExperimentResult:
 
 def run_experiment(experiment: Experiment, train_config: dict, ig_options, *, protocol: str = "clean",
                    baselines=("zero",), metrics=("gama",), reductions=("input",),
-                   reference: str = "initial") -> ExperimentResult:
+                   reference: str = "initial", scorings=None, model_free=()) -> ExperimentResult:
     """Generate, train to the entropy floor, attribute: every scoring, i.e. mode x readout
     (`ig_options`, an `IGOptions`) x IG baseline x metric x reduction, all from the same
     models and one IG pass per model and baseline.
@@ -152,7 +152,11 @@ def run_experiment(experiment: Experiment, train_config: dict, ig_options, *, pr
     model (`train_models`), whose excess and convergence the result records as
     null_excess_nll and null_converged (NaN and empty without it). `reference` "initial"
     compares the trained model with its untrained initial state (the paper); "null"
-    compares it with the null model instead.
+    compares it with the null model instead. `scorings` ("mode/readout/baseline/metric/
+    reduction" strings): only these GAMA scorings, and every baseline among `metrics`, are
+    kept (None: the whole cross product);
+    `model_free` (logo, mi_apc, potts_apc): model-free baselines on the whole set, added
+    as profiles keyed ("-", "-", "-", name, reduction).
     """
     from seqattr.gama.metric import NULL_METRICS
     from seqattr.gama.scoring import model_profiles
@@ -197,6 +201,13 @@ def run_experiment(experiment: Experiment, train_config: dict, ig_options, *, pr
     tokens = tokenize([sequences[i] for i in keep])
     profiles = model_profiles(models.trained, models.null if reference == "null" else models.initial, tokens,
                               ig_options, baselines=baselines, metrics=metrics, reductions=reductions, null=models.null)
+    if scorings:  # the listed GAMA scorings, and every baseline among the metrics
+        profiles = [(key, profile) for key, profile in profiles
+                    if "/".join(key) in set(scorings) or metric_kind(key[3]) == "baseline"]
+    if model_free:
+        from seqattr.gama_validation.dependency import model_free_scores
+
+        profiles += [(scored.key, scored.profile) for scored in model_free_scores(sequences, model_free)]
     gama_seconds = time.perf_counter() - gama_started
     return ExperimentResult(
         experiment=experiment, protocol=protocol, n_sequences=len(frame), keep=keep, entropy_floor=floor,

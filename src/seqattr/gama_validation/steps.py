@@ -10,7 +10,9 @@ import pandas as pd
 from seqattr.figures import save_figure
 from seqattr.gama_validation import figures
 from seqattr.gama_validation.detection import DEFAULT_THRESHOLD_Z
-from seqattr.gama_validation.experiments import expand_grid
+from seqattr.gama_validation.dependency import (DEPENDENCY_COLUMNS, dependency_edges, dependency_rows,
+                                                dependency_summary, run_dependency_experiment)
+from seqattr.gama_validation.experiments import DependencyExperiment, expand_grid
 from seqattr.gama.metric import metric_kind
 from seqattr.gama.options import IGOptions
 from seqattr.gama_validation.grid import (TIMING_COLUMNS, format_grid, grid_frame, grid_rows, run_experiment,
@@ -25,32 +27,68 @@ log = logging.getLogger(__name__)
 
 
 def grid_experiment(output, timing_output, *, experiment: str, grid: dict, generative: dict, gama: dict,
-                    threads: int = 1) -> None:
-    """One experiment of the synthetic grid (by its id) from the config's `gama_grid`,
+                    threads: int = 1, edges_output=None) -> None:
+    """One experiment of a validation grid (by its id) from the config's `gama_grid`,
     `generative` and `gama` sections (the IG options: `gama`'s, with the grid's modes and
     readouts, its n_attributed and the experiment's seed): generate, train, attribute,
-    score. Its wall-clock seconds go to `timing_output`."""
-    from seqattr.generative.engine import training_settings
-
+    score. Its wall-clock seconds go to `timing_output`; a dependency experiment's ranked
+    edges to `edges_output`."""
     set_threads(threads)
     spec = expand_grid(grid)[experiment]
-    train = training_settings(generative["model"], generative["training"], grid["train"])
     options = IGOptions.from_config(gama, modes=grid["modes"], readouts=grid["readouts"], seed=spec.seed,
                                     max_sequences=grid["n_attributed"] or gama["max_sequences"])
+    threshold_z = grid.get("threshold_z", DEFAULT_THRESHOLD_Z)
+    if isinstance(spec, DependencyExperiment):
+        result = run_dependency_experiment(
+            spec, {**grid["schedule"], "tolerance": grid["tolerance"]}, options, baselines=grid["baselines"],
+            metrics=grid["metrics"], reductions=grid["reductions"], scorings=grid.get("scorings"),
+            model_free=grid.get("model_free", ["logo"]), null_draws=grid.get("null_draws", 50))
+        rows = dependency_rows(result, threshold_z)
+        write_table(format_dependency(pd.DataFrame(rows).reindex(columns=DEPENDENCY_COLUMNS)), output)
+        write_table(dependency_edges(result).round(6), edges_output)
+        timing = {"train_seconds": result.train_seconds, "gama_seconds": result.gama_seconds,
+                  "seconds": result.seconds}
+        write_table(timing_frame([{"experiment": spec.id, **timing}]), timing_output)
+        return
+    from seqattr.generative.engine import training_settings
+
+    train = training_settings(generative["model"], generative["training"], grid["train"])
     result = run_experiment(spec, {**train, "tolerance": grid["tolerance"]}, options, protocol=grid["protocol"],
-                            baselines=grid["baselines"], metrics=grid["metrics"], reductions=grid["reductions"])
-    rows = grid_rows(result, grid.get("threshold_z", DEFAULT_THRESHOLD_Z))
+                            baselines=grid["baselines"], metrics=grid["metrics"], reductions=grid["reductions"],
+                            scorings=grid.get("scorings"), model_free=grid.get("model_free", ["logo"]))
+    rows = grid_rows(result, threshold_z)
     write_table(format_grid(grid_frame(rows)), output)
     write_table(timing_frame(rows), timing_output)
+
+
+def format_dependency(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fixed float formatting so equal results give equal bytes."""
+    out = frame.copy()
+    for column in ("edge_auprc", "position_auroc", "fnr_rank", "fnr_threshold", "fpr_threshold", "learned_fraction",
+                   "train_nll", "test_nll", "entropy_floor", "uniform_nll", "excess_nll", "null_excess_nll"):
+        out[column] = out[column].map(lambda v: f"{float(v):.6f}")
+    out["signal_to_noise"] = out["signal_to_noise"].map(lambda v: f"{v:.1f}")
+    return out
 
 
 def read_grid_table(path):
     return read_table(path, dtype={"positions": str, "top_positions": str})
 
 
-def grid_summary(inputs, timing_inputs, table, timing_table, png, pdf) -> None:
-    """The grid's table and FNR figure from the experiments' tables; their timings stacked apart."""
-    frame = stack_grid([read_grid_table(path) for path in inputs])
+def grid_summary(inputs, timing_inputs, table, timing_table, png, pdf, summary_table=None, scorings=()) -> None:
+    """The grid's table and figure from the experiments' tables (the paper's grid: FNR;
+    the dependency benchmark: edge AUPRC and position AUROC, with `summary_table`); their
+    timings stacked apart. `scorings`: the configured ones, shown first."""
+    frames = [read_grid_table(path) for path in inputs]
+    if frames and "set_kind" in frames[0].columns:
+        frame = pd.concat(frames, ignore_index=True).reindex(columns=DEPENDENCY_COLUMNS)
+        log.info("%d dependency experiments, %d rows", frame["experiment"].nunique(), len(frame))
+        write_table(frame, table)
+        write_table(dependency_summary(frame).round(6), summary_table)
+        write_table(stack_grid([read_table(path) for path in timing_inputs], TIMING_COLUMNS), timing_table)
+        save_figure(figures.dependency_figure(frame, chosen=list(scorings or ())), png, pdf)
+        return
+    frame = stack_grid(frames)
     frame["kind"] = frame["metric"].map(metric_kind)  # tables written before the kind column
     log.info("%d experiments, %d rows", frame["experiment"].nunique(), len(frame))
     write_table(format_grid(frame), table)

@@ -1,0 +1,285 @@
+"""One experiment of the dependency benchmark: generate, train, attribute, score edges.
+
+A set of `dependency_sets` (pairs, parity, decoy, null) trains an LSTM on fresh samples of
+its generator (`generative.schedule.train_on_generator`) and a null model the same way on
+the product of the set's column marginals (every position's residue frequencies, no
+dependency). GAMA attributes `n_attributed` sequences of one seeded sample of the set with
+every scoring asked for; each scoring that has a matrix gives an edge table (input
+position, output position, score, rank, planted, and the null model's bootstrap
+distribution for the same entry), its edge AUPRC among all entries, and each profile its
+position AUROC and, on the null set, the threshold rule's false-positive rate. The
+model-free baselines (logo, pairwise MI with APC, pseudo-likelihood Potts with APC) read
+the same sample; a scoring earns its place where they fail.
+
+Convergence here is the learned fraction (uniform NLL - test NLL) / (uniform NLL - floor)
+on a fresh test set, which an absolute tolerance cannot replace: a set whose whole
+learnable gap is a few thousandths of a nat per token passes any tolerance untrained. The
+grid's absolute criterion is reported beside it (`converged_excess`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from seqattr.gama_validation.detection import DEFAULT_THRESHOLD_Z
+from seqattr.gama_validation.experiments import DependencyExperiment
+from seqattr.gama.metric import BASELINE_METRICS, INFORMATION_METRICS, metric_kind
+
+log = logging.getLogger(__name__)
+
+# Sequences the model-free baselines and GAMA read: one seeded sample of the set, drawn
+# with a stream apart from the training samples (the seed's high bits).
+SAMPLE_STREAM = 7_919
+MODEL_FREE = ("logo", "mi_apc", "potts_apc")
+
+
+@dataclass
+class Scored:
+    """One scoring of an experiment: its key (mode, readout, IG baseline, metric,
+    reduction; model-free baselines: "-" for the IG fields), its per-position profile,
+    its residue edge matrix (L, L) or None, and the null draws (D, L, L) or None."""
+
+    key: tuple[str, str, str, str, str]
+    profile: np.ndarray
+    edges: np.ndarray | None = None
+    null_edges: np.ndarray | None = None
+
+
+@dataclass
+class DependencyResult:
+    experiment: DependencyExperiment
+    planted_edges: set
+    planted_positions: tuple
+    floor: float
+    uniform_nll: float
+    state: dict
+    null_state: dict
+    history: pd.DataFrame
+    scored: list = field(default_factory=list)
+    n_attributed: int = 0
+    train_seconds: float = 0.0
+    gama_seconds: float = 0.0
+    seconds: float = 0.0
+
+
+def dependency_set(experiment: DependencyExperiment):
+    from seqattr.gama_validation.dependency_sets import DependencySet
+
+    return DependencySet(kind="null" if experiment.kind == "uniform" else experiment.kind, length=experiment.length,
+                         signal_to_noise=experiment.signal_to_noise, seed=experiment.seed,
+                         distances=tuple(experiment.distances))
+
+
+def run_dependency_experiment(experiment: DependencyExperiment, schedule: dict, ig_options, *,
+                              baselines=("zero",), metrics=("gama",), reductions=("input",), scorings=None,
+                              model_free=("logo",), null_draws: int = 50) -> DependencyResult:
+    """Train the set's model and null model, attribute, score every scoring (those in
+    `scorings`, "mode/readout/baseline/metric/reduction" strings, when given; else the
+    cross product) and the model-free baselines. `ig_options.max_sequences` sequences of
+    the set's sample are attributed (`n_sequences` drawn, which the baselines read)."""
+    from seqattr.generative.alphabet import tokenize
+    from seqattr.generative.schedule import train_on_generator
+
+    started = time.perf_counter()
+    generator = dependency_set(experiment)
+    rng = np.random.default_rng([experiment.seed, SAMPLE_STREAM])
+    sample = generator.sample(experiment.n_sequences, rng)
+    settings = {k: v for k, v in schedule.items() if k != "learned_fraction"}
+    goal = schedule.get("learned_fraction", 0.9)
+    train_started = time.perf_counter()
+    initial, trained, history, state = train_on_generator(generator, settings, experiment.seed)
+    _, null, _, null_state = train_on_generator(generator.marginal_set(), settings, experiment.seed)
+    train_seconds = time.perf_counter() - train_started
+    state = {**state, "learned_fraction_goal": goal}
+    log.info("%s: learned fraction %.3f (goal %.2f), excess %.4f after %d attempt(s); null model excess %.4f",
+             experiment.id, state["learned_fraction"], goal, state["excess_nll"], state["attempts"],
+             null_state["excess_nll"])
+
+    gama_started = time.perf_counter()
+    keep = rng.permutation(len(sample))[: ig_options.max_sequences or len(sample)]
+    tokens = tokenize([sample[i] for i in np.sort(keep)])
+    scored = attribute(trained, initial, null, tokens, ig_options, baselines=baselines, metrics=metrics,
+                       reductions=reductions, scorings=scorings, null_draws=null_draws, seed=experiment.seed)
+    scored += model_free_scores(sample, model_free)
+    return DependencyResult(
+        experiment=experiment, planted_edges=set(generator.planted_edges),
+        planted_positions=tuple(generator.planted_positions), floor=float(generator.entropy_floor),
+        uniform_nll=float(generator.uniform_nll), state=state, null_state=null_state, history=history,
+        scored=scored, n_attributed=len(tokens), train_seconds=train_seconds,
+        gama_seconds=time.perf_counter() - gama_started, seconds=time.perf_counter() - started)
+
+
+def attribute(trained, initial, null, tokens, ig_options, *, baselines, metrics, reductions, scorings=None,
+              null_draws: int = 50, seed: int = 0) -> list[Scored]:
+    """Every scoring of the trained model (reference: its initial state; the null metrics:
+    the null model) with its residue edges and, per entry, the null model's bootstrap
+    draws of the same metric (`gama_validation.edges.null_edge_draws`)."""
+    from seqattr.gama.edges import residue_edges
+    from seqattr.gama.ig import gama_ig_readouts
+    from seqattr.gama.information import information_profile
+    from seqattr.gama.metric import scoring_profiles
+    from seqattr.gama.metric import scorings as ig_scorings
+    from seqattr.gama_validation.edges import null_edge_draws
+
+    # `scorings` selects among the GAMA scorings; a baseline in `metrics` is always reported
+    wanted = set(scorings) if scorings else None
+    information = information_profile(trained, tokens) if set(metrics) & set(INFORMATION_METRICS) else None
+    results = []
+    for baseline in baselines:
+        if (wanted is not None and not any(s.split("/")[2] == baseline for s in wanted)
+                and not (information is not None and baseline == baselines[0])):
+            continue
+
+        def ig(model):
+            return gama_ig_readouts(model, tokens, ig_scorings(ig_options.modes, ig_options.readouts),
+                                    baseline=baseline, **ig_options.ig_arguments())
+
+        ig_trained, ig_initial, ig_null = ig(trained), ig(initial), ig(null)
+        draws_of = {}
+        for (mode, readout, metric, reduction), matrix, profile in scoring_profiles(
+                ig_trained, ig_initial, metrics, reductions, ig_null=ig_null, information=information):
+            key = (mode, readout, baseline, metric, reduction)
+            if wanted is not None and "/".join(key) not in wanted and metric not in BASELINE_METRICS:
+                continue
+            if metric in BASELINE_METRICS:  # reads no IG: one row, whatever the IG settings
+                key = ("-", "-", "-", metric, "-")
+                if any(done.key == key for done in results):
+                    continue
+            edges, draws = None, None
+            if matrix is not None:
+                edges = residue_edges(matrix)
+                if (mode, readout, metric) not in draws_of:
+                    draws_of[(mode, readout, metric)] = null_edge_draws(
+                        ig_null[(mode, readout)], ig_initial[(mode, readout)], metric, null_draws, seed)
+                draws = draws_of[(mode, readout, metric)]
+            results.append(Scored(key, np.asarray(profile, dtype=float), edges, draws))
+    return results
+
+
+def model_free_scores(sequences: list[str], names) -> list[Scored]:
+    """The model-free baselines on `sequences`: logo (column information, no edges),
+    mi_apc and potts_apc (edge matrices; per position the larger of its two roles, each
+    the max over its partners)."""
+    from seqattr.gama.edges import position_scores, symmetric_to_edges
+    from seqattr.gama.information import logo_information
+    from seqattr.gama.pairwise import apc, mutual_information, potts_couplings
+
+    results = []
+    for name in names:
+        if name not in MODEL_FREE:
+            raise ValueError(f"model-free baseline {name!r}: allowed {MODEL_FREE}")
+        if name == "logo":
+            results.append(Scored(("-", "-", "-", "logo", "-"), np.asarray(logo_information(sequences), dtype=float)))
+            continue
+        matrix = apc(mutual_information(sequences) if name == "mi_apc" else potts_couplings(sequences))
+        edges = symmetric_to_edges(matrix)
+        results.append(Scored(("-", "-", "-", name, "max"), position_scores(edges, "max"), edges))
+    return results
+
+
+DEPENDENCY_COLUMNS = [
+    "experiment", "design", "set_kind", "signal_to_noise", "seed", "planted_positions", "planted_edges",
+    "mode", "readout", "baseline", "metric", "reduction", "kind", "edge_auprc", "position_auroc", "fnr_rank",
+    "fnr_threshold", "fpr_threshold", "threshold_z", "top_positions", "criterion", "learned_fraction",
+    "learned_fraction_goal", "converged", "train_nll", "test_nll", "entropy_floor", "uniform_nll", "excess_nll",
+    "tolerance", "converged_excess", "attempts", "epochs", "null_excess_nll", "null_converged", "n_sequences",
+    "n_attributed"]
+EDGE_COLUMNS = ["experiment", "mode", "readout", "baseline", "metric", "kind", "input", "output", "score", "rank",
+                "planted", "null_mean", "null_sd", "null_p"]
+
+
+def dependency_rows(result: DependencyResult, threshold_z: float = DEFAULT_THRESHOLD_Z) -> list[dict]:
+    """The grid table's rows of one dependency experiment: one per scoring and baseline."""
+    from seqattr.gama_validation.edges import edge_auprc, edge_table, position_auroc, threshold_fpr
+    from seqattr.gama_validation.grid import score_profile
+
+    experiment, state, null_state = result.experiment, result.state, result.null_state
+    planted = sorted(result.planted_positions)
+    converged = (state["learned_fraction"] >= state["learned_fraction_goal"] if planted
+                 else bool(state["converged_excess"]))
+    common = {
+        "experiment": experiment.id, "design": "dependency", "set_kind": experiment.kind,
+        "signal_to_noise": experiment.signal_to_noise, "seed": experiment.seed,
+        "planted_positions": ",".join(map(str, planted)),
+        "planted_edges": ",".join(f"{i}-{o}" for i, o in sorted(result.planted_edges)),
+        "threshold_z": threshold_z, "criterion": "learned_fraction" if planted else "excess_nll",
+        "learned_fraction": state["learned_fraction"], "learned_fraction_goal": state["learned_fraction_goal"],
+        "converged": bool(converged), "train_nll": state["train_nll"], "test_nll": state["test_nll"],
+        "entropy_floor": result.floor, "uniform_nll": result.uniform_nll, "excess_nll": state["excess_nll"],
+        "tolerance": state["tolerance"], "converged_excess": bool(state["converged_excess"]),
+        "attempts": state["attempts"], "epochs": state["epochs"], "null_excess_nll": null_state["excess_nll"],
+        "null_converged": bool(null_state["converged_excess"]), "n_sequences": experiment.n_sequences,
+        "n_attributed": result.n_attributed,
+    }
+    rows = []
+    for scored in result.scored:
+        mode, readout, baseline, metric, reduction = scored.key
+        if planted:
+            position = score_profile(scored.profile, planted, threshold_z)
+            position["position_auroc"] = position_auroc(scored.profile, planted)
+        else:  # the null set: nothing is planted, every position above the threshold is a false positive
+            order = np.argsort(-np.where(np.isfinite(scored.profile), scored.profile, -np.inf), kind="stable")
+            position = {"fnr_rank": float("nan"), "fnr_threshold": float("nan"),
+                        "fpr_threshold": threshold_fpr(scored.profile, threshold_z), "position_auroc": float("nan"),
+                        "top_positions": ",".join(str(int(i) + 1) for i in order[:3])}
+        auprc = float("nan")
+        if scored.edges is not None and result.planted_edges:
+            auprc = edge_auprc(edge_table(scored.edges, result.planted_edges))
+        rows.append({**common, "mode": mode, "readout": readout, "baseline": baseline, "metric": metric,
+                     "reduction": reduction, "kind": metric_kind(metric), "edge_auprc": auprc, **position})
+    return rows
+
+
+def dependency_edges(result: DependencyResult) -> pd.DataFrame:
+    """Every scoring's ranked edges (those with an edge matrix), the null model's bootstrap
+    distribution beside each GAMA entry."""
+    from seqattr.gama_validation.edges import edge_table
+
+    frames, seen = [], set()
+    for scored in result.scored:
+        mode, readout, baseline, metric, _ = scored.key
+        if scored.edges is None or scored.key[:4] in seen:  # the reductions of one matrix share its edges
+            continue
+        seen.add(scored.key[:4])
+        table = edge_table(scored.edges, result.planted_edges, scored.null_edges)
+        frames.append(table.assign(experiment=result.experiment.id, mode=mode, readout=readout, baseline=baseline,
+                                   metric=metric, kind=metric_kind(metric)))
+    if not frames:
+        return pd.DataFrame(columns=EDGE_COLUMNS)
+    return pd.concat(frames, ignore_index=True).reindex(columns=EDGE_COLUMNS)
+
+
+SUMMARY_COLUMNS = ["scoring", "kind", "set_kind", "signal_to_noise", "seeds", "seed_role", "experiments",
+                   "converged", "learned_fraction_min", "edge_auprc", "edge_auprc_min", "position_auroc",
+                   "fnr_threshold", "fpr_threshold"]
+
+
+def dependency_summary(frame: pd.DataFrame, choosing_seeds=(0,)) -> pd.DataFrame:
+    """Per scoring, set kind, SNR and seed role (`choose`: the seeds scorings are chosen on;
+    `confirm`: the others, reported after the choice is written down): how many models
+    reached their learned-fraction goal, the lowest learned fraction, and, over the
+    experiments whose model converged, the mean (and lowest) edge AUPRC, the mean position
+    AUROC and the threshold rule's FNR and FPR (on the null set, FPR over every position)."""
+    from seqattr.gama_validation.grid import scoring_label
+
+    frame = frame.assign(scoring=frame.apply(scoring_label, axis=1),
+                         converged=frame["converged"].astype(str).str.lower() == "true",
+                         seed_role=np.where(frame["seed"].isin(list(choosing_seeds)), "choose", "confirm"))
+    rows = []
+    keys = ["scoring", "kind", "set_kind", "signal_to_noise", "seed_role"]
+    for key, part in frame.groupby(keys, sort=False):
+        fitted = part[part["converged"]]
+        rows.append({**dict(zip(keys, key)), "seeds": ",".join(map(str, sorted(part["seed"].unique()))),
+                     "experiments": len(part), "converged": int(part["converged"].sum()),
+                     "learned_fraction_min": part["learned_fraction"].astype(float).min(),
+                     "edge_auprc": fitted["edge_auprc"].astype(float).mean(),
+                     "edge_auprc_min": fitted["edge_auprc"].astype(float).min(),
+                     "position_auroc": fitted["position_auroc"].astype(float).mean(),
+                     "fnr_threshold": fitted["fnr_threshold"].astype(float).mean(),
+                     "fpr_threshold": fitted["fpr_threshold"].astype(float).mean()})
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)

@@ -1,0 +1,142 @@
+"""The dependency benchmark as a workflow design: its experiments, its config checks, one
+experiment end to end on tiny settings, and its summary."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import REPO
+from seqattr.config import ConfigError, validate_config
+from seqattr.gama_validation.experiments import DependencyExperiment, expand_grid
+
+SCHEMA = REPO / "config" / "schema.yaml"
+
+
+def dependency_config(**changes) -> dict:
+    config = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
+    config["gama_grid"] = yaml.safe_load((REPO / "config" / "gama_dependency.yaml").read_text())["gama_grid"]
+    config["gama_grid"].update(changes)
+    return config
+
+
+def test_the_benchmark_config_expands_to_every_kind_snr_and_seed_with_the_null_set_once_per_seed():
+    config = dependency_config()
+    validate_config(config, SCHEMA)
+    experiments = expand_grid(config["gama_grid"])
+    assert len(experiments) == 3 * 3 * 3 + 3
+    assert list(experiments)[:4] == ["pairs_snr1.0_s0", "pairs_snr0.7_s0", "pairs_snr0.5_s0", "parity_snr1.0_s0"]
+    assert [e for e in experiments if e.startswith("uniform")] == ["uniform_s0", "uniform_s1", "uniform_s2"]
+    pairs = experiments["pairs_snr0.7_s1"]
+    assert pairs == DependencyExperiment("pairs", 0.7, 1, 12, (1, 2, 4, 8), 10000)
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({"distances": [11, 10]},
+     "gama_grid.distances: "),
+    ({"signal_to_noise": [1.2]},
+     "config key gama_grid.signal_to_noise.0: 1.2 is greater than the maximum of 1"),
+    ({"signal_to_noise": [0]},
+     "config key gama_grid.signal_to_noise.0: 0 is less than or equal to the minimum of 0"),
+    ({"kinds": ["pairs", "triplets"]},
+     "config key gama_grid.kinds.1: 'triplets' is not one of ['pairs', 'parity', 'decoy', 'uniform']"),
+    ({"logics": ["AND"]},
+     "gama_grid.logics: belongs to design logic (the paper's grid), not dependency"),
+    ({"scorings": ["exact/log_prob/zero/spread/input"]},
+     "gama_grid.scorings: 'exact/log_prob/zero/spread/input' has metric 'spread', not among gama_grid.metrics "
+     "['gama', 'effect_size', 'null_spread', 'information']"),
+])
+def test_a_bad_benchmark_config_is_one_line_naming_the_key(change, expected):
+    with pytest.raises(ConfigError) as error:
+        validate_config(dependency_config(**change), SCHEMA)
+    message = str(error.value)
+    assert "\n" not in message
+    assert message.startswith(expected)
+    if "distances" in change:
+        assert "11" in message and "10" in message and "12" in message  # the distances and the length they must fit
+
+
+def test_the_logic_design_still_needs_its_logics():
+    config = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
+    del config["gama_grid"]["logics"]
+    with pytest.raises(ConfigError, match=r"^gama_grid\.logics: design logic \(the paper's grid\) needs it$"):
+        validate_config(config, SCHEMA)
+
+
+TINY_SCHEDULE = {"hidden_size": 8, "epochs": 2, "warmup_epochs": 1, "samples_per_epoch": 200,
+                 "test_sequences": 100, "restarts": 0, "learned_fraction": 0.9, "tolerance": 0.01}
+
+
+def tiny_result(kind: str, scorings=None):
+    from seqattr.gama.options import IGOptions
+    from seqattr.config import schema_defaults
+    from seqattr.gama_validation.dependency import run_dependency_experiment
+
+    experiment = DependencyExperiment(kind, 1.0, 0, 6, (1, 2), 300)
+    options = IGOptions.from_config(schema_defaults("gama"), modes=("exact",), readouts=("log_prob",), steps=4,
+                                    max_sequences=30, seed=0, device="cpu")
+    return run_dependency_experiment(experiment, TINY_SCHEDULE, options, metrics=("gama", "null_spread",
+                                     "information"), reductions=("input", "max"), scorings=scorings,
+                                     model_free=("logo", "mi_apc"), null_draws=4)
+
+
+def test_one_tiny_pairs_experiment_gives_rows_edges_and_its_convergence():
+    from seqattr.gama_validation.dependency import DEPENDENCY_COLUMNS, EDGE_COLUMNS, dependency_edges, dependency_rows
+
+    result = tiny_result("pairs")
+    assert result.planted_edges == {(1, 2), (3, 5)} or len(result.planted_edges) == 2
+    rows = pd.DataFrame(dependency_rows(result)).reindex(columns=DEPENDENCY_COLUMNS)
+    labels = ["/".join(key) for key in rows[["mode", "readout", "baseline", "metric", "reduction"]].to_numpy()]
+    # the information baseline reads no IG: one row; the model-free baselines: one row each
+    assert labels == ["exact/log_prob/zero/gama/input", "exact/log_prob/zero/gama/max",
+                      "exact/log_prob/zero/null_spread/input", "exact/log_prob/zero/null_spread/max",
+                      "-/-/-/information/-", "-/-/-/logo/-", "-/-/-/mi_apc/max"]
+    assert list(rows["kind"]) == ["gama"] * 4 + ["baseline"] * 3
+    assert rows["criterion"].eq("learned_fraction").all()
+    assert rows["learned_fraction"].nunique() == 1 and np.isfinite(rows["learned_fraction"].iloc[0])
+    # two training epochs on 200 sequences learn nothing like 90% of the gap: not converged, said so
+    assert not rows["converged"].any()
+    # edge AUPRC where there is an edge matrix, NaN for the per-position baselines
+    assert rows.loc[rows["metric"].isin(["gama", "null_spread", "mi_apc"]), "edge_auprc"].between(0, 1).all()
+    assert rows.loc[rows["metric"].isin(["information", "logo"]), "edge_auprc"].isna().all()
+    # MI with APC on 300 sequences of a perfect copy pair ranks the planted edges first
+    assert rows.loc[rows["metric"] == "mi_apc", "edge_auprc"].iloc[0] == 1.0
+    edges = dependency_edges(result)
+    assert list(edges.columns) == EDGE_COLUMNS
+    # one edge table per (mode, readout, baseline, metric) with a matrix: gama, null_spread, mi_apc
+    assert edges.groupby(["metric"]).size().to_dict() == {"gama": 15, "mi_apc": 15, "null_spread": 15}
+    assert edges["planted"].sum() == 3 * len(result.planted_edges)
+    assert edges.loc[edges["metric"] == "gama", "null_p"].between(0, 1).all()
+    assert edges.loc[edges["metric"] == "mi_apc", "null_p"].isna().all()
+
+
+def test_the_null_set_reports_its_false_positive_rate_and_no_detection_rates():
+    from seqattr.gama_validation.dependency import dependency_rows
+
+    result = tiny_result("uniform", scorings=["exact/log_prob/zero/gama/max"])
+    rows = pd.DataFrame(dependency_rows(result))
+    assert list(rows["metric"]) == ["gama", "information", "logo", "mi_apc"]
+    assert rows["planted_positions"].eq("").all() and rows["criterion"].eq("excess_nll").all()
+    assert rows["fnr_rank"].isna().all() and rows["edge_auprc"].isna().all()
+    assert rows["fpr_threshold"].between(0, 1).all()
+
+
+def test_the_summary_reports_only_converged_models_and_splits_choosing_from_confirming_seeds():
+    from seqattr.gama_validation.dependency import dependency_summary
+
+    base = {"mode": "exact", "readout": "log_prob", "baseline": "zero", "metric": "gama", "reduction": "max",
+            "kind": "gama", "set_kind": "pairs", "signal_to_noise": 0.7, "fnr_threshold": 0.0, "fpr_threshold": 0.0}
+    frame = pd.DataFrame([
+        {**base, "experiment": "a", "seed": 0, "converged": True, "learned_fraction": 0.95, "edge_auprc": 0.8,
+         "position_auroc": 0.9},
+        {**base, "experiment": "b", "seed": 1, "converged": True, "learned_fraction": 0.93, "edge_auprc": 1.0,
+         "position_auroc": 1.0},
+        {**base, "experiment": "c", "seed": 2, "converged": False, "learned_fraction": 0.4, "edge_auprc": 0.1,
+         "position_auroc": 0.5},
+    ])
+    summary = dependency_summary(frame).set_index("seed_role")
+    assert summary.loc["choose", "edge_auprc"] == 0.8
+    confirm = summary.loc["confirm"]
+    assert (confirm["experiments"], confirm["converged"], confirm["seeds"]) == (2, 1, "1,2")
+    assert confirm["edge_auprc"] == 1.0  # the unconverged seed-2 model is not averaged in
+    assert confirm["learned_fraction_min"] == 0.4  # but its learned fraction is shown
