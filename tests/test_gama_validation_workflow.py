@@ -38,7 +38,9 @@ def test_test_run_writes_the_grid_table_and_figure(test_run):
     table = read_table(test_run / "gama" / "grid.tsv", dtype={"positions": str})
     assert list(table.columns) == GRID_COLUMNS
     assert table["experiment"].unique().tolist() == ["AND_p2-4_snr1.0_s0"]
-    assert table["mode"].tolist() == ["exact", "published"]
+    # the paper's scoring in both modes, then the logo (gama_grid.model_free), named a baseline
+    assert table["mode"].tolist() == ["exact", "published", "-"]
+    assert table["kind"].tolist() == ["gama", "gama", "baseline"] and table["metric"].iloc[-1] == "logo"
     assert table[["fnr_rank", "fnr_threshold"]].stack().between(0, 1).all()
     assert (test_run / "figures" / "gama" / "grid_fnr.png").stat().st_size > 10_000
 
