@@ -80,6 +80,24 @@ def test_fnr_heatmap_has_one_cell_per_scoring_logic_and_snr_best_scoring_first()
     assert texts.count("30*") == 2 * 3 and "40" in texts
 
 
+def test_fnr_heatmap_shows_the_chosen_scorings_first_above_a_line():
+    from seqattr.gama_validation.figures import fnr_figure
+
+    rows = []
+    for snr in (1.0, 0.5):
+        for i, metric in enumerate(["gama", "effect_size", "spread", "null_spread"]):
+            for mode in ("exact", "published"):
+                row = _row(f"AND_p2-4_snr{snr:.1f}_s0", "AND", [2, 4], snr, mode, fnr=0.9 - i / 10)
+                row.update(metric=metric, baseline="zero", null_converged="")
+                rows.append(row)
+    chosen = ["published/mean_logit/zero/gama/input", "exact/mean_logit/zero/gama/input", "exact/x/zero/gama/input"]
+    ax = fnr_figure(grid_frame(rows), chosen).axes[0]
+    labels = [label.get_text() for label in ax.get_yticklabels()]
+    # the worst two (FNR 0.9) lead because they were chosen; one not in the frame is skipped
+    assert labels[:2] == chosen[:2] and len(labels) == 8
+    assert 1.5 in [line.get_ydata()[0] for line in ax.lines]
+
+
 def _profile(length, modes=("exact", "published")):
     rng = np.random.default_rng(0)
     frames = []

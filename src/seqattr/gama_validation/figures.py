@@ -25,22 +25,29 @@ MAX_LINE_SCORINGS = 6
 PAPER_SCORINGS = ("published/mean_logit/zero/gama/input", "exact/mean_logit/zero/gama/input")
 
 
-def fnr_figure(frame: pd.DataFrame):
+# The scoring pre-registered for real sets (docs/gama_validation.md), shown first with the
+# paper's when a grid reports the whole cross product.
+PREREGISTERED_SCORINGS = ("exact/log_prob/zero/effect_size/output",)
+
+
+def fnr_figure(frame: pd.DataFrame, chosen=()):
     """FNR against signal-to-noise for each scoring: line panels (`fnr_lines`) for up to
-    MAX_LINE_SCORINGS scorings, a heatmap (`fnr_heatmap`) for more."""
+    MAX_LINE_SCORINGS scorings, a heatmap (`fnr_heatmap`, the `chosen` scorings first) for more."""
     if fnr_summary(frame)["scoring"].nunique() > MAX_LINE_SCORINGS:
-        return fnr_heatmap(frame)
+        return fnr_heatmap(frame, chosen)
     return fnr_lines(frame)
 
 
-def fnr_heatmap(frame: pd.DataFrame):
+def fnr_heatmap(frame: pd.DataFrame, chosen=()):
     """Mean FNR (rank rule, %) of every scoring (rows) in each logic x signal-to-noise column,
     over position sets and seeds, the value written in each cell; '*' marks a cell where not
     every model (or null model, where the scoring has one) converged; the paper's scorings
     are labelled in bold. Rows are grouped by kind, each group best first by the mean over
     SNR >= 0.5: GAMA scorings, then those that add the information baseline ("GAMA +
     baseline: "), then the baselines ("baseline: ", one row each: no IG setting changes
-    them), apart below a line, so that a baseline is never read as a GAMA result."""
+    them), apart below a line, so that a baseline is never read as a GAMA result. The
+    `chosen` scorings (mode/readout/baseline/metric/reduction) that the frame has come
+    first, in their order, above a line: the few a reader should look at."""
     frame = frame.assign(scoring=frame.apply(scoring_label, axis=1), kind=frame["metric"].map(metric_kind),
                          ok=_converged(frame))
     cells = (frame.groupby(["scoring", "logic", "signal_to_noise"], sort=False)
@@ -52,7 +59,9 @@ def fnr_heatmap(frame: pd.DataFrame):
     order = (high if len(high) else frame).groupby("scoring")["fnr_rank"].mean().sort_values(kind="stable")
     ranked = list(order.index) + [s for s in dict.fromkeys(frame["scoring"]) if s not in order.index]
     kinds = dict(zip(frame["scoring"], frame["kind"]))
-    scorings = [s for kind in KINDS for s in ranked if kinds[s] == kind]
+    first = [label for label in (scoring_label(dict(zip(SCORING_COLUMNS, c.split("/")))) for c in chosen)
+             if label in kinds]
+    scorings = first + [s for kind in KINDS for s in ranked if kinds[s] == kind and s not in first]
     values = np.full((len(scorings), len(columns)), np.nan)
     marks = np.zeros_like(values, dtype=bool)
     for cell in cells.itertuples():
@@ -70,8 +79,8 @@ def fnr_heatmap(frame: pd.DataFrame):
         if k:
             ax.axvline(k * len(snrs) - 0.5, color="white", lw=2)
     ax.set_yticks(range(len(scorings)), scorings, fontsize=7)
-    for i in range(1, len(scorings)):  # a line between the kinds
-        if kinds[scorings[i]] != kinds[scorings[i - 1]]:
+    for i in range(1, len(scorings)):  # a line between the kinds, and one below the chosen few
+        if kinds[scorings[i]] != kinds[scorings[i - 1]] or (first and i == len(first)):
             ax.axhline(i - 0.5, color="tab:blue", lw=2)
     for label in ax.get_yticklabels():
         if label.get_text() in PAPER_SCORINGS:

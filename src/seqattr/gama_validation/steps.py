@@ -93,7 +93,8 @@ def grid_summary(inputs, timing_inputs, table, timing_table, png, pdf, summary_t
     log.info("%d experiments, %d rows", frame["experiment"].nunique(), len(frame))
     write_table(format_grid(frame), table)
     write_table(stack_grid([read_table(path) for path in timing_inputs], TIMING_COLUMNS), timing_table)
-    save_figure(figures.fnr_figure(frame), png, pdf)
+    save_figure(figures.fnr_figure(frame, list(scorings or ()) or
+                                   list(figures.PAPER_SCORINGS + figures.PREREGISTERED_SCORINGS)), png, pdf)
 
 
 def ground_truth(profile, absolut_table, table, png, pdf, *, set_name: str, replicate_profiles=(),
