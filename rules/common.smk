@@ -40,7 +40,7 @@ SALIENCY_OPTIONS = (
     "batch_size",
     "device",
 )
-GAMA_SCORING_OPTIONS = ("metrics", "reductions", "bootstrap", "seed")
+GAMA_SCORING_OPTIONS = ("metrics", "reductions", "scorings", "bootstrap", "seed")
 
 
 def name_pattern(names):

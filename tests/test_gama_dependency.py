@@ -140,3 +140,39 @@ def test_the_summary_reports_only_converged_models_and_splits_choosing_from_conf
     assert (confirm["experiments"], confirm["converged"], confirm["seeds"]) == (2, 1, "1,2")
     assert confirm["edge_auprc"] == 1.0  # the unconverged seed-2 model is not averaged in
     assert confirm["learned_fraction_min"] == 0.4  # but its learned fraction is shown
+
+
+# --- readable defaults: the GAMA stage's scorings ------------------------------------------
+
+def test_the_gama_stage_keeps_the_listed_scorings_and_every_baseline():
+    from seqattr.gama.steps import selected
+
+    frame = pd.DataFrame([{"mode": m, "readout": r, "metric": k, "reduction": d, "position": 1}
+                          for m in ("exact", "published") for r in ("mean_logit",)
+                          for k in ("gama", "effect_size", "information") for d in ("input", "output")])
+    kept = selected(frame, ["published/mean_logit/gama/input"])
+    assert kept[["mode", "metric", "reduction"]].agg("/".join, axis=1).tolist() == [
+        "exact/information/input", "exact/information/output", "published/gama/input",
+        "published/information/input", "published/information/output"]
+    assert selected(frame, None) is frame
+
+
+def test_a_gama_scoring_outside_the_cross_product_is_one_line_naming_the_key():
+    config = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
+    config.setdefault("gama", {})["scorings"] = ["exact/log_prob/gama/input"]
+    with pytest.raises(ConfigError) as error:
+        validate_config(config, SCHEMA)
+    assert str(error.value) == ("gama.scorings: 'exact/log_prob/gama/input' has readout 'log_prob', not among "
+                                "gama.readouts ['mean_logit']")
+
+
+@pytest.mark.parametrize("name", ["absolut.yaml", "mason.yaml", "beam.yaml", "config.yaml"])
+def test_the_real_set_and_demo_configs_report_the_paper_s_scoring_and_the_pre_registered_one(name):
+    config = yaml.safe_load((REPO / "config" / name).read_text())
+    section = config["gama_grid"] if name == "config.yaml" else config["gama"]
+    listed = section["scorings"]
+    if name == "config.yaml":
+        listed = ["/".join(s.split("/")[:2] + s.split("/")[3:]) for s in listed]  # drop the IG baseline field
+    assert listed == ["exact/mean_logit/gama/input", "published/mean_logit/gama/input",
+                      "exact/log_prob/effect_size/output"]
+    assert "information" in section["metrics"]

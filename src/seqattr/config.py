@@ -185,17 +185,22 @@ def check_dependency_grid(grid: dict) -> None:
 
 
 def check_grid_scorings(grid: dict) -> None:
-    """Each listed scoring must lie in the cross product of the grid's options."""
-    options = {"mode": grid.get("modes", ["exact", "published"]), "readout": grid.get("readouts", ["mean_logit"]),
-               "baseline": grid.get("baselines", ["zero"]), "metric": grid.get("metrics", ["gama"]),
-               "reduction": grid.get("reductions", ["input"])}
-    for scoring in grid.get("scorings") or []:
-        for (name, allowed), value in zip(options.items(), scoring.split("/")):
+    check_scorings("gama_grid", grid, ("mode", "readout", "baseline", "metric", "reduction"))
+
+
+def check_scorings(key: str, section: dict, fields) -> None:
+    """Each scoring listed in `section["scorings"]` ("/"-joined `fields`) must lie in the
+    cross product of the section's lists (modes, readouts, ...)."""
+    defaults = {"mode": ["exact", "published"], "readout": ["mean_logit"], "baseline": ["zero"],
+                "metric": ["gama"], "reduction": ["input"]}
+    for scoring in section.get("scorings") or []:
+        for name, value in zip(fields, scoring.split("/")):
+            allowed = section.get(f"{name}s", defaults[name])
             if value not in allowed:
-                raise ConfigError(f"gama_grid.scorings: {scoring!r} has {name} {value!r}, not among "
-                                  f"gama_grid.{name}s {list(allowed)}")
-        if scoring.startswith("published/") and "/mean_logit/" not in scoring:
-            raise ConfigError(f"gama_grid.scorings: {scoring!r}: published mode exists for mean_logit only")
+                raise ConfigError(f"{key}.scorings: {scoring!r} has {name} {value!r}, not among "
+                                  f"{key}.{name}s {list(allowed)}")
+        if scoring.startswith("published/") and not scoring.startswith("published/mean_logit/"):
+            raise ConfigError(f"{key}.scorings: {scoring!r}: published mode exists for mean_logit only")
 
 
 def check_logic_grid(grid: dict) -> None:
@@ -278,6 +283,8 @@ def check_config(config: dict) -> None:
     check_generative(config)
     check_classify(config)
     check_gama_grid(config)
+    if config.get("gama"):
+        check_scorings("gama", config["gama"], ("mode", "readout", "metric", "reduction"))
     check_saliency(config)
 
 

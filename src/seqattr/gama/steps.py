@@ -236,7 +236,7 @@ def gama(ig_initial_path, ig_trained_path, matrix_path, profile_path, bootstrap_
          metrics=("gama",), reductions=("input",), bootstrap: int = 0, seed: int = 0, replicate: int = 1,
          threads: int = 1, history_path=None, training: dict | None = None, imgt: bool = False,
          ig_null_path=None, null_history_path=None, trained_model_path=None, model: dict | None = None,
-         set_name: str | None = None, background=None) -> None:
+         set_name: str | None = None, background=None, scorings=None) -> None:
     """One replicate's scorings from its two models' IG (`ig`): every (mode, readout) x
     metric x reduction: the matrices, the profiles and, when `bootstrap` > 0, that many
     bootstrap profiles over the attributed sequences (`replicates.bootstrap_profiles`,
@@ -250,7 +250,9 @@ def gama(ig_initial_path, ig_trained_path, matrix_path, profile_path, bootstrap_
     the trained model itself (`trained_model_path`, checked against `model` and
     `set_name`) on the attributed token rows, against `background`
     (`information_background`; None: uniform), named in the column `information_background`
-    of those metrics' rows (no `matrix` for `information`: it has none)."""
+    of those metrics' rows (no `matrix` for `information`: it has none). `scorings`
+    ("mode/readout/metric/reduction" strings): only these GAMA scorings, and every
+    baseline among `metrics`, are written (None: every one computed)."""
     from seqattr.gama.metric import INFORMATION_METRICS, NULL_METRICS
 
     set_threads(threads)
@@ -287,7 +289,7 @@ def gama(ig_initial_path, ig_trained_path, matrix_path, profile_path, bootstrap_
             rows.append(pd.DataFrame({"mode": mode, "readout": readout, "metric": metric, "reduction": reduction,
                                       "position": range(1, len(profile) + 1), "importance": profile.numpy()}))
         profiles[length] = pd.concat(rows, ignore_index=True)
-    profile = _stratified_profile(profiles, counts, SCORING, imgt)
+    profile = selected(_stratified_profile(profiles, counts, SCORING, imgt), scorings)
     profile["kind"] = profile["metric"].map(metric_kind)
     profile["rank"] = (profile.groupby(SCORING, sort=False)["importance"]
                        .rank(ascending=False, method="first", na_option="bottom").astype(int))
@@ -295,7 +297,8 @@ def gama(ig_initial_path, ig_trained_path, matrix_path, profile_path, bootstrap_
         log.info("%s: top positions %s", "/".join(key), part.sort_values("rank")
                  [("imgt_position" if imgt else "position")].head(4).tolist())
     tables = []
-    for key in matrices[next(iter(matrices))]:
+    kept = set(map(tuple, profile[["mode", "readout", "metric"]].drop_duplicates().to_numpy()))
+    for key in [key for key in matrices[next(iter(matrices))] if key in kept]:
         per_length = {length: matrices[length][key] for length in matrices}
         matrix = (next(iter(per_length.values())) if len(per_length) == 1
                   else combine_matrices(per_length, counts)[0])
@@ -333,12 +336,23 @@ def gama(ig_initial_path, ig_trained_path, matrix_path, profile_path, bootstrap_
                                                                                            "importance"]]
         else:
             draws = next(iter(draws.values()))
+        draws = selected(draws, scorings)
         write_table(draws.assign(replicate=replicate).round({"importance": 6}), bootstrap_path)
         log.info("replicate %d: %d bootstrap draws over %d sequences: %.1f s", replicate, bootstrap, n_attributed,
                  time.perf_counter() - started)
 
 
 SCORING = ["mode", "readout", "metric", "reduction"]
+
+
+def selected(frame: pd.DataFrame, scorings=None) -> pd.DataFrame:
+    """The rows of the listed scorings ("mode/readout/metric/reduction") and of every
+    baseline; all rows when `scorings` is None or empty."""
+    if not scorings or frame.empty:
+        return frame
+    labels = frame[SCORING].astype(str).agg("/".join, axis=1)
+    keep = labels.isin(set(scorings)) | frame["metric"].map(metric_kind).eq("baseline")
+    return frame[keep].reset_index(drop=True)
 
 
 def _stratified_profile(profiles: dict, counts: dict, keys: list[str], imgt: bool) -> pd.DataFrame:
