@@ -133,8 +133,9 @@ def paired_against(results: Path, reference: Path) -> None:
             half = stats.t.ppf(0.5 + CONFIDENCE / 2, len(seeds) - 1) * per_seed.std(ddof=1) / len(seeds) ** 0.5
         else:
             half = float("nan")
+        mean = per_seed.mean()
         print(f"{dataset}\t{ratio}\t{len(seeds)}\t{accuracy[seeds].mean():.4f}\t{other[seeds].mean():.4f}\t"
-              f"{difference:+.4f}\t{low:+.4f}\t{high:+.4f}\t{per_seed.mean() - half:+.4f}\t{per_seed.mean() + half:+.4f}\t"
+              f"{difference:+.4f}\t{low:+.4f}\t{high:+.4f}\t{mean - half:+.4f}\t{mean + half:+.4f}\t"
               f"{seed_paired_p(accuracy[seeds], other[seeds]):.3f}")
 
 
