@@ -86,7 +86,8 @@ def grid_summary(inputs, timing_inputs, table, timing_table, png, pdf, summary_t
         write_table(frame, table)
         write_table(dependency_summary(frame).round(6), summary_table)
         write_table(stack_grid([read_table(path) for path in timing_inputs], TIMING_COLUMNS), timing_table)
-        save_figure(figures.dependency_figure(frame, chosen=list(scorings or ())), png, pdf)
+        chosen = list(scorings or ()) or list(figures.PAPER_SCORINGS + figures.PREREGISTERED_SCORINGS)
+        save_figure(figures.dependency_figure(frame, chosen=chosen), png, pdf)
         return
     frame = stack_grid(frames)
     frame["kind"] = frame["metric"].map(metric_kind)  # tables written before the kind column
