@@ -31,7 +31,7 @@ def setting_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--kinds", default="pairs,parity,decoy,null", help=f"comma-separated, of {SET_KINDS}")
+    parser.add_argument("--kinds", default="pairs,parity,decoy,uniform", help=f"comma-separated, of {SET_KINDS}")
     parser.add_argument("--snrs", default="1.0,0.7,0.5", help="comma-separated signal-to-noise ratios")
     parser.add_argument("--seeds", default="0", help="comma-separated seeds")
     parser.add_argument("--length", type=int, default=DEFAULT_LENGTH)
@@ -52,7 +52,7 @@ def main():
     total_started = time.perf_counter()
     for kind in args.kinds.split(","):
         # The null set ignores SNR: one experiment per seed.
-        snrs = [1.0] if kind == "null" else [float(s) for s in args.snrs.split(",")]
+        snrs = [1.0] if kind == "uniform" else [float(s) for s in args.snrs.split(",")]
         for snr in snrs:
             for seed in (int(s) for s in args.seeds.split(",")):
                 dataset = DependencySet(kind, args.length, snr, seed)

@@ -156,7 +156,7 @@ def test_planted_edges_of_each_kind():
     assert DependencySet("pairs").planted_edges == set(place_pairs((1, 2, 4, 8), 12))
     assert DependencySet("parity").planted_edges == {(3, 9), (6, 9)}
     assert DependencySet("parity").planted_positions == (3, 6, 9)
-    assert DependencySet("null").planted_edges == set()
+    assert DependencySet("uniform").planted_edges == set()
 
 
 def test_determinism_by_seed():
@@ -167,7 +167,7 @@ def test_determinism_by_seed():
 
 
 def test_null_set_has_nothing_to_learn():
-    null = DependencySet("null", 12, 0.5, seed=0)
+    null = DependencySet("uniform", 12, 0.5, seed=0)
     assert null.units == []
     assert null.entropy_floor == pytest.approx(null.uniform_nll, abs=1e-12)
     assert math.isnan(learned_fraction(2.5, null.uniform_nll, null.entropy_floor))

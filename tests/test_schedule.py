@@ -54,7 +54,7 @@ def test_initial_weights_are_train_lstm_s_and_learn_nothing():
 
 
 def test_null_set_learned_fraction_is_nan_and_never_restarts():
-    null = DependencySet("null", 4, 1.0, seed=0)
+    null = DependencySet("uniform", 4, 1.0, seed=0)
     _, _, history, state = train_on_generator(null, {**TINY, "restarts": 2, "restart_check_epoch": 1,
                                                      "restart_below": 1.01}, seed=0)
     assert history["learned_fraction"].isna().all() and math.isnan(state["learned_fraction"])

@@ -70,7 +70,7 @@ class DependencyResult:
 def dependency_set(experiment: DependencyExperiment):
     from seqattr.gama_validation.dependency_sets import DependencySet
 
-    return DependencySet(kind="null" if experiment.kind == "uniform" else experiment.kind, length=experiment.length,
+    return DependencySet(kind=experiment.kind, length=experiment.length,
                          signal_to_noise=experiment.signal_to_noise, seed=experiment.seed,
                          distances=tuple(experiment.distances))
 

@@ -40,7 +40,8 @@ Set kinds (`SET_KINDS`), each fixed by (kind, length, signal_to_noise, seed, dis
   position on each side of it (decoy, a, b = a + d, decoy), the four centred in 1..L. The
   pair is the planted dependency; the decoys are enriched and independent, so a logo
   ranks the decoys and not the pair.
-- null: no unit; every position uniform (SNR is ignored).
+- uniform: the null set, no unit; every position uniform (SNR is ignored). (Not "null", which
+  YAML reads as nothing.)
 
 The units' tables and decoy residues are drawn from `seed` (numpy only, no files).
 """
@@ -55,7 +56,7 @@ import numpy as np
 
 from seqattr.generative.alphabet import AMINO_ACIDS
 
-SET_KINDS = ("pairs", "parity", "decoy", "null")
+SET_KINDS = ("pairs", "parity", "decoy", "uniform")
 UNIT_KINDS = ("pair", "parity", "decoy")
 DEFAULT_DISTANCES = (1, 2, 4, 8)
 DEFAULT_LENGTH = 12
