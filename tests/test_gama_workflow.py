@@ -38,8 +38,8 @@ def test_test_run_writes_gama_outputs(test_run):
     assert list(own.columns) == ["mode", "readout", "metric", "reduction", "kind", "position", "importance", "rank",
                                  "replicate", "n_attributed", "criterion", "converged", "train_nll", "val_nll",
                                  "excess_nll", "nll_gap"]
-    assert own["nll_gap"].iloc[0] == pytest.approx(kept["val_nll"] - kept["train_nll"], abs=1e-5)
     kept = history.loc[history["val_nll"].idxmin()]
+    assert own["nll_gap"].iloc[0] == pytest.approx(kept["val_nll"] - kept["train_nll"], abs=1e-5)
     assert own["excess_nll"].iloc[0] == pytest.approx(kept["excess_nll"], abs=1e-6)
     assert own["val_nll"].iloc[0] == pytest.approx(kept["val_nll"], abs=1e-6)
     assert own["converged"].iloc[0] == (kept["excess_nll"] <= 0.01)  # 3 epochs of hidden 16: recorded as is
