@@ -1,23 +1,6 @@
 # Stage classify: the genomic-benchmarks CNN and AttnGen over mask ratios and seeds,
 # evaluation on the validation and test splits, the sweep's table and figures
 # (src/seqattr/classify/).
-from seqattr.classify import attention_options, check_attention
-
-try:
-    check_attention(CLASSIFY.get("attention"))
-except ConfigError as error:
-    raise WorkflowError(str(error)) from None
-
-
-def train_params(model):
-    """The training job's params: the engine's keys and the model's section, and for AttnGen
-    `attention` only when it concentrates (a default run's params, hence its jobs, are as before)."""
-    params = training_params(model)
-    if model == "attngen" and attention_options(CLASSIFY.get("attention")):
-        params["attention"] = CLASSIFY["attention"]
-    return params
-
-
 rule train:
     input:
         train=encoded_file("train"),

@@ -112,6 +112,55 @@ def real_set_files(name):
 GRID_EXPERIMENTS = expand_grid(GRID) if GRID else {}
 
 
+# --- the classify stage's attention option (checked while parsing) --------------------
+from seqattr.classify import attention_options, check_attention
+
+try:
+    check_attention(CLASSIFY.get("attention"))
+except ConfigError as error:
+    raise WorkflowError(str(error)) from None
+
+
+def train_params(model):
+    """The training job's params: the engine's keys and the model's section, and for AttnGen
+    `attention` only when it concentrates (a default run's params, hence its jobs, are as before)."""
+    params = training_params(model)
+    if model == "attngen" and attention_options(CLASSIFY.get("attention")):
+        params["attention"] = CLASSIFY["attention"]
+    return params
+
+
+# --- the GAMA stage: which models and backgrounds its metrics read ----------------------
+from seqattr.errors import ConfigError
+
+# The metrics that read a null model's IG and those that read the trained model itself
+# (`metric.NULL_METRICS`, `metric.INFORMATION_METRICS`, written out here because that
+# module imports torch, which parsing the workflow does not; tests/test_gama_background.py
+# checks they agree).
+GAMA_NULL_METRICS = ("null_spread", "null_spread_information", "null_spread_or_information")
+GAMA_INFORMATION_METRICS = ("information", "null_spread_information", "null_spread_or_information")
+GAMA_NEEDS_NULL = bool(set(GAMA["metrics"]) & set(GAMA_NULL_METRICS))
+GAMA_NEEDS_INFORMATION = bool(set(GAMA["metrics"]) & set(GAMA_INFORMATION_METRICS))
+GAMA_BACKGROUND = GAMA["information_background"]
+if GAMA_NEEDS_INFORMATION and GAMA_BACKGROUND == "negatives":
+    for _name in GENERATIVE_SETS:
+        if _name not in NEGATIVE_SETS:
+            raise ConfigError(
+                f"gama.information_background: negatives, but generative.sets.{_name} has no "
+                "negatives: give it its non-binders, or a reference set, or uniform"
+            )
+
+
+def information_background_files(wildcards):
+    """The file the information baseline's background is read from: the set's non-binders
+    or the reference set; none for uniform or when no information metric is computed."""
+    if not GAMA_NEEDS_INFORMATION or GAMA_BACKGROUND == "uniform":
+        return []
+    if GAMA_BACKGROUND == "negatives":
+        return [generative_file("negatives.tsv.gz", wildcards.set)]
+    return [GAMA_BACKGROUND["path"]]
+
+
 # --- one path helper per artefact -----------------------------------------------------
 # Called with no arguments a helper gives the rule's pattern ({dataset}, ...); called
 # with values (or a CLASSIFIER_RUNS entry, **run) it gives one concrete file.

@@ -1,35 +1,6 @@
 # Stage gama: IG of the initial and trained generative LSTM on each set, the GAMA matrix
 # and importance profile, their figures (src/seqattr/gama/).
 
-from seqattr.errors import ConfigError
-
-# The metrics that read a null model's IG and those that read the trained model itself
-# (`metric.NULL_METRICS`, `metric.INFORMATION_METRICS`, written out here because that
-# module imports torch, which parsing the workflow does not; tests/test_gama_background.py
-# checks they agree).
-GAMA_NULL_METRICS = ("null_spread", "null_spread_information", "null_spread_or_information")
-GAMA_INFORMATION_METRICS = ("information", "null_spread_information", "null_spread_or_information")
-GAMA_NEEDS_NULL = bool(set(GAMA["metrics"]) & set(GAMA_NULL_METRICS))
-GAMA_NEEDS_INFORMATION = bool(set(GAMA["metrics"]) & set(GAMA_INFORMATION_METRICS))
-GAMA_BACKGROUND = GAMA["information_background"]
-if GAMA_NEEDS_INFORMATION and GAMA_BACKGROUND == "negatives":
-    for _name in GENERATIVE_SETS:
-        if _name not in NEGATIVE_SETS:
-            raise ConfigError(
-                f"gama.information_background: negatives, but generative.sets.{_name} has no "
-                "negatives: give it its non-binders, or a reference set, or uniform"
-            )
-
-
-def information_background_files(wildcards):
-    """The file the information baseline's background is read from: the set's non-binders
-    or the reference set; none for uniform or when no information metric is computed."""
-    if not GAMA_NEEDS_INFORMATION or GAMA_BACKGROUND == "uniform":
-        return []
-    if GAMA_BACKGROUND == "negatives":
-        return [generative_file("negatives.tsv.gz", wildcards.set)]
-    return [GAMA_BACKGROUND["path"]]
-
 
 rule gama_null_model:
     input:

@@ -40,8 +40,6 @@ rule gama_grid_summary:
             labels={"set": "synthetic grid", "content": "edge AUPRC figure" if DEPENDENCY_GRID else "FNR figure"},
         ),
         pdf=grid_figure("pdf"),
-    params:
-        scorings=[label for label in (GRID or {}).get("scorings") or []],
     log:
         log_file("gama", "grid_summary"),
     benchmark:
@@ -49,6 +47,8 @@ rule gama_grid_summary:
     localrule: True
     conda:
         "../envs/torch.yaml"
+    params:
+        scorings=list((GRID or {}).get("scorings") or []),
     script:
         "../scripts/gama_grid_summary.py"
 

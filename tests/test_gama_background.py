@@ -139,7 +139,7 @@ def test_schema_refuses_dropout_of_one_and_negative_weight_decay(section, key, v
 def test_the_workflow_lists_the_metrics_that_need_a_null_model_or_the_trained_model():
     from seqattr.gama.metric import INFORMATION_METRICS, NULL_METRICS
 
-    text = (REPO / "rules" / "gama.smk").read_text()
+    text = (REPO / "rules" / "common.smk").read_text()
     listed = {name: tuple(re.findall(r'"([a-z_]+)"', re.search(rf"{name} = \(([^)]*)\)", text).group(1)))
               for name in ("GAMA_NULL_METRICS", "GAMA_INFORMATION_METRICS")}
     assert listed == {"GAMA_NULL_METRICS": NULL_METRICS, "GAMA_INFORMATION_METRICS": INFORMATION_METRICS}
