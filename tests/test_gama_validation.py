@@ -323,8 +323,11 @@ def test_grid_experiment_information_metrics_read_the_trained_model(monkeypatch)
                     reductions=["input", "both"], baselines=["zero", "mean_residue"])
     frame = grid_frame(rows)
     assert seen == [(12, 8)]  # once, on the 12 attributed sequences of 6 residues
-    assert len(frame) == 2 * 2 * 2  # baselines x metrics x reductions
-    # the information rows are the same under every key; the sum keeps what the term says
+    # the information baseline reads no IG: one row; its sum with null_spread per IG baseline x reduction
+    assert len(frame) == 1 + 2 * 2
+    assert frame.iloc[0][["mode", "readout", "baseline", "metric", "reduction"]].tolist() == [
+        "-", "-", "-", "information", "-"]
+    # the sum keeps what the information term says
     assert set(frame["top_positions"][frame["metric"] == "information"]) == {"2,4"}  # ties by position
     assert (frame["fnr_rank"] == 0).all()
     assert frame["null_excess_nll"].notna().all()  # null_spread_information trains the null model
