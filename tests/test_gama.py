@@ -475,3 +475,13 @@ def test_null_spread_or_information_keeps_both_ends_of_a_dependency_and_a_conser
     assert torch.equal(robust_z(torch.ones(4, dtype=torch.float64)), torch.zeros(4, dtype=torch.float64))
     with pytest.raises(ValueError, match="L \\+ 2 = 18 tokens"):
         union_profile(matrix[:6, :6], information)
+
+
+def test_the_gama_step_refuses_ig_files_of_different_scorings_or_strata():
+    from seqattr.gama.steps import check_same_layout
+
+    layout = {8: {("exact", "mean_logit"): torch.zeros(1)}}
+    check_same_layout(layout, {8: {("exact", "mean_logit"): torch.ones(1)}}, "a.pt", "b.pt")
+    for other in ({9: {("exact", "mean_logit"): torch.zeros(1)}}, {8: {("exact", "log_prob"): torch.zeros(1)}}):
+        with pytest.raises(ValueError, match="a.pt and b.pt hold different scorings or length strata"):
+            check_same_layout(other, layout, "a.pt", "b.pt")

@@ -13,7 +13,10 @@ of mixed-length ones, `generative.imgt`), with a pseudocount `PSEUDOCOUNT` per r
 - a **supervised baseline**: an L2 logistic regression on one-hot columns, binders vs
   non-binders (classes weighted to equal total weight), whose per-position importance is
   the mean over binders of |w[c, r_c] - mean_r w[c, r]| (the binder's residue against an
-  average residue there).
+  average residue there);
+- a second supervised baseline, `cnn_ig` (`gama.supervised`, optional): a small 1-D CNN
+  on the same one-hot columns, attributed with Integrated Gradients on the binders; NaN,
+  with its convergence columns saying why, when the CNN did not converge.
 
 `compare` scores every GAMA scoring's profile against each truth: Spearman rho over the
 columns, the permutation p (`gama.permutation.permutation_p`), the top-k
@@ -30,7 +33,7 @@ from seqattr.generative.alphabet import AMINO_ACIDS
 from seqattr.generative.sets import drop_shared  # noqa: F401 (re-exported)
 
 PSEUDOCOUNT = 0.5
-TRUTHS = ("kl", "logistic")
+TRUTHS = ("kl", "logistic", "cnn_ig")
 INDEX = {residue: i for i, residue in enumerate(AMINO_ACIDS)}
 
 
@@ -113,8 +116,11 @@ def logistic_importance(weights: np.ndarray, binders: np.ndarray) -> np.ndarray:
 
 
 def truth_tables(binder_sequences, non_binder_sequences, imgt: bool, draws: int = 200, seed: int = 0,
-                 l2: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(per column: column, n_binders, n_non_binders, kl, kl_ci_low, kl_ci_high, logistic;
+                 l2: float = 1.0, cnn: dict | None = None, threads: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per column: column, n_binders, n_non_binders, kl, kl_ci_low, kl_ci_high, logistic
+    and, when `cnn` (`gama.supervised.CnnOptions` or its dict) is given and enabled, cnn_ig
+    with the CNN's cnn_ig_criterion, cnn_ig_converged, cnn_ig_val_auroc,
+    cnn_ig_val_accuracy, cnn_ig_epochs and cnn_ig_best_epoch (one value, repeated);
     per column x residue: column, residue, log_odds, logistic_weight) of the two sets."""
     labels, aligned_b = columns_of(list(binder_sequences) + list(non_binder_sequences), imgt)
     n_b = len(list(binder_sequences))
@@ -125,6 +131,16 @@ def truth_tables(binder_sequences, non_binder_sequences, imgt: bool, draws: int 
     per_column = pd.DataFrame({"column": labels, "n_binders": counts_b.sum(axis=1),
                                "n_non_binders": counts_n.sum(axis=1), "kl": kl_per_column(counts_b, counts_n),
                                "kl_ci_low": low, "kl_ci_high": high, "logistic": logistic_importance(weights, b)})
+    if cnn is not None:
+        from seqattr.gama.supervised import CnnOptions, cnn_ig_truth
+
+        options = cnn if isinstance(cnn, CnnOptions) else CnnOptions.from_dict(cnn)
+        if options.enabled:
+            importance, summary = cnn_ig_truth(b, n, options, threads=threads)
+            per_column = per_column.assign(
+                cnn_ig=importance, cnn_ig_criterion=summary["criterion"], cnn_ig_converged=summary["converged"],
+                cnn_ig_val_auroc=summary["val_auroc"], cnn_ig_val_accuracy=summary["val_accuracy"],
+                cnn_ig_epochs=summary["epochs"], cnn_ig_best_epoch=summary["best_epoch"])
     odds = log_odds(counts_b, counts_n)
     per_residue = pd.DataFrame({"column": np.repeat(labels, len(AMINO_ACIDS)),
                                 "residue": np.tile(list(AMINO_ACIDS), len(labels)),
@@ -148,8 +164,10 @@ def _top(values, labels, k: int) -> set:
 def compare(profile: pd.DataFrame, replicates: pd.DataFrame | None, truth: pd.DataFrame, column: str,
             scoring: list[str], top: int = 4, draws: int = 10_000, seed: int = 0) -> pd.DataFrame:
     """One row per scoring and truth: spearman_rho (mean profile), permutation_p, top-`top`
-    overlap, rho per replicate (mean, sd, min, max), n_columns. `column` names the profile's
-    column that holds the truth's labels (position or imgt_position)."""
+    overlap, rho per replicate (mean, sd, min, max), n_columns, and truth_converged (False
+    for a `cnn_ig` truth whose CNN did not converge: its importance is NaN, and so are the
+    rho, p and overlap). Truths absent from `truth` (cnn_ig when off) get no rows. `column`
+    names the profile's column that holds the truth's labels (position or imgt_position)."""
     from seqattr.gama.permutation import permutation_p
 
     rows = []
@@ -159,13 +177,18 @@ def compare(profile: pd.DataFrame, replicates: pd.DataFrame | None, truth: pd.Da
         if replicates is not None:
             own = replicates.merge(pd.DataFrame([dict(zip(scoring, key))]), on=scoring)
             own = own.assign(_c=own[column].astype(str)).merge(truth, left_on="_c", right_on="column")
-        for name in TRUTHS:
+        for name in [t for t in TRUTHS if t in truth.columns]:
             if replicates is not None:
-                mine = [_rho(p["importance"], p[name]) for _, p in own.groupby("replicate")]
-            labels = joined["_c"].tolist()
-            overlap = len(_top(joined["importance"].to_numpy(), labels, top) & _top(joined[name].to_numpy(), labels,
-                                                                                      top))
+                # a NaN rho (a truth that did not converge) counts as no replicate, not as a warning
+                mine = [r for r in (_rho(p["importance"], p[name]) for _, p in own.groupby("replicate"))
+                        if np.isfinite(r)]
+            labels, values = joined["_c"].tolist(), joined[name].to_numpy(float)
+            overlap = (len(_top(joined["importance"].to_numpy(), labels, top) & _top(values, labels, top))
+                       if np.isfinite(values).any() else np.nan)
             rows.append({**dict(zip(scoring, key)), "truth": name,
+                         # a truth without convergence columns (kl, logistic) has no model that could fail to fit
+                         "truth_converged": bool(truth[f"{name}_converged"].iloc[0])
+                         if f"{name}_converged" in truth.columns else True,
                          "spearman_rho": _rho(joined["importance"], joined[name]),
                          "permutation_p": permutation_p(joined["importance"], joined[name], draws, seed),
                          f"top{top}_overlap": overlap,

@@ -232,6 +232,13 @@ def read_ig(path) -> dict:
             for length, tensors in zip(saved["lengths"], saved["strata"])}
 
 
+def check_same_layout(ig: dict, ig_trained: dict, path, trained_path) -> None:
+    """ValueError unless two `read_ig` results hold the same length strata, each with the
+    same (mode, readout) scorings in the same order: the scorings pair them key by key."""
+    if list(ig) != list(ig_trained) or any(list(ig[k]) != list(ig_trained[k]) for k in ig_trained):
+        raise ValueError(f"{path} and {trained_path} hold different scorings or length strata")
+
+
 def gama(ig_initial_path, ig_trained_path, matrix_path, profile_path, bootstrap_path=None, *,
          metrics=("gama",), reductions=("input",), bootstrap: int = 0, seed: int = 0, replicate: int = 1,
          threads: int = 1, history_path=None, training: dict | None = None, imgt: bool = False,
@@ -257,8 +264,7 @@ def gama(ig_initial_path, ig_trained_path, matrix_path, profile_path, bootstrap_
 
     set_threads(threads)
     ig_initial, ig_trained = read_ig(ig_initial_path), read_ig(ig_trained_path)
-    if list(ig_initial) != list(ig_trained) or any(list(ig_initial[k]) != list(ig_trained[k]) for k in ig_trained):
-        raise ValueError(f"{ig_initial_path} and {ig_trained_path} hold different scorings or length strata")
+    check_same_layout(ig_initial, ig_trained, ig_initial_path, ig_trained_path)
     if len(ig_trained) > 1 and not imgt:
         raise ValueError("sequences of several lengths are compared on IMGT CDR3 positions only (a CDR3 set)")
     ig_null = None
@@ -266,8 +272,7 @@ def gama(ig_initial_path, ig_trained_path, matrix_path, profile_path, bootstrap_
         if ig_null_path is None:
             raise ValueError(f"metrics {sorted(set(metrics) & set(NULL_METRICS))} need the null model's IG")
         ig_null = read_ig(ig_null_path)
-        if list(ig_null) != list(ig_trained) or any(list(ig_null[k]) != list(ig_trained[k]) for k in ig_trained):
-            raise ValueError(f"{ig_null_path} and {ig_trained_path} hold different scorings or length strata")
+        check_same_layout(ig_null, ig_trained, ig_null_path, ig_trained_path)
     information, information_terms, background_name = {}, {}, None
     if set(metrics) & set(INFORMATION_METRICS):
         if trained_model_path is None or model is None:
