@@ -203,7 +203,9 @@ def ground_truth_figure(table: pd.DataFrame, set_name: str, rhos: pd.DataFrame |
 def negatives_figure(per_column: pd.DataFrame, per_residue: pd.DataFrame, result: pd.DataFrame, set_name: str):
     """Left: per-column KL(binders || non-binders) with its bootstrap interval. Middle:
     log-odds binders vs non-binders per column x residue. Right: Spearman rho of every
-    scoring against each truth (KL; the supervised logistic baseline), baselines labelled."""
+    scoring against each truth (KL; the supervised baselines: logistic regression and, when
+    computed, the CNN with Integrated Gradients, marked as not converged where it did not),
+    baselines labelled."""
     from seqattr.gama.metric import kind_label
 
     fig, axes = plt.subplots(1, 3, figsize=(16, max(4.5, 0.22 * result[["mode", "readout", "metric",
@@ -229,12 +231,17 @@ def negatives_figure(per_column: pd.DataFrame, per_residue: pd.DataFrame, result
     ax = axes[2]
     keys = list(dict.fromkeys(result[["mode", "readout", "metric", "reduction", "kind"]].itertuples(index=False,
                                                                                                     name=None)))
-    for truth, colour in (("kl", "tab:green"), ("logistic", "tab:purple")):
+    names = {"kl": "KL", "logistic": "baseline: logistic regression", "cnn_ig": "baseline: CNN + IG"}
+    for truth, colour in (("kl", "tab:green"), ("logistic", "tab:purple"), ("cnn_ig", "tab:orange")):
         part = result[result["truth"] == truth]
+        if part.empty:
+            continue
         ys = [keys.index(k) for k in part[["mode", "readout", "metric", "reduction", "kind"]].itertuples(
             index=False, name=None)]
-        ax.scatter(part["spearman_rho"], ys, color=colour, s=22,
-                   label=f"vs {'KL' if truth == 'kl' else 'baseline: logistic regression'}")
+        label = f"vs {names[truth]}"
+        if "truth_converged" in part.columns and not part["truth_converged"].all():
+            label += " (not converged: no rho)"
+        ax.scatter(part["spearman_rho"], ys, color=colour, s=22, label=label)
         ax.hlines(ys, part["rho_replicate_min"], part["rho_replicate_max"], color=colour, alpha=0.5)
     ax.set_yticks(range(len(keys)), [kind_label(k[4], "/".join(k[:4])) for k in keys], fontsize=7)
     ax.axvline(0, color="0.7", lw=0.8)

@@ -144,16 +144,18 @@ def mode_agreement_table(profile, output) -> None:
 
 def vs_negatives(sequences, negatives, profile, table, truth_table, residue_table, png, pdf, *, set_name: str,
                  replicate_profiles=(), imgt: bool = False, bootstrap: int = 200, draws: int = PERMUTATION_DRAWS,
-                 seed: int = 0) -> None:
+                 seed: int = 0, cnn: dict | None = None, threads: int = 1) -> None:
     """Every GAMA scoring's profile (mean over replicates) against how the set's binders
-    differ from its non-binders (`gama.negatives`): per-column KL with a bootstrap interval
-    and the supervised logistic baseline (`truth_table`), per column x residue log-odds
-    and weights (`residue_table`), Spearman rho, permutation p and top-4 overlap per
-    scoring and truth (`table`), and the figure."""
+    differ from its non-binders (`gama.negatives`): per-column KL with a bootstrap interval,
+    the supervised logistic baseline and, with `cnn` (`gama.negatives_cnn`) enabled, the
+    CNN + Integrated Gradients baseline with its convergence (`truth_table`), per column x
+    residue log-odds and weights (`residue_table`), Spearman rho, permutation p and top-4
+    overlap per scoring and truth (`table`), and the figure."""
     from seqattr.gama.negatives import compare, truth_tables
 
     binders, non_binders = read_table(sequences)["sequence"], read_table(negatives)["sequence"]
-    per_column, per_residue = truth_tables(binders, non_binders, imgt, draws=bootstrap, seed=seed)
+    per_column, per_residue = truth_tables(binders, non_binders, imgt, draws=bootstrap, seed=seed, cnn=cnn,
+                                           threads=threads)
     summary = read_table(profile, dtype={"imgt_position": str})
     replicates = (pd.concat([read_table(p, dtype={"imgt_position": str}) for p in replicate_profiles],
                             ignore_index=True) if replicate_profiles else None)
