@@ -125,6 +125,7 @@ rule gama_vs_negatives:
         bootstrap=GAMA["bootstrap"],
         draws=GAMA["permutation_draws"],
         seed=GAMA["seed"],
+        cnn=GAMA["negatives_cnn"],
     script:
         "../scripts/gama_vs_negatives.py"
 
