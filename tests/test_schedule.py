@@ -8,7 +8,9 @@ import torch
 
 from seqattr.gama_validation.dependency_sets import DependencySet
 from seqattr.generative.lstm import GenerativeLSTM
-from seqattr.generative.schedule import evaluate, learning_rate_at, make_test_set, train_on_generator
+from seqattr.config import schema_defaults
+from seqattr.generative.schedule import (BENCHMARK_KEYS, SCHEDULE_DEFAULTS, evaluate, learning_rate_at, make_test_set,
+                                         train_on_generator)
 from seqattr.runtime import seed_everything
 
 TINY = {"hidden_size": 32, "epochs": 2, "warmup_epochs": 1, "samples_per_epoch": 256, "test_sequences": 256,
@@ -30,6 +32,17 @@ def test_learning_rate_warms_up_then_falls_along_a_cosine_to_the_final_fraction(
     assert rates[-1] == pytest.approx(final * peak)
     halfway = warmup + (total - warmup) // 2 - 1
     assert rates[halfway] == pytest.approx(peak * (final + (1 - final) / 2))
+
+
+def test_training_defaults_are_the_schema_s_gama_grid_schedule():
+    """Every key of `gama_grid.schedule` is a training setting with the schema's default or
+    one the benchmark reads itself; the grid's tolerance is the run's; nothing else."""
+    schedule, grid = schema_defaults("gama_grid.schedule"), schema_defaults("gama_grid")
+    assert set(BENCHMARK_KEYS) <= set(schedule)
+    assert SCHEDULE_DEFAULTS == {**{k: v for k, v in schedule.items() if k not in BENCHMARK_KEYS},
+                                 "tolerance": grid["tolerance"], "device": "cpu"}
+    with pytest.raises(ValueError, match="unknown training settings"):
+        train_on_generator(tiny_pair_set(), {**TINY, "null_epochs": 1}, seed=0)
 
 
 def test_history_state_and_the_initial_weights():
