@@ -34,7 +34,7 @@ from seqattr.generative.alphabet import tokenize
 
 LENGTH = 16
 SCORINGS_SHOWN = ["exact/mean_logit/zero/gama/input", "published/mean_logit/zero/gama/input",
-                  "exact/log_prob/mean_residue/null_spread/both", "exact/log_prob/mean_residue/information/both",
+                  "exact/log_prob/mean_residue/null_spread/both", "-/-/-/information/-",
                   "exact/log_prob/mean_residue/null_spread_information/both",
                   "exact/log_prob/mean_residue/null_spread_or_information/both"]
 

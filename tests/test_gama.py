@@ -430,14 +430,20 @@ def test_scoring_profiles_information_metrics():
     from seqattr.gama.metric import combined_profile, scoring_profiles
 
     key = ("exact", "log_prob")
-    trained, initial, null = ({key: planted_ig(seed=s)} for s in (0, 1, 2))
+    other = ("exact", "mean_logit")
+    trained, initial, null = ({key: planted_ig(seed=s), other: planted_ig(seed=s + 3)} for s in (0, 1, 2))
     information = torch.tensor([0.0, 3.0, 0.1, 0.0], dtype=torch.float64)  # L = 4 residues
-    got = {k: (m, p) for k, m, p in scoring_profiles(trained, initial, ("null_spread", "information",
-                                                                            "null_spread_information"),
-                                                         ("input", "both"), ig_null=null, information=information)}
+    scored = list(scoring_profiles(trained, initial, ("null_spread", "information", "null_spread_information"),
+                                   ("input", "both"), ig_null=null, information=information))
+    got = {k: (m, p) for k, m, p in scored}
+    # information reads no IG: one row whatever the (mode, readout) and reduction, in its
+    # place among the first key's metrics
+    assert [k for k, _, _ in scored][:3] == [(*key, "null_spread", "input"), (*key, "null_spread", "both"),
+                                             ("-", "-", "information", "-")]
+    assert len(scored) == 1 + 2 * 2 * 2
+    matrix, profile = got[("-", "-", "information", "-")]
+    assert matrix is None and torch.equal(profile, information)
     for reduction in ("input", "both"):
-        matrix, profile = got[(*key, "information", reduction)]
-        assert matrix is None and torch.equal(profile, information)
         spread_matrix_, spread_profile = got[(*key, "null_spread", reduction)]
         matrix, profile = got[(*key, "null_spread_information", reduction)]
         assert torch.allclose(matrix, spread_matrix_, equal_nan=True)
@@ -475,6 +481,49 @@ def test_null_spread_or_information_keeps_both_ends_of_a_dependency_and_a_conser
     assert torch.equal(robust_z(torch.ones(4, dtype=torch.float64)), torch.zeros(4, dtype=torch.float64))
     with pytest.raises(ValueError, match="L \\+ 2 = 18 tokens"):
         union_profile(matrix[:6, :6], information)
+
+
+# --- every scoring of a model (gama.scoring) ------------------------------------------------
+
+def test_model_scorings_keeps_the_listed_scorings_a_baseline_once_and_skips_unlisted_ig_baselines(monkeypatch):
+    from seqattr.gama import scoring as scoring_module
+    from seqattr.gama.options import IGOptions
+
+    passes = []
+    real = scoring_module.gama_ig_readouts
+
+    def counted(model, tokens, pairs, baseline, **arguments):
+        passes.append(baseline)
+        return real(model, tokens, pairs, baseline=baseline, **arguments)
+
+    monkeypatch.setattr(scoring_module, "gama_ig_readouts", counted)
+    torch.manual_seed(0)
+    trained, initial, null = (GenerativeLSTM(6).eval() for _ in range(3))
+    tokens = tokenize(["ACDKL", "WYVAA", "MMNPQ", "ACDEF"])
+    options = IGOptions(modes=("exact", "published"), readouts=("mean_logit",), quadrature="gauss-legendre", steps=4,
+                        batch_size=512, max_sequences=None, seed=0, device="cpu")
+    arguments = {"metrics": ("gama", "information", "null_spread"), "reductions": ("input", "max"), "null": null}
+    everything = list(scoring_module.model_scorings(trained, initial, tokens, options,
+                                                    baselines=("zero", "mean_residue"), **arguments))
+    keys = ["/".join(s.key) for s in everything]
+    assert passes == ["zero"] * 3 + ["mean_residue"] * 3  # the reference, the null and the trained model
+    # the baseline once, in its place among the first (mode, readout)'s metrics, with no matrix
+    assert keys[:3] == ["exact/mean_logit/zero/gama/input", "exact/mean_logit/zero/gama/max", "-/-/-/information/-"]
+    assert len(keys) == 1 + 2 * 2 * 2 * 2 and everything[2].matrix is None and everything[2].ig_reference is None
+    first = everything[0]
+    assert first.ig_reference.shape == (4, 7, 7) and first.ig_null.shape == (4, 7, 7)
+    profiles = dict(scoring_module.model_profiles(trained, initial, tokens, options, baselines=("zero",), **arguments))
+    assert torch.equal(profiles[("-", "-", "-", "information", "-")], everything[2].profile)
+
+    passes.clear()
+    listed = ["published/mean_logit/mean_residue/null_spread/max"]
+    kept = list(scoring_module.model_scorings(trained, initial, tokens, options, baselines=("zero", "mean_residue"),
+                                              scorings=listed, **arguments))
+    # no IG pass for the zero baseline, none of whose scorings is listed; the baseline still first
+    assert passes == ["mean_residue"] * 3
+    assert ["/".join(s.key) for s in kept] == ["-/-/-/information/-"] + listed
+    assert torch.equal(kept[0].profile, everything[2].profile)
+    assert torch.equal(kept[1].profile, everything[-1].profile)
 
 
 def test_the_gama_step_refuses_ig_files_of_different_scorings_or_strata():

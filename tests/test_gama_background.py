@@ -188,11 +188,13 @@ def test_null_spread_and_the_information_baseline_run_on_a_mixed_length_set(tmp_
     assert set(profile.query("metric == 'information'")["kind"]) == {"baseline"}
     assert profile["nll_gap"].iloc[0] == pytest.approx(3.05 - 2.9) and "null_excess_nll" in profile
     # information against the non-binders: the trained model's terms at 105 minus ln q(105) of the negatives
-    info = profile.query("metric == 'information' and reduction == 'input'").set_index("imgt_position")
+    info = profile.query("metric == 'information'").set_index("imgt_position")
+    assert set(info["reduction"]) == {"-"} and not info.index.duplicated().any()  # one row per position
     assert "112.1" in info.index and info["n_sequences"].loc["105"] == 40
     assert set(read_table(out["matrix.tsv"])["metric"]) == {"gama", "null_spread", "null_spread_information"}
     boot = read_table(out["bootstrap.tsv.gz"])
     assert set(boot["metric"]) == set(metrics) and set(boot["draw"]) == {1, 2, 3}
+    assert len(boot.query("metric == 'information'")) == 3 * len(info)  # one row per draw and position
     steps.summarise([out["profile.tsv"]], [out["bootstrap.tsv.gz"]], [out["matrix.tsv"]], tmp_path / "summary.tsv",
                     tmp_path / "summary_matrix.tsv", set_name="cdr3")
     summary = read_table(tmp_path / "summary.tsv", dtype={"imgt_position": str})

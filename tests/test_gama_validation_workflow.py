@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif('include: "rules/gama_validation.smk"' not in (R
 SMALL = {"model": {"hidden_size": 8}, "training": {"max_epochs": 2}, "sample": {"n": 10}}
 SMALL_GAMA = {"ig_steps": 8, "max_sequences": 24, "replicates": 2, "bootstrap": 5, "permutation_draws": 1000}
 SCORING = ["mode", "readout", "metric", "reduction"]
-N_SCORINGS = 3 + 3 * 2  # the real-set configs' gama.scorings, and information per (mode, readout) x reduction
+N_SCORINGS = 3 + 1  # the real-set configs' gama.scorings, and the information baseline (one row: it reads no IG)
 
 
 def _small_config(name: str, tmp_path):
@@ -75,10 +75,9 @@ def test_absolut_config_on_a_slice_of_the_real_table(shared_data, tmp_path):
         assert (results / "generative" / name / f"replicate{replicate}" / "trained.pt").exists()
     truth = read_table(results / "gama" / name / "ground_truth.tsv")
     # the config's readable few (gama.scorings): the paper's in both modes, the pre-registered
-    # exact/log_prob/effect_size/output, and the information baseline under each of the 3
-    # (mode, readout) pairs x 2 reductions
+    # exact/log_prob/effect_size/output, and the information baseline ("-" for the IG settings)
     assert truth.groupby(SCORING).ngroups == N_SCORINGS
-    assert sorted(set(truth["mode"])) == ["exact", "published"]
+    assert sorted(set(truth["mode"])) == ["-", "exact", "published"]
     for _, part in truth.groupby(SCORING):
         assert part["position"].tolist() == list(range(1, 12))
         assert part["spearman_rho"].nunique() == 1 and -1 <= part["spearman_rho"].iloc[0] <= 1
@@ -86,7 +85,7 @@ def test_absolut_config_on_a_slice_of_the_real_table(shared_data, tmp_path):
         assert (part["replicates"] == 2).all() and (part["converged_replicates"].isin(["0/2", "1/2", "2/2"])).all()
     assert (truth["mean_energy"] < 0).all()
     # NaN only where the scoring is undefined: residue 1 has no output role (it reads only START)
-    undefined = (truth["reduction"] == "output") & (truth["position"] == 1) & (truth["metric"] != "information")
+    undefined = (truth["reduction"] == "output") & (truth["position"] == 1)
     assert truth.loc[undefined, ["importance", "sd", "ci_low", "ci_high"]].isna().all().all()
     defined = truth[~undefined]
     assert (defined["ci_low"] <= defined["ci_high"]).all() and defined["sd"].notna().all()
@@ -111,16 +110,16 @@ def test_mason_config_on_a_slice_of_the_real_table(shared_data, tmp_path):
               f"mason_table={subset}", f"mason_name={name}", workdir=tmp_path)
     assert (results / "manifest.json").exists() and not (results / "metrics").exists()
     profile = read_table(results / "gama" / name / "profile.tsv")
-    assert sorted(set(profile["mode"])) == ["exact", "published"]
+    assert sorted(set(profile["mode"])) == ["-", "exact", "published"]
     assert profile.groupby(SCORING).ngroups == N_SCORINGS
     assert profile.groupby(SCORING)["position"].apply(list).tolist() == [list(range(1, 11))] * N_SCORINGS
     assert {"sd", "ci_low", "ci_high", "top4_replicates", "top4_bootstrap", "criterion", "converged",
             "train_nll", "val_nll"} <= set(profile.columns)
     assert (profile["criterion"] == "plateau").all()
     agreement = read_table(results / "gama" / name / "mode_agreement.tsv", dtype={"top4_a": str, "top4_b": str})
-    # exact vs published within each (mean_logit, metric, reduction) both have: gama/input,
-    # information/input, information/output
-    assert len(agreement) == 3 and (agreement["readout"] == "mean_logit").all()
+    # exact vs published within each (mean_logit, metric, reduction) both have: gama/input (the
+    # information baseline has no mode)
+    assert len(agreement) == 1 and (agreement["readout"] == "mean_logit").all()
     assert (agreement["criterion"] == "plateau").all() and "converged_replicates" in agreement
     assert all(len(top.split(",")) == 4 for top in agreement["top4_a"])
     for target in targets[1:]:

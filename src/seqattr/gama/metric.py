@@ -102,6 +102,9 @@ BASELINE_METRICS = ("information",)
 MODEL_FREE_BASELINES = ("logo", "mi_apc", "potts_apc")
 COMBINED_METRICS = ("null_spread_information", "null_spread_or_information")
 KINDS = ("gama", "gama+baseline", "baseline")
+# A baseline's key fields for the IG settings it does not read (mode, readout, IG baseline,
+# reduction), in every table: its profile is one row whatever those settings are.
+NO_SETTING = "-"
 
 
 def metric_kind(metric: str) -> str:
@@ -358,6 +361,14 @@ def scorings(modes, readouts) -> list[tuple[str, str]]:
             if not (mode == "published" and readout != "mean_logit")]
 
 
+def baseline_scoring(metric: str, information: torch.Tensor):
+    """The row of a model baseline (`BASELINE_METRICS`: it reads no IG) as `scoring_profiles`
+    yields it: ((NO_SETTING, NO_SETTING, metric, NO_SETTING), None, profile)."""
+    if metric not in BASELINE_METRICS:
+        raise ValueError(f"metric {metric!r} is not a model baseline: {BASELINE_METRICS}")
+    return (NO_SETTING, NO_SETTING, metric, NO_SETTING), None, information.double().clone()
+
+
 def scoring_profiles(ig_trained: dict, ig_initial: dict, metrics=("gama",), reductions=("input",), rows=None,
                      ig_null: dict | None = None, information: torch.Tensor | None = None):
     """Every scoring of one pair of models: yields ((mode, readout, metric, reduction),
@@ -367,14 +378,15 @@ def scoring_profiles(ig_trained: dict, ig_initial: dict, metrics=("gama",), redu
     reductions of a (mode, readout, metric). `ig_null` (same keys): the null model's IG,
     which the metrics in NULL_METRICS need; `information` (L,): the trained model's
     information profile (`gama.information`), which the metrics in INFORMATION_METRICS
-    need. `information` itself has no matrix (None) and the same profile under every key;
-    `null_spread_information` yields the null_spread matrix and the combined profile."""
+    need. `information` itself reads no IG: it is yielded once (`baseline_scoring`), in
+    its place among the first key's metrics; `null_spread_information` yields the
+    null_spread matrix and the combined profile."""
     if ig_null is None and set(metrics) & set(NULL_METRICS):
         raise ValueError(f"metrics {sorted(set(metrics) & set(NULL_METRICS))} need the null model's IG (ig_null)")
     if information is None and set(metrics) & set(INFORMATION_METRICS):
         raise ValueError(f"metrics {sorted(set(metrics) & set(INFORMATION_METRICS))} need the trained model's "
                          "information profile (information)")
-    for mode, readout in ig_trained:
+    for index, (mode, readout) in enumerate(ig_trained):
         trained, initial = ig_trained[(mode, readout)], ig_initial[(mode, readout)]
         null = ig_null[(mode, readout)] if ig_null is not None else None
         if rows is not None:
@@ -383,9 +395,9 @@ def scoring_profiles(ig_trained: dict, ig_initial: dict, metrics=("gama",), redu
         # the medians and variances, once for every moment metric
         shared = moments(trained, initial) if set(metrics) & set(MOMENT_METRICS) else None
         for metric in metrics:
-            if metric == "information":
-                for reduction in reductions:
-                    yield (mode, readout, metric, reduction), None, information.double().clone()
+            if metric in BASELINE_METRICS:
+                if index == 0:
+                    yield baseline_scoring(metric, information)
                 continue
             matrix = (score_from_moments(shared, metric) if metric in MOMENT_METRICS
                       else _spread_score(trained, initial, null, metric))

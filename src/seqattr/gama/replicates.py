@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from seqattr.gama.metric import MOMENT_METRICS, importance_profile, score_from_moments, scoring_profiles
+from seqattr.gama.metric import (BASELINE_METRICS, MOMENT_METRICS, baseline_scoring, importance_profile,
+                                 score_from_moments, scoring_profiles)
 
 SCORING = ["mode", "readout", "metric", "reduction"]
 TOP = 4
@@ -68,7 +69,8 @@ def bootstrap_profiles(ig_trained: dict, ig_initial: dict, metrics, reductions, 
     recomputes every scoring, as `scoring_profiles(..., rows=...)` would. The metrics
     that read a null model's IG or the information baseline need `ig_null` (same keys)
     and `information`, each sequence's information terms (N, L) (`information.sequence_information`),
-    whose resampled mean is the draw's information profile."""
+    whose resampled mean is the draw's information profile; `information` itself (a
+    baseline, it reads no IG) is one row per draw (`metric.baseline_scoring`)."""
     columns = SCORING + ["draw", "position", "importance"]
     if draws < 1:
         return pd.DataFrame(columns=columns)
@@ -82,7 +84,7 @@ def bootstrap_profiles(ig_trained: dict, ig_initial: dict, metrics, reductions, 
         rows = rng.integers(0, n, size=n)
         counts = torch.from_numpy(np.bincount(rows, minlength=n))
         resampled_information = information[torch.from_numpy(rows)].mean(dim=0) if information is not None else None
-        for key in ig_trained:
+        for index, key in enumerate(ig_trained):
             profiles = {}
             if moment_metrics:
                 trained, initial = samplers[key]
@@ -92,14 +94,20 @@ def bootstrap_profiles(ig_trained: dict, ig_initial: dict, metrics, reductions, 
                     if metric in MOMENT_METRICS:
                         matrix = score_from_moments(shared, metric)
                         profiles.update({(metric, r): importance_profile(matrix, r) for r in reductions})
-            others = [metric for metric in metrics if metric not in MOMENT_METRICS]
-            if others:  # the spread and information metrics, from the resampled rows themselves
+            others = [metric for metric in metrics if metric not in MOMENT_METRICS + BASELINE_METRICS]
+            if others:  # the spread metrics and the sums with information, from the resampled rows
                 profiles.update({(metric, reduction): profile for (_, _, metric, reduction), _, profile in
                                  scoring_profiles({key: ig_trained[key]}, {key: ig_initial[key]}, others, reductions,
                                                   rows=torch.from_numpy(rows),
                                                   ig_null={key: ig_null[key]} if ig_null is not None else None,
                                                   information=resampled_information)})
             for metric in metrics:
+                if metric in BASELINE_METRICS:  # reads no IG: one row per draw, where the first key has it
+                    if index == 0:
+                        scoring, _, profile = baseline_scoring(metric, resampled_information)
+                        keys.append((*scoring, draw))
+                        values.append(profile.numpy())
+                    continue
                 for reduction in reductions:
                     keys.append((*key, metric, reduction, draw))
                     values.append(profiles[(metric, reduction)].numpy())

@@ -257,7 +257,8 @@ def gama(ig_initial_path, ig_trained_path, matrix_path, profile_path, bootstrap_
     the trained model itself (`trained_model_path`, checked against `model` and
     `set_name`) on the attributed token rows, against `background`
     (`information_background`; None: uniform), named in the column `information_background`
-    of those metrics' rows (no `matrix` for `information`: it has none). `scorings`
+    of those metrics' rows (no `matrix` for `information`: it has none; it reads no IG, so
+    its profile is one set of rows, "-" for the mode, readout and reduction). `scorings`
     ("mode/readout/metric/reduction" strings): only these GAMA scorings, and every
     baseline among `metrics`, are written (None: every one computed)."""
     from seqattr.gama.metric import INFORMATION_METRICS, NULL_METRICS

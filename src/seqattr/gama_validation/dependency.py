@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from seqattr.config import schema_defaults
 from seqattr.gama_validation.detection import DEFAULT_THRESHOLD_Z
 from seqattr.gama_validation.experiments import DependencyExperiment
-from seqattr.gama.metric import BASELINE_METRICS, INFORMATION_METRICS, metric_kind
+from seqattr.gama.metric import metric_kind
 
 log = logging.getLogger(__name__)
 
@@ -83,14 +84,14 @@ def run_dependency_experiment(experiment: DependencyExperiment, schedule: dict, 
     cross product) and the model-free baselines. `ig_options.max_sequences` sequences of
     the set's sample are attributed (`n_sequences` drawn, which the baselines read)."""
     from seqattr.generative.alphabet import tokenize
-    from seqattr.generative.schedule import train_on_generator
+    from seqattr.generative.schedule import BENCHMARK_KEYS, train_on_generator
 
     started = time.perf_counter()
     generator = dependency_set(experiment)
     rng = np.random.default_rng([experiment.seed, SAMPLE_STREAM])
     sample = generator.sample(experiment.n_sequences, rng)
-    settings = {k: v for k, v in schedule.items() if k not in ("learned_fraction", "null_epochs")}
-    goal = schedule.get("learned_fraction", 0.9)
+    settings = {k: v for k, v in schedule.items() if k not in BENCHMARK_KEYS}
+    goal = schedule.get("learned_fraction", schema_defaults("gama_grid.schedule")["learned_fraction"])
     # The null model's generator has no dependency, only column frequencies, which a model
     # learns within a few epochs: its own (shorter) run, its excess reported beside it.
     null_settings = {**settings, "epochs": schedule.get("null_epochs", settings.get("epochs"))}
@@ -119,48 +120,25 @@ def run_dependency_experiment(experiment: DependencyExperiment, schedule: dict, 
 
 def attribute(trained, initial, null, tokens, ig_options, *, baselines, metrics, reductions, scorings=None,
               null_draws: int = 50, seed: int = 0) -> list[Scored]:
-    """Every scoring of the trained model (reference: its initial state; the null metrics:
-    the null model) with its residue edges and, per entry, the null model's bootstrap
-    draws of the same metric (`gama_validation.edges.null_edge_draws`)."""
+    """Every scoring of the trained model (`gama.scoring.model_scorings`; reference: its
+    initial state; the null metrics: the null model) with its residue edges and, per entry,
+    the null model's bootstrap draws of the same metric (`gama_validation.edges.null_edge_draws`)."""
     from seqattr.gama.edges import residue_edges
-    from seqattr.gama.ig import gama_ig_readouts
-    from seqattr.gama.information import information_profile
-    from seqattr.gama.metric import scoring_profiles
-    from seqattr.gama.metric import scorings as ig_scorings
+    from seqattr.gama.scoring import model_scorings
     from seqattr.gama_validation.edges import null_edge_draws
 
-    # `scorings` selects among the GAMA scorings; a baseline in `metrics` is always reported
-    wanted = set(scorings) if scorings else None
-    information = information_profile(trained, tokens) if set(metrics) & set(INFORMATION_METRICS) else None
-    results = []
-    for baseline in baselines:
-        if (wanted is not None and not any(s.split("/")[2] == baseline for s in wanted)
-                and not (information is not None and baseline == baselines[0])):
-            continue
-
-        def ig(model):
-            return gama_ig_readouts(model, tokens, ig_scorings(ig_options.modes, ig_options.readouts),
-                                    baseline=baseline, **ig_options.ig_arguments())
-
-        ig_trained, ig_initial, ig_null = ig(trained), ig(initial), ig(null)
-        draws_of = {}
-        for (mode, readout, metric, reduction), matrix, profile in scoring_profiles(
-                ig_trained, ig_initial, metrics, reductions, ig_null=ig_null, information=information):
-            key = (mode, readout, baseline, metric, reduction)
-            if wanted is not None and "/".join(key) not in wanted and metric not in BASELINE_METRICS:
-                continue
-            if metric in BASELINE_METRICS:  # reads no IG: one row, whatever the IG settings
-                key = ("-", "-", "-", metric, "-")
-                if any(done.key == key for done in results):
-                    continue
-            edges, draws = None, None
-            if matrix is not None:
-                edges = residue_edges(matrix)
-                if (mode, readout, metric) not in draws_of:
-                    draws_of[(mode, readout, metric)] = null_edge_draws(
-                        ig_null[(mode, readout)], ig_initial[(mode, readout)], metric, null_draws, seed)
-                draws = draws_of[(mode, readout, metric)]
-            results.append(Scored(key, np.asarray(profile, dtype=float), edges, draws))
+    results, draws_of = [], {}
+    for scoring in model_scorings(trained, initial, tokens, ig_options, baselines=baselines, metrics=metrics,
+                                  reductions=reductions, null=null, scorings=scorings):
+        edges, draws = None, None
+        if scoring.matrix is not None:
+            edges = residue_edges(scoring.matrix)
+            matrix_key = scoring.key[:4]  # the reductions of one matrix share its draws
+            if matrix_key not in draws_of:
+                draws_of[matrix_key] = null_edge_draws(scoring.ig_null, scoring.ig_reference, scoring.key[3],
+                                                       null_draws, seed)
+            draws = draws_of[matrix_key]
+        results.append(Scored(scoring.key, np.asarray(scoring.profile, dtype=float), edges, draws))
     return results
 
 

@@ -200,11 +200,8 @@ def run_experiment(experiment: Experiment, train_config: dict, ig_options, *, pr
     gama_started = time.perf_counter()
     tokens = tokenize([sequences[i] for i in keep])
     profiles = model_profiles(models.trained, models.null if reference == "null" else models.initial, tokens,
-                              ig_options, baselines=baselines, metrics=metrics, reductions=reductions, null=models.null)
-    if scorings:  # the listed GAMA scorings, and every baseline among the metrics
-        profiles = [(key, profile) for key, profile in profiles
-                    if "/".join(key) in set(scorings) or metric_kind(key[3]) == "baseline"]
-    profiles = one_row_per_baseline(profiles)
+                              ig_options, baselines=baselines, metrics=metrics, reductions=reductions, null=models.null,
+                              scorings=scorings)
     if model_free:
         from seqattr.gama_validation.dependency import model_free_scores
 
@@ -215,20 +212,6 @@ def run_experiment(experiment: Experiment, train_config: dict, ig_options, *, pr
         train_nll=float(best["train_nll"]), val_nll=float(best["val_nll"]), excess_nll=excess, converged=converged,
         epochs=len(models.history), null_excess_nll=null_excess, null_converged=null_converged, profiles=profiles,
         models=models, tokens=tokens, train_seconds=train_seconds, gama_seconds=gama_seconds, seconds=time.perf_counter() - started)
-
-
-def one_row_per_baseline(profiles: list) -> list:
-    """[(key, profile)] with each model baseline (`information`, which reads no IG) kept once,
-    keyed ("-", "-", "-", metric, "-"), in place of its copies under every IG setting."""
-    kept, seen = [], set()
-    for key, profile in profiles:
-        if metric_kind(key[3]) == "baseline" and key[0] != "-":
-            if key[3] in seen:
-                continue
-            seen.add(key[3])
-            key = ("-", "-", "-", key[3], "-")
-        kept.append((key, profile))
-    return kept
 
 
 def grid_rows(result: ExperimentResult, threshold_z: float = DEFAULT_THRESHOLD_Z) -> list[dict]:
