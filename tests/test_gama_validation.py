@@ -373,3 +373,30 @@ def test_table_override_without_a_set_of_that_source_is_a_config_error():
 
     with pytest.raises(ConfigError, match="mason_table: there is no generative set with source 'mason'"):
         apply_table_overrides({"mason_table": "/x.csv", "generative": {"sets": {"a": {"source": "absolut"}}}})
+
+
+def test_the_headline_overlay_keeps_the_cpu_grid_experiments_and_drops_the_null_model():
+    import yaml
+    from snakemake.utils import update_config
+
+    from conftest import REPO
+    from seqattr.config import validate_config
+    from seqattr.gama.metric import NULL_METRICS
+
+    def load(*names):
+        config = {}
+        for name in names:
+            update_config(config, yaml.safe_load((REPO / "config" / name).read_text()))
+        validate_config(config, REPO / "config" / "schema.yaml")
+        return config
+
+    full = load("gama_cpu_grid.yaml")
+    headline = load("gama_cpu_grid.yaml", "overlays/gama_cpu_grid_headline.yaml")
+    assert headline["run"] != full["run"]  # its results do not overwrite the full grid's
+    assert expand_grid(headline["gama_grid"]).keys() == expand_grid(full["gama_grid"]).keys()
+    assert len(expand_grid(headline["gama_grid"])) == 81
+    assert headline["gama_grid"]["train"] == full["gama_grid"]["train"]
+    assert headline["gama_grid"]["baselines"] == ["zero"]  # the paper's IG baseline: one IG pass per model
+    assert not set(headline["gama_grid"]["metrics"]) & set(NULL_METRICS)  # no null model is trained
+    assert {"gama", "information"} <= set(headline["gama_grid"]["metrics"])
+    assert headline["gama_grid"]["model_free"] == ["logo"]
