@@ -103,3 +103,26 @@ def test_mason_binders_and_non_binders_share_2342_sequences(shared_data):
     non_binders, _ = read_real_set({"source": "mason", "path": str(folder / "mason_HER2_CDRH3_AgNeg.csv")})
     _, _, shared = drop_shared(binders.drop_duplicates("sequence"), non_binders.drop_duplicates("sequence"))
     assert shared == 2342
+
+
+def test_logistic_weights_minimise_the_documented_objective():
+    """scikit-learn's C = 1 / l2 with balanced class weights is the objective the docstring
+    states: each class weighted to half, plus 0.5 l2 |w|^2 per sequence, intercept free."""
+    from scipy import optimize
+
+    rng = np.random.default_rng(3)
+    eye = np.eye(20)
+    binders, non_binders = eye[rng.integers(0, 20, (120, 4))], eye[rng.integers(0, 20, (300, 4))]
+    binders[:60, 1] = eye[5]
+    l2 = 2.0
+    x = np.concatenate([binders, non_binders]).reshape(420, -1)
+    y = np.r_[np.ones(120), np.zeros(300)]
+    weight = np.where(y == 1, 0.5 / 120, 0.5 / 300)
+
+    def objective(theta):
+        z = x @ theta[:-1] + theta[-1]
+        return (weight * (np.logaddexp(0, z) - y * z)).sum() + 0.5 * l2 * theta[:-1] @ theta[:-1] / len(y)
+
+    reference = optimize.minimize(objective, np.zeros(x.shape[1] + 1), method="L-BFGS-B",
+                                  options={"gtol": 1e-10, "ftol": 1e-14, "maxiter": 10_000}).x
+    np.testing.assert_allclose(logistic_weights(binders, non_binders, l2).ravel(), reference[:-1], atol=2e-3)

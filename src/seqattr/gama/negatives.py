@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import stats
 
 from seqattr.generative.alphabet import AMINO_ACIDS
 from seqattr.generative.sets import drop_shared  # noqa: F401 (re-exported)
@@ -89,21 +89,16 @@ def bootstrap_kl(binders: np.ndarray, non_binders: np.ndarray, draws: int, seed,
 
 
 def logistic_weights(binders: np.ndarray, non_binders: np.ndarray, l2: float = 1.0) -> np.ndarray:
-    """(C, 20) weights of an L2 logistic regression (with intercept) of binder (1) vs
-    non-binder (0) on one-hot columns, each class weighted to half the total; L-BFGS."""
+    """(C, 20) weights of an L2 logistic regression (with an unpenalised intercept) of binder
+    (1) vs non-binder (0) on one-hot columns, each class weighted to half the total
+    (scikit-learn's "balanced"), penalty 0.5 l2 |w|^2 per sequence: C = 1 / l2."""
+    from sklearn.linear_model import LogisticRegression
+
     x = np.concatenate([binders, non_binders]).reshape(len(binders) + len(non_binders), -1).astype(float)
     y = np.concatenate([np.ones(len(binders)), np.zeros(len(non_binders))])
-    weight = np.where(y == 1, 0.5 / len(binders), 0.5 / len(non_binders))
-
-    def loss(theta):
-        w, b = theta[:-1], theta[-1]
-        z = x @ w + b
-        value = (weight * (np.logaddexp(0, z) - y * z)).sum() + 0.5 * l2 * (w @ w) / len(y)
-        residual = weight * (stats.logistic.cdf(z) - y)
-        return value, np.append(x.T @ residual + l2 * w / len(y), residual.sum())
-
-    theta = optimize.minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B").x
-    return theta[:-1].reshape(binders.shape[1], binders.shape[2])
+    model = LogisticRegression(C=1.0 / l2, class_weight="balanced", solver="lbfgs", max_iter=2000, tol=1e-6)
+    model.fit(x, y)
+    return model.coef_[0].reshape(binders.shape[1], binders.shape[2])
 
 
 def logistic_importance(weights: np.ndarray, binders: np.ndarray) -> np.ndarray:
