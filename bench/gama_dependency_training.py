@@ -35,6 +35,8 @@ def main():
     parser.add_argument("--snrs", default="1.0,0.7,0.5", help="comma-separated signal-to-noise ratios")
     parser.add_argument("--seeds", default="0", help="comma-separated seeds")
     parser.add_argument("--length", type=int, default=DEFAULT_LENGTH)
+    parser.add_argument("--parity-positions", default=None,
+                        help="the parity triple, comma-separated (e.g. 5,6,7); default the set's (s, 2s, 3s)")
     parser.add_argument("--no-null", action="store_true", help="train only the real model")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--verbose", action="store_true", help="log every epoch")
@@ -55,7 +57,8 @@ def main():
         snrs = [1.0] if kind == "uniform" else [float(s) for s in args.snrs.split(",")]
         for snr in snrs:
             for seed in (int(s) for s in args.seeds.split(",")):
-                dataset = DependencySet(kind, args.length, snr, seed)
+                parity_at = tuple(int(p) for p in args.parity_positions.split(",")) if args.parity_positions else None
+                dataset = DependencySet(kind, args.length, snr, seed, parity_at=parity_at)
                 generators = [("real", dataset)] + ([] if args.no_null else [("null", dataset.marginal_set())])
                 experiment_seconds = 0.0
                 for label, generator in generators:

@@ -174,3 +174,23 @@ def test_null_set_has_nothing_to_learn():
     pairs = DependencySet("pairs", 12, 1.0, seed=0)
     assert learned_fraction(pairs.entropy_floor, pairs.uniform_nll, pairs.entropy_floor) == 1.0
     assert learned_fraction(pairs.uniform_nll, pairs.uniform_nll, pairs.entropy_floor) == 0.0
+
+
+def test_a_placed_parity_triple_follows_its_rule_at_its_positions():
+    default = DependencySet("parity", 12, 0.7, seed=1)
+    placed = DependencySet("parity", 12, 0.7, seed=1, parity_at=(5, 6, 7))
+    assert placed.planted_edges == {(5, 7), (6, 7)} and placed.planted_positions == (5, 6, 7)
+    assert placed.entropy_floor == default.entropy_floor  # the floor does not depend on where the unit sits
+    (unit,) = placed.units
+    codes = np.array([["ACDEFGHIKLMNPQRSTVWY".index(r) for r in s]
+                      for s in placed.sample(20_000, np.random.default_rng(3))])
+    follows = codes[:, 6] == unit.table[(codes[:, 4] + codes[:, 5]) % 20]
+    assert follows.mean() == pytest.approx(0.7 + 0.3 / 20, abs=0.015)
+    nll = placed.token_nll(placed.sample(40_000, np.random.default_rng(4)))
+    assert nll.mean() == pytest.approx(placed.entropy_floor, abs=4 * nll.std() / math.sqrt(len(nll)))
+
+
+@pytest.mark.parametrize("positions", [(5, 6), (6, 5, 7), (0, 1, 2), (10, 11, 13), (4, 4, 5)])
+def test_a_parity_triple_that_is_not_three_ascending_positions_within_the_length_is_refused(positions):
+    with pytest.raises(ValueError, match=r"parity positions .*within 1\.\.12"):
+        DependencySet("parity", 12, parity_at=positions)

@@ -8,6 +8,7 @@ import yaml
 
 from conftest import REPO
 from seqattr.config import ConfigError, validate_config
+from seqattr.gama_validation.dependency import dependency_set
 from seqattr.gama_validation.experiments import DependencyExperiment, expand_grid
 
 SCHEMA = REPO / "config" / "schema.yaml"
@@ -29,6 +30,9 @@ def test_the_benchmark_config_expands_to_every_kind_snr_and_seed_with_the_null_s
     assert [e for e in experiments if e.startswith("uniform")] == ["uniform_s0", "uniform_s1", "uniform_s2"]
     pairs = experiments["pairs_snr0.7_s1"]
     assert pairs == DependencyExperiment("pairs", 0.7, 1, 12, (1, 2, 4, 8), 10000)
+    # the config places the parity triple where the LSTM learns it; no other kind carries it
+    assert experiments["parity_snr0.7_s1"].parity_at == (5, 6, 7)
+    assert dependency_set(experiments["parity_snr0.7_s1"]).planted_edges == {(5, 7), (6, 7)}
 
 
 @pytest.mark.parametrize("change, expected", [
@@ -40,6 +44,12 @@ def test_the_benchmark_config_expands_to_every_kind_snr_and_seed_with_the_null_s
      "config key gama_grid.signal_to_noise.0: 0 is less than or equal to the minimum of 0"),
     ({"kinds": ["pairs", "triplets"]},
      "config key gama_grid.kinds.1: 'triplets' is not one of ['pairs', 'parity', 'decoy', 'uniform']"),
+    ({"parity_positions": [5, 12, 13]},
+     "gama_grid.parity_positions: parity positions [5, 12, 13]: give three ascending positions within 1..12"),
+    ({"parity_positions": [6, 5, 7]},
+     "gama_grid.parity_positions: parity positions [6, 5, 7]: give three ascending positions within 1..12"),
+    ({"parity_positions": [5, 6]},
+     "config key gama_grid.parity_positions: [5, 6] is too short"),
     ({"logics": ["AND"]},
      "gama_grid.logics: belongs to design logic (the paper's grid), not dependency"),
     ({"scorings": ["exact/log_prob/zero/spread/input"]},

@@ -167,7 +167,7 @@ def check_gama_grid(config: dict) -> None:
 
 def check_dependency_grid(grid: dict) -> None:
     """The dependency benchmark's sets must fit their length (one line naming the key)."""
-    from seqattr.gama_validation.dependency_sets import place_pairs
+    from seqattr.gama_validation.dependency_sets import check_parity_at, place_pairs
 
     if not grid.get("kinds"):
         raise ConfigError("gama_grid.kinds: design dependency needs the set kinds (pairs, parity, decoy, null)")
@@ -182,6 +182,11 @@ def check_dependency_grid(grid: dict) -> None:
             place_pairs(grid.get("distances", [1, 2, 4, 8]), length)
         except ValueError as error:
             raise ConfigError(f"gama_grid.distances: {error}") from None
+    if grid.get("parity_positions"):
+        try:
+            check_parity_at(grid["parity_positions"], length)
+        except ValueError as error:
+            raise ConfigError(f"gama_grid.parity_positions: {error}") from None
 
 
 def check_grid_scorings(grid: dict) -> None:

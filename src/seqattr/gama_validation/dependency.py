@@ -73,7 +73,7 @@ def dependency_set(experiment: DependencyExperiment):
 
     return DependencySet(kind=experiment.kind, length=experiment.length,
                          signal_to_noise=experiment.signal_to_noise, seed=experiment.seed,
-                         distances=tuple(experiment.distances))
+                         distances=tuple(experiment.distances), parity_at=experiment.parity_at)
 
 
 def run_dependency_experiment(experiment: DependencyExperiment, schedule: dict, ig_options, *,

@@ -36,7 +36,7 @@ class Experiment:
 @dataclass(frozen=True)
 class DependencyExperiment:
     """One set of the dependency benchmark: its kind (pairs, parity, decoy, null), the
-    pair distances it places, SNR (the share of sequences in which each planted unit
+    pair distances it places, the parity triple's positions (None: the set's default), SNR (the share of sequences in which each planted unit
     follows its rule), seed, length and how many sequences GAMA attributes from it."""
 
     kind: str
@@ -45,6 +45,7 @@ class DependencyExperiment:
     length: int
     distances: tuple[int, ...]
     n_sequences: int
+    parity_at: tuple[int, ...] | None = None
 
     @property
     def id(self) -> str:
@@ -78,7 +79,9 @@ def _expand_dependency(grid: dict) -> dict[str, DependencyExperiment]:
         for snr in ([1.0] if kind == "uniform" else grid["signal_to_noise"]):
             _add(experiments, DependencyExperiment(
                 kind=str(kind), signal_to_noise=round(float(snr), 1), seed=int(seed), length=int(grid["length"]),
-                distances=tuple(int(d) for d in grid["distances"]), n_sequences=int(grid["n_sequences"])))
+                distances=tuple(int(d) for d in grid["distances"]), n_sequences=int(grid["n_sequences"]),
+                parity_at=(tuple(int(p) for p in grid["parity_positions"])
+                           if kind == "parity" and grid.get("parity_positions") else None)))
     return experiments
 
 
