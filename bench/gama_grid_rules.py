@@ -2,11 +2,13 @@
 and FPR by the threshold rule, per scoring and signal-to-noise ratio.
 
 Reads a grid table written by the workflow (`results/{run}/gama/grid.tsv` of the paper's
-grid design) and prints, per scoring (named by its kind, as the workflow's summary does),
+grid design), or the per-experiment tables it stacks (`gama/grid/{experiment}.tsv`, for a
+run made in parts), and prints, per scoring (named by its kind, as the workflow's summary does),
 the means over the experiments at each SNR and over those at SNR >= 0.5 (the paper's
 realistic noise), with how many experiments and how many of their models converged.
 
     .venv/bin/python bench/gama_grid_rules.py results/gama_cpu_grid_headline/gama/grid.tsv
+    .venv/bin/python bench/gama_grid_rules.py results/gama_cpu_grid_headline/gama/grid/*_s0.tsv
 """
 
 from __future__ import annotations
@@ -36,18 +38,19 @@ def rule_means(frame: pd.DataFrame, realistic: float = 0.5) -> pd.DataFrame:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("grid", help="a grid.tsv of the paper's grid design")
+    parser.add_argument("tables", nargs="+", help="a grid.tsv of the paper's grid design, or experiment tables")
     args = parser.parse_args()
-    frame = read_table(args.grid)
+    frame = pd.concat([read_table(path) for path in args.tables], ignore_index=True)
     # A baseline is one row per experiment whatever the IG settings; keep one copy.
     frame = frame.drop_duplicates(subset=["experiment", "mode", "readout", "baseline", "metric", "reduction"])
     means = rule_means(frame)
-    columns = list(dict.fromkeys(means["snr"]))
+    columns = sorted({snr for snr in means["snr"] if not snr.startswith(">=")}, key=float, reverse=True)
+    columns += [snr for snr in dict.fromkeys(means["snr"]) if snr.startswith(">=")]
     for rule, label in RULES.items():
         print(f"\n{label} (mean over experiments; columns: SNR)")
         table = means.pivot(index="scoring", columns="snr", values=rule).reindex(columns=columns)
         print(table.loc[list(dict.fromkeys(means["scoring"]))].round(3).to_string())
-    counts = means.drop_duplicates("snr").set_index("snr")[["experiments", "converged"]]
+    counts = means.drop_duplicates("snr").set_index("snr").loc[columns, ["experiments", "converged"]]
     print("\nexperiments and converged models per column:\n" + counts.T.to_string())
 
 
