@@ -36,8 +36,9 @@ class Experiment:
 @dataclass(frozen=True)
 class DependencyExperiment:
     """One set of the dependency benchmark: its kind (pairs, parity, decoy, null), the
-    pair distances it places, the parity triple's positions (None: the set's default), SNR (the share of sequences in which each planted unit
-    follows its rule), seed, length and how many sequences GAMA attributes from it."""
+    pair distances it places, the parity triple's positions (None: the set's default),
+    SNR (the share of sequences in which each planted unit follows its rule), seed,
+    length and how many sequences GAMA attributes from it."""
 
     kind: str
     signal_to_noise: float
