@@ -5,9 +5,8 @@ finished), summarises them with the workflow's own `dependency_summary`, and pri
 the learned fraction and attempts of every model; for the pre-registered scoring, the
 paper's scoring, the authors' code and the baselines, per set kind and SNR of the
 confirming seeds, the converged models and their mean (lowest) edge AUPRC, position
-AUROC and threshold-rule FPR; and the pre-registered rule (docs/gama_validation.md)
-applied to the choosing seed: over converged models at SNR >= 0.7, the GAMA scorings by
-mean edge AUPRC among those with null-set FPR <= 5%.
+AUROC and threshold-rule FPR; and the pre-registered rule (docs/gama_validation.md,
+`preregistered_ranking`) applied to the choosing seed.
 
     .venv/bin/python bench/gama_dependency_report.py results/gama_dependency/gama/grid/*_s?.tsv
 """
@@ -18,7 +17,7 @@ import argparse
 
 import pandas as pd
 
-from seqattr.gama_validation.dependency import dependency_summary
+from seqattr.gama_validation.dependency import dependency_summary, preregistered_ranking
 
 PRE_REGISTERED = "exact/mean_logit/zero/null_spread/max"
 REPORTED = [PRE_REGISTERED, "exact/mean_logit/zero/gama/input", "published/mean_logit/zero/gama/input",
@@ -44,15 +43,7 @@ def main():
     for scoring in REPORTED:
         print(f"\n{scoring} (confirming seeds; edge AUPRC and AUROC over converged models)")
         print(confirm.loc[confirm["scoring"] == scoring, COLUMNS].round(3).to_string(index=False))
-    choose = summary[(summary["seed_role"] == "choose") & (summary["kind"] == "gama")]
-    null_fpr = choose[choose["set_kind"] == "uniform"].set_index("scoring")["fpr_threshold"]
-    qualifying = choose[choose["set_kind"].isin(["pairs", "parity", "decoy"]) & (choose["signal_to_noise"] >= 0.7)
-                        & (choose["converged"] > 0)]
-    rule = qualifying.groupby("scoring").agg(edge_auprc=("edge_auprc", "mean"),
-                                             position_auroc=("position_auroc", "mean"),
-                                             experiments=("converged", "sum"))
-    rule["null_fpr"] = null_fpr.reindex(rule.index)
-    rule = rule[rule["null_fpr"] <= 0.05].sort_values(["edge_auprc", "position_auroc"], ascending=False)
+    rule = preregistered_ranking(summary)
     print("\nthe pre-registered rule on the choosing seed (top 8):\n" + rule.head(8).round(3).to_string())
 
 

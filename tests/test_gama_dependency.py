@@ -152,6 +152,34 @@ def test_the_summary_reports_only_converged_models_and_splits_choosing_from_conf
     assert confirm["learned_fraction_min"] == 0.4  # but its learned fraction is shown
 
 
+
+def test_the_preregistered_rule_ranks_gama_scorings_on_the_choosing_seed_by_edge_auprc_within_the_null_fpr():
+    from seqattr.gama_validation.dependency import dependency_summary, preregistered_ranking
+
+    def row(reduction, metric, set_kind, snr, auprc, auroc, *, seed=0, converged=True, fpr=0.0, experiment=None):
+        return {"mode": "exact", "readout": "mean_logit", "baseline": "zero", "metric": metric, "reduction": reduction,
+                "kind": "baseline" if metric == "mi_apc" else "gama", "set_kind": set_kind, "signal_to_noise": snr,
+                "seed": seed, "converged": converged, "learned_fraction": 0.95 if converged else 0.1,
+                "edge_auprc": auprc, "position_auroc": auroc, "fnr_threshold": 0.0, "fpr_threshold": fpr,
+                "experiment": experiment or f"{set_kind}_snr{snr}_s{seed}"}
+
+    rows = []
+    for reduction, metric, auroc, null_fpr in [("max", "null_spread", 1.0, 0.0), ("sum", "null_spread", 0.6, 0.0),
+                                               ("input", "gama", 1.0, 0.25), ("input", "mi_apc", 1.0, 0.0)]:
+        high = 1.0 if reduction == "input" else 0.8  # the paper's scoring and the baseline top the edges
+        rows += [row(reduction, metric, "pairs", 1.0, high, auroc), row(reduction, metric, "parity", 0.7, high, auroc),
+                 row(reduction, metric, "uniform", 1.0, float("nan"), float("nan"), fpr=null_fpr)]
+    rows += [row("sum", "null_spread", "pairs", 0.5, 1.0, 1.0),  # below the SNR the rule reads
+             row("sum", "null_spread", "decoy", 1.0, 1.0, 1.0, converged=False),  # a model that did not learn
+             row("sum", "null_spread", "pairs", 1.0, 1.0, 1.0, seed=1)]  # a confirming seed
+    ranking = preregistered_ranking(dependency_summary(pd.DataFrame(rows)))
+    # the paper's scoring fails the null FPR, the baseline is never chosen; max and sum tie
+    # on edges (0.8 over 2 models each) and max wins on position AUROC
+    assert list(ranking.index) == ["exact/mean_logit/zero/null_spread/max", "exact/mean_logit/zero/null_spread/sum"]
+    assert ranking["edge_auprc"].tolist() == pytest.approx([0.8, 0.8])
+    assert ranking["models"].tolist() == [2, 2]
+    assert ranking.loc["exact/mean_logit/zero/null_spread/sum", "position_auroc"] == pytest.approx(0.6)
+
 # --- readable defaults: the GAMA stage's scorings ------------------------------------------
 
 def test_the_gama_stage_keeps_the_listed_scorings_and_every_baseline():

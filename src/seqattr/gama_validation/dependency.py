@@ -264,3 +264,27 @@ def dependency_summary(frame: pd.DataFrame, choosing_seeds=(0,)) -> pd.DataFrame
                      "fnr_threshold": fitted["fnr_threshold"].astype(float).mean(),
                      "fpr_threshold": fitted["fpr_threshold"].astype(float).mean()})
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def preregistered_ranking(summary: pd.DataFrame, *, min_snr: float = 0.7, max_null_fpr: float = 0.05,
+                          kinds=("pairs", "parity", "decoy")) -> pd.DataFrame:
+    """The pre-registration's rule (docs/gama_validation.md) on a `dependency_summary`'s
+    choosing seeds: the GAMA scorings (kind `gama`; baselines are never chosen) whose
+    threshold-rule FPR on the null set is at most `max_null_fpr`, ranked by their mean edge
+    AUPRC over the converged models of the planted sets at SNR >= `min_snr`, ties by mean
+    position AUROC. One row per scoring: edge_auprc, position_auroc, models, null_fpr;
+    the first row is the choice."""
+    choose = summary[(summary["seed_role"] == "choose") & (summary["kind"] == "gama")]
+    null_fpr = choose[choose["set_kind"] == "uniform"].groupby("scoring")["fpr_threshold"].mean()
+    planted = choose[choose["set_kind"].isin(list(kinds)) & (choose["signal_to_noise"].astype(float) >= min_snr)
+                     & (choose["converged"] > 0)]
+    # summary rows are means over their converged models: weight them back to a mean over models
+    weighted = planted.assign(auprc_sum=planted["edge_auprc"] * planted["converged"],
+                              auroc_sum=planted["position_auroc"] * planted["converged"])
+    ranking = weighted.groupby("scoring").agg(auprc_sum=("auprc_sum", "sum"), auroc_sum=("auroc_sum", "sum"),
+                                              models=("converged", "sum"))
+    ranking = pd.DataFrame({"edge_auprc": ranking["auprc_sum"] / ranking["models"],
+                            "position_auroc": ranking["auroc_sum"] / ranking["models"],
+                            "models": ranking["models"], "null_fpr": null_fpr.reindex(ranking.index)})
+    ranking = ranking[ranking["null_fpr"] <= max_null_fpr]
+    return ranking.sort_values(["edge_auprc", "position_auroc"], ascending=False, kind="stable")
