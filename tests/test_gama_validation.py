@@ -375,23 +375,26 @@ def test_table_override_without_a_set_of_that_source_is_a_config_error():
         apply_table_overrides({"mason_table": "/x.csv", "generative": {"sets": {"a": {"source": "absolut"}}}})
 
 
-def test_the_headline_overlay_keeps_the_cpu_grid_experiments_and_drops_the_null_model():
+def load_grid_config(*names):
+    """A grid config with its overlays merged key by key, as Snakemake merges --configfile."""
     import yaml
     from snakemake.utils import update_config
 
     from conftest import REPO
     from seqattr.config import validate_config
+
+    config = {}
+    for name in names:
+        update_config(config, yaml.safe_load((REPO / "config" / name).read_text()))
+    validate_config(config, REPO / "config" / "schema.yaml")
+    return config
+
+
+def test_the_headline_overlay_keeps_the_cpu_grid_experiments_and_drops_the_null_model():
     from seqattr.gama.metric import NULL_METRICS
 
-    def load(*names):
-        config = {}
-        for name in names:
-            update_config(config, yaml.safe_load((REPO / "config" / name).read_text()))
-        validate_config(config, REPO / "config" / "schema.yaml")
-        return config
-
-    full = load("gama_cpu_grid.yaml")
-    headline = load("gama_cpu_grid.yaml", "overlays/gama_cpu_grid_headline.yaml")
+    full = load_grid_config("gama_cpu_grid.yaml")
+    headline = load_grid_config("gama_cpu_grid.yaml", "overlays/gama_cpu_grid_headline.yaml")
     assert headline["run"] != full["run"]  # its results do not overwrite the full grid's
     assert expand_grid(headline["gama_grid"]).keys() == expand_grid(full["gama_grid"]).keys()
     assert len(expand_grid(headline["gama_grid"])) == 81
@@ -400,3 +403,22 @@ def test_the_headline_overlay_keeps_the_cpu_grid_experiments_and_drops_the_null_
     assert not set(headline["gama_grid"]["metrics"]) & set(NULL_METRICS)  # no null model is trained
     assert {"gama", "information"} <= set(headline["gama_grid"]["metrics"])
     assert headline["gama_grid"]["model_free"] == ["logo"]
+
+
+def test_the_null_spread_overlay_keeps_the_cpu_grid_experiments_and_scores_the_preregistered_rule():
+    from seqattr.gama_validation.figures import PREREGISTERED_SCORINGS
+
+    full = load_grid_config("gama_cpu_grid.yaml")
+    headline = load_grid_config("gama_cpu_grid.yaml", "overlays/gama_cpu_grid_headline.yaml")
+    overlay = load_grid_config("gama_cpu_grid.yaml", "overlays/gama_cpu_grid_null_spread.yaml")
+    assert len({full["run"], headline["run"], overlay["run"]}) == 3
+    assert expand_grid(overlay["gama_grid"]).keys() == expand_grid(full["gama_grid"]).keys()
+    assert overlay["gama_grid"]["train"] == full["gama_grid"]["train"]
+    grid = overlay["gama_grid"]
+    scorings = {f"{mode}/{readout}/{baseline}/{metric}/{reduction}" for mode in grid["modes"]
+                for readout in grid["readouts"] for baseline in grid["baselines"]
+                for metric in grid["metrics"] for reduction in grid["reductions"]}
+    assert "exact/mean_logit/zero/null_spread/max" in PREREGISTERED_SCORINGS
+    assert "exact/mean_logit/zero/null_spread/max" in scorings
+    assert "exact/mean_logit/zero/gama/input" in scorings  # the paper's method beside it
+    assert grid["model_free"] == ["logo"]
