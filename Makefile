@@ -28,10 +28,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
 
-# Snakemake's linter (exits non-zero on any lint) and snakefmt, on the Snakefile and every rule file.
+# Snakemake's linter (exits non-zero on any lint) and snakefmt, on workflow/Snakefile and every rule file.
 lint: $(STAMP)
 	$(VENV)/bin/snakemake --lint
-	$(VENV)/bin/snakefmt --check Snakefile rules/
+	$(VENV)/bin/snakefmt --check workflow/Snakefile workflow/rules/
 
 clean-venv:
 	rm -rf $(VENV)

@@ -44,7 +44,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)
     config = yaml.safe_load(Path(args.config).read_text())
-    validate_config(config, REPO / "config" / "schema.yaml")
+    validate_config(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
     (name, spec), = config["datasets"].items()
     spec["local"]["train"] = str((REPO / spec["local"]["train"]).resolve())
     splits = load_dataset(spec)

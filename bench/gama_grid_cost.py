@@ -44,7 +44,7 @@ def main() -> None:
     from seqattr.generative.sets import synthetic_positive_set
 
     config = yaml.safe_load(open(args.config))
-    validate_config(config, ROOT / "config" / "schema.yaml")  # fills the schema's defaults, as the Snakefile does
+    validate_config(config, ROOT / "workflow" / "schemas" / "config.schema.yaml")  # fills the schema's defaults, as the Snakefile does
     grid = config["gama_grid"]
     experiments = expand_grid(grid)
     gama = config["gama"]

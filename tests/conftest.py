@@ -24,7 +24,7 @@ def shared_data() -> Path:
 
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 
-# Rules a cluster run executes where Snakemake runs (`localrule: True` in rules/*.smk): tables,
+# Rules a cluster run executes where Snakemake runs (`localrule: True` in workflow/rules/*.smk): tables,
 # figures and the manifest. Every other job is submitted (tests/test_slurm.py).
 LOCAL_RULES = {
     "aggregate_classification",
@@ -51,7 +51,7 @@ def job_counts(log: str) -> dict[str, int]:
 
 def snakemake(*args: str, workdir: Path, check: bool = True) -> subprocess.CompletedProcess:
     """Run the workflow of this checkout with `workdir` as its working directory."""
-    command = [str(SNAKEMAKE), "-s", str(REPO / "Snakefile"), "-d", str(workdir), "--cores", "2", *args]
+    command = [str(SNAKEMAKE), "-s", str(REPO / "workflow" / "Snakefile"), "-d", str(workdir), "--cores", "2", *args]
     result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-6000:]}")

@@ -153,13 +153,13 @@ def test_a_strength_its_concentration_does_not_read_is_one_line_naming_the_key(a
 ])
 def test_schema_refuses_a_negative_penalty_and_a_temperature_not_above_zero(key, value, message):
     with pytest.raises(ConfigError) as error:
-        validate_config(config_with(classify__attention={key: value}), REPO / "config" / "schema.yaml")
+        validate_config(config_with(classify__attention={key: value}), REPO / "workflow" / "schemas" / "config.schema.yaml")
     assert str(error.value).startswith(message) and "\n" not in str(error.value)
 
 
 def test_schema_fills_the_papers_attention_by_default():
     config = config_with()
-    validate_config(config, REPO / "config" / "schema.yaml")
+    validate_config(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
     assert config["classify"]["attention"] == {"concentration": "none", "entropy_penalty": 0.0, "temperature": 1.0}
 
 

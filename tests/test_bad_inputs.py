@@ -738,7 +738,7 @@ CONFIG_CASES = {
 def test_bad_config_is_one_line_naming_the_key(case):
     changes, expected = CONFIG_CASES[case]
     with pytest.raises(ConfigError) as error:
-        validate_config(config_with(**changes), REPO / "config" / "schema.yaml")
+        validate_config(config_with(**changes), REPO / "workflow" / "schemas" / "config.schema.yaml")
     assert str(error.value) == expected
 
 
@@ -758,7 +758,7 @@ def test_set_too_large_for_memory_is_refused_at_validation(changes, expected, mo
 
     monkeypatch.setattr(seqattr.config, "memory_bytes", lambda: 16 * 10**9)
     with pytest.raises(ConfigError) as error:
-        validate_config(config_with(**changes), REPO / "config" / "schema.yaml")
+        validate_config(config_with(**changes), REPO / "workflow" / "schemas" / "config.schema.yaml")
     assert str(error.value) == expected
 
 
@@ -827,7 +827,7 @@ def test_corpus_count_is_the_one_the_docs_state():
     assert tabled == total - len(standalone)
 
 
-# --- The motifs stage's config (checked when rules/motifs.smk is read) -------------------
+# --- The motifs stage's config (checked when workflow/rules/motifs.smk is read) -------------------
 # Each case: the motifs section (a FASTA as {dir}/db.meme where it names one) and the
 # exact message. Kept out of the corpus count above, which docs/results.md states.
 
@@ -855,7 +855,7 @@ def test_bad_motifs_config_is_one_line_naming_the_key_or_file(case, tmp_path):
     config = config_with(saliency__methods={"cnn": ["ig"], "attngen": ["ig"]})
     config["motifs"] = {key: value.format(dir=tmp_path) if isinstance(value, str) else value
                         for key, value in motifs.items()}
-    validate_config(config, REPO / "config" / "schema.yaml")
+    validate_config(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
     with pytest.raises(ConfigError) as error:
         check_motifs(config)
     assert str(error.value) == expected.format(dir=tmp_path)

@@ -9,7 +9,7 @@ from conftest import REPO
 
 
 def schema_keys(node, defs, path=""):
-    """Every key path of config/schema.yaml as config/README.md writes it: `<dataset>` and
+    """Every key path of workflow/schemas/config.schema.yaml as config/README.md writes it: `<dataset>` and
     `<set>` for the names a user chooses, `[]` for the items of a list."""
     if "$ref" in node:
         node = defs[node["$ref"].rsplit("/", 1)[-1]]
@@ -28,7 +28,7 @@ def schema_keys(node, defs, path=""):
 
 
 def test_config_readme_describes_every_key_of_the_schema():
-    schema = yaml.safe_load((REPO / "config" / "schema.yaml").read_text())
+    schema = yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text())
     keys = schema_keys(schema, schema["$defs"])
     assert len(keys) > 100 and "classify.attngen.masking" in keys and "datasets.<dataset>.local.train" in keys
     readme = (REPO / "config" / "README.md").read_text()
@@ -88,7 +88,7 @@ def test_readme_quotes_no_measurement_outside_the_quick_start():
 
 def test_readme_stage_table_lists_every_rule():
     rules = set()
-    for path in [REPO / "Snakefile", *sorted((REPO / "rules").glob("*.smk"))]:
+    for path in [REPO / "workflow" / "Snakefile", *sorted((REPO / "workflow" / "rules").glob("*.smk"))]:
         rules |= set(re.findall(r"^rule (\w+):", path.read_text(), flags=re.M))
     assert {"compare_classifiers", "gama_ig", "gama_replicates", "report_tables", "all"} <= rules
     readme = (REPO / "README.md").read_text()
@@ -98,7 +98,7 @@ def test_readme_stage_table_lists_every_rule():
 
 
 def test_readme_config_table_lists_every_config():
-    configs = {p.relative_to(REPO).as_posix() for p in (REPO / "config").rglob("*.yaml") if p.name != "schema.yaml"}
+    configs = {p.relative_to(REPO).as_posix() for p in (REPO / "config").rglob("*.yaml")}
     readme = (REPO / "README.md").read_text()
     listed = set(re.findall(r"^\| `(config/[^`]+\.yaml)` \|", readme, flags=re.M))
     assert listed == configs, f"missing: {sorted(configs - listed)}; not configs: {sorted(listed - configs)}"

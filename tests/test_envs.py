@@ -1,4 +1,4 @@
-"""The conda environments (envs/*.yaml, for `snakemake --sdm conda`) provide every
+"""The conda environments (workflow/envs/*.yaml, for `snakemake --sdm conda`) provide every
 third-party package the library imports, at requirements.txt's pins."""
 
 import ast
@@ -31,7 +31,7 @@ def requirement_pins() -> dict[str, str]:
 def environment_pins() -> dict[str, dict[str, str]]:
     """{env file: {distribution: version}} over conda and pip entries."""
     pins = {}
-    for path in sorted((ROOT / "envs").glob("*.yaml")):
+    for path in sorted((ROOT / "workflow" / "envs").glob("*.yaml")):
         entries = {}
         for dependency in yaml.safe_load(path.read_text())["dependencies"]:
             for spec in dependency["pip"] if isinstance(dependency, dict) else [dependency]:
@@ -57,7 +57,7 @@ def imported_distributions() -> set[str]:
 def test_the_environments_provide_every_imported_package():
     provided = set().union(*(set(entries) for entries in environment_pins().values()))
     missing = imported_distributions() - provided
-    assert not missing, f"imported by src/seqattr but in no envs/*.yaml: {sorted(missing)}"
+    assert not missing, f"imported by src/seqattr but in no workflow/envs/*.yaml: {sorted(missing)}"
 
 
 def test_environment_pins_agree_with_requirements():
@@ -65,4 +65,4 @@ def test_environment_pins_agree_with_requirements():
     for env, entries in environment_pins().items():
         for name, version in entries.items():
             if name in requirements:
-                assert version == requirements[name], f"envs/{env}: {name} {version}, requirements.txt {requirements[name]}"
+                assert version == requirements[name], f"workflow/envs/{env}: {name} {version}, requirements.txt {requirements[name]}"

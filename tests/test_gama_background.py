@@ -131,7 +131,7 @@ def test_schema_refuses_dropout_of_one_and_negative_weight_decay(section, key, v
     config = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
     config["generative"].setdefault(section, {})[key] = value
     with pytest.raises(ConfigError) as error:
-        validate_config(config, REPO / "config" / "schema.yaml")
+        validate_config(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
     message = str(error.value)
     assert message.startswith(f"config key generative.{section}.{key}: ") and "\n" not in message
 
@@ -139,7 +139,7 @@ def test_schema_refuses_dropout_of_one_and_negative_weight_decay(section, key, v
 def test_the_workflow_lists_the_metrics_that_need_a_null_model_or_the_trained_model():
     from seqattr.gama.metric import INFORMATION_METRICS, NULL_METRICS
 
-    text = (REPO / "rules" / "common.smk").read_text()
+    text = (REPO / "workflow" / "rules" / "common.smk").read_text()
     listed = {name: tuple(re.findall(r'"([a-z_]+)"', re.search(rf"{name} = \(([^)]*)\)", text).group(1)))
               for name in ("GAMA_NULL_METRICS", "GAMA_INFORMATION_METRICS")}
     assert listed == {"GAMA_NULL_METRICS": NULL_METRICS, "GAMA_INFORMATION_METRICS": INFORMATION_METRICS}

@@ -11,7 +11,7 @@ from seqattr.config import ConfigError, validate_config
 from seqattr.gama_validation.dependency import dependency_set
 from seqattr.gama_validation.experiments import DependencyExperiment, expand_grid
 
-SCHEMA = REPO / "config" / "schema.yaml"
+SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
 
 
 def dependency_config(**changes) -> dict:

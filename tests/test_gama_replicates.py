@@ -198,7 +198,7 @@ def test_the_paper_size_is_one_switch_over_a_run_config():
 
     config = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
     update_config(config, yaml.safe_load((REPO / "config" / "overlays" / "paper_size.yaml").read_text()))
-    validate_config(config, REPO / "config" / "schema.yaml")
+    validate_config(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
     assert config["generative"]["model"]["hidden_size"] == 1024
     assert list(config["generative"]["sets"]) == ["synthetic_tiny_and"]  # the run config's sets stay
     assert config["generative"]["training"]["device"] == "auto" and config["gama"]["device"] == "auto"

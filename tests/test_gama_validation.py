@@ -350,7 +350,7 @@ def test_bad_grid_options_are_one_clear_config_error(change, message):
     config = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
     config["gama_grid"].update(change)
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]").replace(".", r"\.")):
-        validate_config(config, REPO / "config" / "schema.yaml")
+        validate_config(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
 
 
 # --- table overrides ---------------------------------------------------------------------
@@ -386,7 +386,7 @@ def load_grid_config(*names):
     config = {}
     for name in names:
         update_config(config, yaml.safe_load((REPO / "config" / name).read_text()))
-    validate_config(config, REPO / "config" / "schema.yaml")
+    validate_config(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
     return config
 
 

@@ -9,10 +9,6 @@ from conftest import REPO, snakemake
 from seqattr.gama_validation.grid import GRID_COLUMNS
 from seqattr.io import read_table
 
-# The stage runs once the Snakefile includes it (after the GAMA core's rules).
-pytestmark = pytest.mark.skipif('include: "rules/gama_validation.smk"' not in (REPO / "Snakefile").read_text(),
-                                reason="rules/gama_validation.smk is not included in the Snakefile yet")
-
 # The run configs at test size: a tiny LSTM, few epochs, few attributed sequences.
 SMALL = {"model": {"hidden_size": 8}, "training": {"max_epochs": 2}, "sample": {"n": 10}}
 SMALL_GAMA = {"ig_steps": 8, "max_sequences": 24, "replicates": 2, "bootstrap": 5, "permutation_draws": 1000}

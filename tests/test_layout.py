@@ -10,7 +10,7 @@ import pytest
 
 from conftest import REPO, SNAKEMAKE
 
-STAGES = sorted(p.stem for p in (REPO / "rules").glob("*.smk") if p.stem != "common")
+STAGES = sorted(p.stem for p in (REPO / "workflow" / "rules").glob("*.smk") if p.stem != "common")
 
 
 def test_every_rule_file_has_its_package_with_steps():
@@ -21,7 +21,7 @@ def test_every_rule_file_has_its_package_with_steps():
 
 
 def test_scripts_call_only_a_stage_steps_module():
-    for script in sorted((REPO / "scripts").glob("*.py")):
+    for script in sorted((REPO / "workflow" / "scripts").glob("*.py")):
         tree = ast.parse(script.read_text())
         imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
@@ -35,7 +35,7 @@ def test_scripts_call_only_a_stage_steps_module():
 
 def stage_order() -> list[str]:
     """The stages in the order the Snakefile includes their rule files (common.smk aside)."""
-    includes = re.findall(r'^include: "rules/(\w+)\.smk"$', (REPO / "Snakefile").read_text(), re.M)
+    includes = re.findall(r'^include: "rules/(\w+)\.smk"$', (REPO / "workflow" / "Snakefile").read_text(), re.M)
     return [stage for stage in includes if stage != "common"]
 
 
@@ -82,7 +82,7 @@ def test_parsing_the_workflow_imports_neither_torch_nor_biopython(tmp_path):
         (tmp_path / "blocked" / name).mkdir(parents=True)
         (tmp_path / "blocked" / name / "__init__.py").write_text(f"raise ImportError('{name} imported while parsing')\n")
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "blocked")}
-    result = subprocess.run([str(SNAKEMAKE), "-s", str(REPO / "Snakefile"), "-d", str(tmp_path), "-n", "--cores", "1",
+    result = subprocess.run([str(SNAKEMAKE), "-s", str(REPO / "workflow" / "Snakefile"), "-d", str(tmp_path), "-n", "--cores", "1",
                              "--configfile", str(REPO / "config" / "test.yaml")],
                             capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr[-3000:] + result.stdout[-3000:]

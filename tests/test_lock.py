@@ -16,7 +16,7 @@ from conftest import REPO, SNAKEMAKE
 
 
 def command(workdir, config, target):
-    return [str(SNAKEMAKE), "-s", str(REPO / "Snakefile"), "-d", str(workdir), "--cores", "1", target,
+    return [str(SNAKEMAKE), "-s", str(REPO / "workflow" / "Snakefile"), "-d", str(workdir), "--cores", "1", target,
             "--configfile", str(config)]
 
 

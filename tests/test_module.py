@@ -52,7 +52,7 @@ def write_table_of_random_sequences(path, n=400, length=60):
 def outer(tmp_path_factory):
     """A folder holding another workflow: its Snakefile, its config.yaml and its data/."""
     folder = tmp_path_factory.mktemp("outer_workflow")
-    (folder / "Snakefile").write_text(OUTER_SNAKEFILE.format(snakefile=REPO / "Snakefile"))
+    (folder / "Snakefile").write_text(OUTER_SNAKEFILE.format(snakefile=REPO / "workflow" / "Snakefile"))
     (folder / "config.yaml").write_text(yaml.safe_dump(outer_config()))
     write_table_of_random_sequences(folder / "data" / "mine.csv")
     return folder
@@ -105,7 +105,7 @@ def test_the_outer_workflow_runs_the_data_stage_and_a_classifier_in_its_own_fold
 def test_without_a_configfile_the_demo_config_is_read_from_the_workflow_folder(tmp_path):
     """`-s <checkout>/Snakefile -d elsewhere` with no --configfile: the demo's config comes
     from the checkout, its outputs go to the working directory."""
-    result = subprocess.run([str(SNAKEMAKE), "-s", str(REPO / "Snakefile"), "-d", str(tmp_path), "-n", "--cores", "1"],
+    result = subprocess.run([str(SNAKEMAKE), "-s", str(REPO / "workflow" / "Snakefile"), "-d", str(tmp_path), "-n", "--cores", "1"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "results/demo/" in result.stdout

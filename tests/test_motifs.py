@@ -215,7 +215,7 @@ def demo_config(**motifs):
 
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     config["motifs"].update(motifs)
-    validate_config(config, REPO / "config" / "schema.yaml")
+    validate_config(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
     return config
 
 

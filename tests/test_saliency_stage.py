@@ -118,7 +118,7 @@ def demo_config():
     from snakemake.utils import validate
 
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    validate(config, str(REPO / "config" / "schema.yaml"))
+    validate(config, str(REPO / "workflow" / "schemas" / "config.schema.yaml"))
     return config
 
 
@@ -133,8 +133,8 @@ def demo_config():
     (lambda s: s.update(n_eval=5001), "saliency.n_eval: 5001 is larger than the test split of synthetic_human_worm"),
 ])
 def test_bad_saliency_config_is_one_clear_error(demo_config, change, message):
-    validate_config(copy.deepcopy(demo_config), REPO / "config" / "schema.yaml")
+    validate_config(copy.deepcopy(demo_config), REPO / "workflow" / "schemas" / "config.schema.yaml")
     bad = copy.deepcopy(demo_config)
     change(bad["saliency"])
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]").replace(".", r"\.")):
-        validate_config(bad, REPO / "config" / "schema.yaml")
+        validate_config(bad, REPO / "workflow" / "schemas" / "config.schema.yaml")

@@ -46,7 +46,7 @@ def site_profile(folder: Path) -> Path:
 
 
 def run_snakemake(cluster, workdir: Path, profile: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [str(SNAKEMAKE), "-s", str(REPO / "Snakefile"), "-d", str(workdir), "--profile", str(profile)]
+    command = [str(SNAKEMAKE), "-s", str(REPO / "workflow" / "Snakefile"), "-d", str(workdir), "--profile", str(profile)]
     command += ["--configfile", str(REPO / "config" / "test.yaml"), "--slurm-keep-successful-logs"]
     # The one node has 2 cores: --cores caps what one submitted job may ask for.
     command += ["--cores", "2", *args]

@@ -25,7 +25,7 @@ def training_config(**values):
 
 
 def test_training_defaults_are_the_schema_s():
-    schema = yaml.safe_load((REPO / "config" / "schema.yaml").read_text())["properties"]["classify"]["properties"]
+    schema = yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text())["properties"]["classify"]["properties"]
     config = TrainingConfig.from_dict({})
     for key in TRAINING_KEYS:
         assert getattr(config, key) == schema[key]["default"], key
@@ -179,11 +179,11 @@ def demo_like_config(**classify):
 
 
 def test_config_rejects_ratio_outside_unit_interval():
-    """The range is the schema's (config/schema.yaml), checked before any job runs."""
+    """The range is the schema's (workflow/schemas/config.schema.yaml), checked before any job runs."""
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     config["classify"]["mask_ratios"] = [0, 1.0]
     with pytest.raises(ConfigError, match=r"config key classify.mask_ratios.1: 1.0 is greater than or equal to the maximum of 1"):
-        validate_config(config, REPO / "config" / "schema.yaml")
+        validate_config(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
 
 
 def test_config_check_rejects_batch_larger_than_synthetic_train():

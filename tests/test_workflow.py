@@ -13,10 +13,8 @@ from conftest import LOCAL_RULES, REPO, job_counts, shared_data_dir, snakemake
 from seqattr.data.encoding import load_encoded
 
 CONFIGS = sorted((REPO / "config").glob("*.yaml"))
-CONFIGS = [path for path in CONFIGS if path.name != "schema.yaml"]
 NEEDS_SHARED_DATA = {"absolut.yaml", "mason.yaml", "enhancers.yaml", "beam.yaml"}  # their default tables live in ../shared/data
 # Configs with generative/gama sections validate once the GAMA core's rules are in.
-NEEDS_GAMA = {"absolut.yaml", "mason.yaml", "gama_grid.yaml", "gama_slice.yaml"}
 
 
 def with_shared_data_paths(config, folder):
@@ -45,8 +43,6 @@ def with_shared_data_paths(config, folder):
 @pytest.mark.workflow
 @pytest.mark.parametrize("config", CONFIGS, ids=[path.name for path in CONFIGS])
 def test_dry_run_of_every_config(config, tmp_path):
-    if config.name in NEEDS_GAMA and 'include: "rules/gama.smk"' not in (REPO / "Snakefile").read_text():
-        pytest.skip(f"{config.name} needs the GAMA core's rules (rules/gama.smk)")
     if config.name in NEEDS_SHARED_DATA and not shared_data_dir().is_dir():
         pytest.skip(f"{config.name} reads ../shared/data, not present at {shared_data_dir()}")
     if config.name in NEEDS_SHARED_DATA:

@@ -13,7 +13,7 @@ from pathlib import Path
 from seqattr.errors import ConfigError
 
 # The schema of the workflow this library belongs to (src/seqattr/ -> the project root).
-SCHEMA = Path(__file__).resolve().parents[2] / "config" / "schema.yaml"
+SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
 
 
 @functools.cache

@@ -1,6 +1,6 @@
 """What figures, the report and its tables call things: words, not the config's code names.
 
-Pure Python (no numpy, no matplotlib), so that rules/common.smk can use it while parsing.
+Pure Python (no numpy, no matplotlib), so that workflow/rules/common.smk can use it while parsing.
 """
 
 from __future__ import annotations

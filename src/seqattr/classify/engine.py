@@ -37,7 +37,7 @@ HISTORY_FILE_COLUMNS = ["epoch", "train_loss", "val_loss", "val_accuracy"]
 @dataclass(frozen=True, kw_only=True)
 class TrainingConfig:
     """One training run's settings. The keys of `classify` (TRAINING_KEYS) have no
-    defaults here: config/schema.yaml holds them, and `from_dict` fills a missing one
+    defaults here: workflow/schemas/config.schema.yaml holds them, and `from_dict` fills a missing one
     from it. The mask ratio and seed come from the job's wildcards, threads from its rule."""
 
     epochs: int

@@ -41,7 +41,7 @@ from seqattr.runtime import resolve_device, seed_everything
 log = logging.getLogger(__name__)
 
 # The training settings and their defaults are the schema's `gama_grid.schedule`
-# (config/schema.yaml), where the dependency benchmark's config is checked; its
+# (workflow/schemas/config.schema.yaml), where the dependency benchmark's config is checked; its
 # null_epochs and learned_fraction are the benchmark's own (`gama_validation.dependency`
 # reads them), not a training run's. Those defaults were chosen on the dependency sets
 # (bench/gama_dependency_training.py): a hidden size of 64 learned the distance-8 pair

@@ -1,4 +1,4 @@
-"""The motifs stage's steps, one per rule: files in, files out (scripts/ only plumb).
+"""The motifs stage's steps, one per rule: files in, files out (workflow/scripts/ only plumb).
 
 Every step reads the saliency stage's evaluation set (the same seeded sample of the test
 split), so patterns, enrichment and recall refer to the same sequences. The numba-heavy

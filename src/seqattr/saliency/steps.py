@@ -1,4 +1,4 @@
-"""The saliency stage's steps, one per rule: files in, files out (scripts/ only plumb).
+"""The saliency stage's steps, one per rule: files in, files out (workflow/scripts/ only plumb).
 
 The evaluation set is the same seeded sample of the test split for every classifier
 and method (`evaluation_indices(n_test, n_eval, eval_seed)`, the workflow's one
