@@ -21,7 +21,7 @@ def chain(sequences: list[str], folder: Path, bootstrap: int = 200) -> str:
     import numpy as np
     import pandas as pd
 
-    from seqattr.config import schema_defaults
+    from seqattr.schema import schema_defaults
     from seqattr.gama import steps as gama_steps
     from seqattr.generative import steps as generative_steps
     from seqattr.io import read_table, write_table

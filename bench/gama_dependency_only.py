@@ -25,7 +25,7 @@ import time
 
 import numpy as np
 
-from seqattr.config import schema_defaults
+from seqattr.schema import schema_defaults
 from seqattr.gama.information import RESIDUES, logo_information
 from seqattr.gama.options import IGOptions
 from seqattr.gama.scoring import model_profiles

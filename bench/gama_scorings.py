@@ -25,7 +25,7 @@ import pandas as pd
 import torch
 from scipy.stats import spearmanr
 
-from seqattr.config import schema_defaults
+from seqattr.schema import schema_defaults
 from seqattr.gama.ig import BASELINES, gama_ig_readouts
 from seqattr.gama.information import RESIDUES
 from seqattr.gama.metric import (INFORMATION_METRICS, METRICS, MOMENT_METRICS, NULL_METRICS, REDUCTIONS,

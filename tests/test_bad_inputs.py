@@ -754,9 +754,9 @@ def test_bad_config_is_one_line_naming_the_key(case):
 ])
 def test_set_too_large_for_memory_is_refused_at_validation(changes, expected, monkeypatch):
     """The estimate is compared with the machine's memory, here pinned to 16 GB."""
-    import seqattr.config
+    import seqattr.schema
 
-    monkeypatch.setattr(seqattr.config, "memory_bytes", lambda: 16 * 10**9)
+    monkeypatch.setattr(seqattr.schema, "memory_bytes", lambda: 16 * 10**9)
     with pytest.raises(ConfigError) as error:
         validate_config(config_with(**changes), REPO / "workflow" / "schemas" / "config.schema.yaml")
     assert str(error.value) == expected

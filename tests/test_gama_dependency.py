@@ -79,7 +79,7 @@ TINY_SCHEDULE = {"hidden_size": 8, "epochs": 2, "warmup_epochs": 1, "samples_per
 
 def tiny_result(kind: str, scorings=None):
     from seqattr.gama.options import IGOptions
-    from seqattr.config import schema_defaults
+    from seqattr.schema import schema_defaults
     from seqattr.gama_validation.dependency import run_dependency_experiment
 
     experiment = DependencyExperiment(kind, 1.0, 0, 6, (1, 2), 300)

@@ -209,7 +209,7 @@ def test_attribution_sample_is_seeded_and_sorted():
 def test_ig_options_come_from_the_gama_config_keys_once():
     import dataclasses
 
-    from seqattr.config import schema_defaults
+    from seqattr.schema import schema_defaults
     from seqattr.gama.options import IG_OPTION_KEYS, IGOptions
 
     gama = schema_defaults("gama")

@@ -8,7 +8,7 @@ import torch
 
 from seqattr.gama_validation.dependency_sets import DependencySet
 from seqattr.generative.lstm import GenerativeLSTM
-from seqattr.config import schema_defaults
+from seqattr.schema import schema_defaults
 from seqattr.generative.schedule import (BENCHMARK_KEYS, SCHEDULE_DEFAULTS, evaluate, learning_rate_at, make_test_set,
                                          train_on_generator)
 from seqattr.runtime import seed_everything

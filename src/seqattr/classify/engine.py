@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from seqattr.classify import TRAINING_KEYS, check_ratio
 from seqattr.classify.models import supports_masking
-from seqattr.config import schema_defaults
+from seqattr.schema import schema_defaults
 from seqattr.runtime import resolve_device, seed_everything
 
 log = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from seqattr.config import schema_defaults
+from seqattr.schema import schema_defaults
 from seqattr.gama_validation.detection import DEFAULT_THRESHOLD_Z
 from seqattr.gama_validation.experiments import DependencyExperiment
 from seqattr.gama.metric import metric_kind

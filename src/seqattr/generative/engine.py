@@ -17,7 +17,7 @@ import pandas as pd
 import torch
 from tqdm import tqdm
 
-from seqattr.config import schema_defaults
+from seqattr.schema import schema_defaults
 from seqattr.data.hygiene import grouped_held_out
 from seqattr.generative.alphabet import tokenize_padded
 from seqattr.generative.lstm import GenerativeLSTM

@@ -32,7 +32,7 @@ import pandas as pd
 import torch
 from tqdm import tqdm
 
-from seqattr.config import schema_defaults
+from seqattr.schema import schema_defaults
 from seqattr.generative.alphabet import tokenize
 from seqattr.generative.engine import mean_nll
 from seqattr.generative.lstm import GenerativeLSTM
