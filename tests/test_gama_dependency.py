@@ -216,3 +216,46 @@ def test_the_real_set_and_demo_configs_report_the_paper_s_scoring_and_the_pre_re
     assert listed == ["exact/mean_logit/gama/input", "published/mean_logit/gama/input",
                       "exact/log_prob/effect_size/output"]
     assert "information" in section["metrics"]
+
+
+# --- the loop that chose gama_grid.schedule (gama_validation.dependency_training) ---------
+
+TINY_SCHEDULE = {"hidden_size": 4, "epochs": 2, "warmup_epochs": 0, "samples_per_epoch": 64, "test_sequences": 32,
+                 "batch_size": 32, "restarts": 0}
+
+
+def test_dependency_training_gives_one_row_per_model_and_repeats_under_its_seed(one_thread):
+    from seqattr.gama_validation.dependency_training import ROW_COLUMNS, dependency_training_rows
+
+    def rows():
+        return pd.DataFrame(dependency_training_rows(["pairs", "uniform"], [1.0, 0.5], [3], TINY_SCHEDULE))
+
+    first = rows()
+    assert first.columns.tolist() == ROW_COLUMNS
+    # pairs at two SNRs, the null set once (it ignores SNR); each experiment's real model, then its null model
+    assert first[["set_kind", "signal_to_noise", "model"]].values.tolist() == [
+        ["pairs", 1.0, "real"], ["pairs", 1.0, "null"], ["pairs", 0.5, "real"], ["pairs", 0.5, "null"],
+        ["uniform", 1.0, "real"], ["uniform", 1.0, "null"]]
+    assert (first["epochs"] == 2).all() and (first["attempts"] == 1).all()
+    # nothing to learn: the null set and every null model (column marginals of a uniform-marginal set)
+    assert first.loc[first["model"] == "null", "learned_fraction"].isna().all()
+    assert first.loc[first["set_kind"] == "uniform", "learned_fraction"].isna().all()
+    assert first.loc[(first["set_kind"] == "pairs") & (first["model"] == "real"), "learned_fraction"].notna().all()
+    pd.testing.assert_frame_equal(rows().drop(columns="seconds"), first.drop(columns="seconds"))
+
+
+def test_the_learning_goal_takes_each_set_s_lowest_real_model_and_applies_from_snr_0_7():
+    from seqattr.gama_validation.dependency_training import learning_goal
+
+    rows = pd.DataFrame([
+        {"set_kind": kind, "signal_to_noise": snr, "seed": seed, "model": model, "learned_fraction": value}
+        for kind, snr, seed, model, value in [
+            ("pairs", 1.0, 0, "real", 0.99), ("pairs", 1.0, 1, "real", 0.95), ("pairs", 1.0, 0, "null", 0.1),
+            ("pairs", 0.7, 0, "real", 0.93), ("pairs", 0.7, 1, "real", 0.89),
+            ("pairs", 0.5, 0, "real", 0.40),
+            ("uniform", 1.0, 0, "real", float("nan"))]])
+    goal = learning_goal(rows)  # the schema's goal, gama_grid.schedule.learned_fraction
+    assert goal[["set_kind", "signal_to_noise", "lowest_learned_fraction", "models"]].values.tolist() == [
+        ["pairs", 1.0, 0.95, 2], ["pairs", 0.7, 0.89, 2], ["pairs", 0.5, 0.40, 1]]
+    assert goal["goal_met"].tolist() == [True, False, None]
+    assert learning_goal(rows, goal=0.85)["goal_met"].tolist() == [True, True, None]

@@ -34,3 +34,21 @@ def test_a_one_residue_cdr3_stops_the_import_of_an_airr_set(tmp_path):
     assert str(error.value).startswith(f"{path}: record 'r2' (number 2) has 1 residue (1 such records); GAMA needs "
                                        f"at least 2")
     assert not output.exists()
+
+
+@pytest.mark.filterwarnings("ignore:var\\(\\)")  # one sequence has no spread: what is measured
+def test_the_degenerate_sets_behind_the_floors_fail_as_the_floors_say(tmp_path, one_thread):
+    """The chain of `gama_validation.degenerate` at its own tiny settings (docs/results.md,
+    "Degenerate GAMA sets"): one sequence has NaN importances, which the summary refuses;
+    two give bootstrap intervals of zero width; at MIN_BOOTSTRAP_SEQUENCES the intervals
+    have a width; a one-residue set runs to a NaN importance."""
+    from seqattr.gama_validation.degenerate import ROW_COLUMNS, degenerate_sets
+    from seqattr.minimums import MIN_BOOTSTRAP_SEQUENCES, MIN_RESIDUES
+
+    rows = pd.DataFrame(degenerate_sets([1, 2, MIN_BOOTSTRAP_SEQUENCES], tmp_path, one_residue=5, bootstrap=20))
+    assert sorted(rows.columns) == sorted(ROW_COLUMNS)
+    one, two, three, short = (row for _, row in rows.iterrows())
+    assert not one["finite"] and "not finite" in one["refused"]
+    assert two["finite"] and not two["refused"] and two["widest_interval"] == 0
+    assert three["finite"] and not three["refused"] and three["widest_interval"] > 0 and three["positions"] == 8
+    assert short["length"] < MIN_RESIDUES and not short["finite"] and "not finite" in short["refused"]
