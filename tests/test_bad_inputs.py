@@ -425,7 +425,7 @@ PROTEIN_CASES = {
         "set.fa", ">p1\nC\n>p2\nA\n>p3\nW\n", {"source": "fasta"},
         "{path}: record 'p1' (number 1) has 1 residue (3 such records); GAMA needs at least 2: a one-residue "
         "sequence has no other position to attribute to, and the chain ran to a NaN importance "
-        "(bench/degenerate_sets.py)"),
+        "(docs/results.md, \"Degenerate GAMA sets\")"),
     "every_sequence_a_copy_of_one": (
         "set.fa", ">p1\nCARDY\n>p2\nCARDY\n>p3\ncardy\n", {"source": "fasta"},
         "{path}: all 3 sequences are copies of 'CARDY'; the LSTM's held-out split keeps copies on one side, so "
@@ -703,12 +703,12 @@ CONFIG_CASES = {
         "config key generative.sets.synthetic_tiny_and.min_size: 2 is less than the minimum of 3 (Refuse smaller "
         "sets (counted after filtering). At least 3: GAMA gave NaN importances on 1 sequence and bootstrap "
         "intervals of zero width on 2, and intervals 9x the largest importance on 3, 4x on 10 "
-        "(bench/degenerate_sets.py).)"),
+        "(docs/results.md, \"Degenerate GAMA sets\").)"),
     "synthetic_positive_set_below_its_minimum": (
         {"generative__sets__synthetic_tiny_and__n": 5},
         "generative.sets.synthetic_tiny_and.n: 5 sequences, fewer than generative.sets.synthetic_tiny_and.min_size "
         "= 10: GAMA's bootstrap intervals were 9x the largest importance at 3 sequences, 4x at 10 "
-        "(bench/degenerate_sets.py)"),
+        "(docs/results.md, \"Degenerate GAMA sets\")"),
     "held_out_fraction_holds_no_sequence": (
         {"generative__training__validation_fraction": 0.001},
         "generative.sets.synthetic_tiny_and.n: 400 sequences with generative.training.validation_fraction 0.001 "
@@ -717,8 +717,8 @@ CONFIG_CASES = {
     "bootstrap_over_two_sequences": (
         {"gama__max_sequences": 2},
         "gama.max_sequences: 2 sequences are too few for gama.bootstrap = 20: a bootstrap over 2 sequences gave "
-        "intervals of zero width and 1 sequence NaN importances (bench/degenerate_sets.py); use at least 3 or "
-        "bootstrap: 0"),
+        "intervals of zero width and 1 sequence NaN importances (docs/results.md, \"Degenerate GAMA sets\"); use at "
+        "least 3 or bootstrap: 0"),
     "set_size_in_exponent_notation": (
         {"datasets__synthetic_tiny__synthetic__n_train": 1e11},
         "config key datasets.synthetic_tiny.synthetic.n_train: 100000000000.0 is not an integer; write "

@@ -19,10 +19,10 @@ from seqattr.errors import ConfigError, InputError
 # a certainty the data do not have.
 MIN_BOOTSTRAP_SEQUENCES = 3
 BOOTSTRAP_REASON = ("a bootstrap over 2 sequences gave intervals of zero width and 1 sequence NaN importances "
-                    "(bench/degenerate_sets.py)")
+                    '(docs/results.md, "Degenerate GAMA sets")')
 # Why a set has a configured minimum at all (generative.sets.*.min_size).
 SMALL_SET_REASON = ("GAMA's bootstrap intervals were 9x the largest importance at 3 sequences, 4x at 10 "
-                    "(bench/degenerate_sets.py)")
+                    '(docs/results.md, "Degenerate GAMA sets")')
 # A one-residue sequence has no other position for GAMA to attribute to: the chain ran
 # to a NaN importance.
 MIN_RESIDUES = 2
@@ -72,7 +72,7 @@ def check_positive_sequences(frame, source: str) -> None:
         raise InputError(f"{source}: record {frame['id'].iloc[row]!r} (number {row + 1}) has {int(lengths.iloc[row])} "
                          f"residue{'s' if lengths.iloc[row] != 1 else ''} ({len(short)} such records); GAMA needs at "
                          f"least {MIN_RESIDUES}: a one-residue sequence has no other position to attribute to, and the "
-                         f"chain ran to a NaN importance (bench/degenerate_sets.py)")
+                         'chain ran to a NaN importance (docs/results.md, "Degenerate GAMA sets")')
     if len(frame) > 1 and frame["sequence"].str.upper().nunique() < 2:
         raise InputError(f"{source}: all {len(frame)} sequences are copies of {frame['sequence'].iloc[0]!r}; the "
                          f"LSTM's held-out split keeps copies on one side, so nothing could be held out, and GAMA "

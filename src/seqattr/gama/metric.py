@@ -297,7 +297,7 @@ def union_profile(matrix: torch.Tensor, information: torch.Tensor, reduction: st
     in nats the information term dominates (ln 20 at a position the model predicts with
     certainty, against tenths of a nat of IG spread averaged over a role), so on a set
     whose planted positions carry only a dependency the sum keeps the predicted position
-    and can lose the one that predicts it (bench/gama_dependency_only.py). Why robust z:
+    and can lose the one that predicts it (docs/results.md, "Dependency-only sets"). Why robust z:
     each term is measured against its own noise, so a term that is only noise (the
     null_spread profile of a conserved-only motif) stays within a few units while a real
     signal stands far out.

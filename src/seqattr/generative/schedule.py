@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 # (workflow/schemas/config.schema.yaml), where the dependency benchmark's config is checked; its
 # null_epochs and learned_fraction are the benchmark's own (`gama_validation.dependency`
 # reads them), not a training run's. Those defaults were chosen on the dependency sets
-# (bench/gama_dependency_training.py): a hidden size of 64 learned the distance-8 pair
+# (`gama_validation.dependency_training`): a hidden size of 64 learned the distance-8 pair
 # where 128 at the same or a higher learning rate did not, and batches of 64 (more steps
 # from the same samples) learned it where 128 had not yet; 60 epochs were enough for some
 # seeds at SNR 0.7, not for all. tolerance is the grid's (`gama_grid.tolerance`); device is
