@@ -19,8 +19,7 @@ SCRIPTS = sorted(BENCH.glob("*.py"))
 
 def listed_scripts() -> list[str]:
     """The script named in the first cell of each row of bench/README.md's tables."""
-    rows = re.findall(r"^\|\s*`([^`]+\.py)`\s*\|", (BENCH / "README.md").read_text(), re.M)
-    return rows
+    return re.findall(r"^\|\s*`([^`]+\.py)`\s*\|", (BENCH / "README.md").read_text(), re.M)
 
 
 def test_every_bench_script_is_in_the_readme_and_every_listed_one_exists():
@@ -28,7 +27,7 @@ def test_every_bench_script_is_in_the_readme_and_every_listed_one_exists():
     assert len(listed) == len(set(listed)), f"listed twice: {sorted({s for s in listed if listed.count(s) > 1})}"
     files = {path.name for path in SCRIPTS}
     assert not files - set(listed), f"bench/README.md lacks {sorted(files - set(listed))}"
-    assert not set(listed) - files, f"bench/README.md lists scripts that are not in bench/: {sorted(set(listed) - files)}"
+    assert not set(listed) - files, f"bench/README.md lists scripts not in bench/: {sorted(set(listed) - files)}"
 
 
 def seqattr_imports(path) -> list[tuple[str, str | None]]:

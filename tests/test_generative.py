@@ -243,7 +243,8 @@ def test_the_regularisation_rule_picks_the_lowest_mean_held_out_nll_and_reads_ga
     average, (0.2, 0) on seed 0 alone. The rule takes the mean; the gain is paired by seed."""
     from seqattr.generative.regularisation import chosen_setting, gain_exceeds_spread, regularisation_table
 
-    held_out = {(0.0, 0.0): (0.90, 1.10), (0.2, 0.0): (0.85, 1.14), (0.4, 0.0): (0.88, 1.08), (0.4, 0.1): (0.89, 1.12)}
+    held_out = {(0.0, 0.0): (0.90, 1.10), (0.2, 0.0): (0.85, 1.14), (0.4, 0.0): (0.88, 1.08),
+                (0.4, 0.1): (0.89, 1.12)}
     runs = pd.DataFrame([{"dropout": d, "weight_decay": w, "seed": seed, "val_nll": value, "train_nll_eval": 0.8,
                           "nll_gap": value - 0.8, "train_nll_running": 0.85, "kept_epoch": 5, "epochs": 8,
                           "seconds": 1.0}
