@@ -848,16 +848,13 @@ MOTIF_CASES = {
 
 @pytest.mark.parametrize("case", sorted(MOTIF_CASES))
 def test_bad_motifs_config_is_one_line_naming_the_key_or_file(case, tmp_path):
-    from seqattr.motifs.options import check_motifs
-
     motifs, expected = MOTIF_CASES[case]
     (tmp_path / "db.meme").write_text(fasta([("s1", "ACGT")]))
     config = config_with(saliency__methods={"cnn": ["ig"], "attngen": ["ig"]})
     config["motifs"] = {key: value.format(dir=tmp_path) if isinstance(value, str) else value
                         for key, value in motifs.items()}
-    validate_config(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
     with pytest.raises(ConfigError) as error:
-        check_motifs(config)
+        validate_config(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
     assert str(error.value) == expected.format(dir=tmp_path)
 
 
