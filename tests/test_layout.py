@@ -1,5 +1,6 @@
-"""The layout the workflow promises: one package per stage, thin scripts, and a Snakefile
-that parses without the deep-learning stack."""
+"""The layout the workflow promises: one package per stage, thin scripts, every module of
+the library on a floor of one room order with imports pointing down and no import cycles,
+and a Snakefile that parses without the deep-learning stack."""
 
 import ast
 import os
