@@ -7,7 +7,7 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 CORES ?= all
 
-.PHONY: run test lint clean-venv
+.PHONY: run test lint docs clean-venv
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/snakemake --lint
 	$(VENV)/bin/snakefmt --check workflow/Snakefile workflow/rules/
+
+# The documents generated from the sources they describe (config/README.md from its template
+# and the config schema); tests/test_docs.py fails when a committed one differs.
+docs: $(STAMP)
+	$(VENV)/bin/python -m seqattr.report.config_doc
 
 clean-venv:
 	rm -rf $(VENV)

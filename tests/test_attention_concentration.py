@@ -4,7 +4,8 @@ temperature, sparsemax, and the default that leaves the paper's model as it was.
 import pytest
 import torch
 
-from seqattr.classify import attention_options, check_attention
+from seqattr.classify import attention_options
+from seqattr.classify.checks import check_attention
 from seqattr.classify.engine import TrainingConfig, train_classifier
 from seqattr.classify.models import build_model
 from seqattr.classify.models.attngen import AttnGen, normalised_entropy, sparsemax

@@ -674,7 +674,8 @@ CONFIG_CASES = {
         "datasets.mine.local: give either 'test' (a file) or 'test_fraction' (0 < f < 1)"),
     "test_fraction_out_of_range": (
         {"datasets": {"mine": {"source": "local", "local": {"train": "x.fa", "test_fraction": 1.5}}}},
-        "config key datasets.mine.local.test_fraction: 1.5 is greater than or equal to the maximum of 1"),
+        "config key datasets.mine.local.test_fraction: 1.5 is greater than or equal to the maximum of 1 (Without a "
+        "test file: the share of train split off (stratified, seeded) as the test split.)"),
     "positions_beyond_length": (
         {"generative__sets__synthetic_tiny_and__positions": [3, 9]},
         "generative.sets.synthetic_tiny_and.positions: [3, 9] must lie in 1..8 (length)"),
@@ -726,11 +727,13 @@ CONFIG_CASES = {
     "negative_attention_entropy_penalty": (
         {"classify__attention": {"concentration": "entropy", "entropy_penalty": -0.1}},
         "config key classify.attention.entropy_penalty: -0.1 is less than the minimum of 0 (Weight of the "
-        "normalised entropy (0 on one position, 1 uniform) in the loss; concentration entropy only.)"),
+        "normalised entropy (0 on one position, 1 uniform) in the loss; read only with concentration entropy, which "
+        "needs it above 0 (a value set for another concentration is refused).)"),
     "attention_temperature_of_zero": (
         {"classify__attention": {"concentration": "temperature", "temperature": 0}},
         "config key classify.attention.temperature: 0 is less than or equal to the minimum of 0 (Divides the "
-        "attention logits (< 1 sharpens); concentration temperature only.)"),
+        "attention logits (< 1 sharpens); read only with concentration temperature, which needs it other than 1 (a "
+        "value set for another concentration is refused).)"),
 }
 
 
@@ -848,16 +851,13 @@ MOTIF_CASES = {
 
 @pytest.mark.parametrize("case", sorted(MOTIF_CASES))
 def test_bad_motifs_config_is_one_line_naming_the_key_or_file(case, tmp_path):
-    from seqattr.motifs.options import check_motifs
-
     motifs, expected = MOTIF_CASES[case]
     (tmp_path / "db.meme").write_text(fasta([("s1", "ACGT")]))
     config = config_with(saliency__methods={"cnn": ["ig"], "attngen": ["ig"]})
     config["motifs"] = {key: value.format(dir=tmp_path) if isinstance(value, str) else value
                         for key, value in motifs.items()}
-    validate_config(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
     with pytest.raises(ConfigError) as error:
-        check_motifs(config)
+        validate_config(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
     assert str(error.value) == expected.format(dir=tmp_path)
 
 

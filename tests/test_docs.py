@@ -3,7 +3,10 @@ config/README.md documents every config key, the catalog file and the licence ex
 
 import re
 
+import pytest
 import yaml
+
+from seqattr.report import config_doc
 
 from conftest import REPO
 
@@ -28,6 +31,8 @@ def schema_keys(node, defs, path=""):
 
 
 def test_config_readme_describes_every_key_of_the_schema():
+    """The generated tables hold every key of the schema (walked here on their own), each
+    with its description, and no key the schema lacks."""
     schema = yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text())
     keys = schema_keys(schema, schema["$defs"])
     assert len(keys) > 100 and "classify.attngen.masking" in keys and "datasets.<dataset>.local.train" in keys
@@ -35,9 +40,38 @@ def test_config_readme_describes_every_key_of_the_schema():
     documented = dict(re.findall(r"^\| `([^`]+)` \|[^|]*\|[^|]*\| (.*) \|$", readme, flags=re.M))
     missing = [key for key in keys if key not in documented]
     assert not missing, f"config/README.md lacks: {missing}"
-    assert not [key for key in keys if not documented[key].strip()], "a key without a description"
+    assert not [key for key in keys if not documented[key].strip()], "a key without a description in the schema"
     stale = [key for key in documented if key not in keys]
     assert not stale, f"config/README.md documents keys the schema no longer has: {stale}"
+
+
+def test_config_readme_is_what_make_docs_writes():
+    assert (REPO / "config" / "README.md").read_text() == config_doc.generated(), \
+        "config/README.md differs from its template and the schema: run `make docs`"
+    assert "python -m seqattr.report.config_doc" in (REPO / "Makefile").read_text()
+
+
+def test_config_doc_check_exits_1_on_a_stale_file(tmp_path, monkeypatch):
+    readme = tmp_path / "README.md"
+    monkeypatch.setattr(config_doc, "README", readme)
+    monkeypatch.setattr(config_doc, "REPOSITORY", tmp_path)
+    readme.write_text(config_doc.generated().replace("| `1` |", "| `2` |", 1))
+    assert config_doc.main(["--check"]) == 1
+    assert config_doc.main([]) == 0 and config_doc.main(["--check"]) == 0
+
+
+def test_config_doc_tables_come_from_the_schema():
+    schema = {"type": "object", "required": ["run"], "properties": {
+        "run": {"type": "string", "description": "Name."},
+        "mode": {"enum": ["a", "b"], "default": "a", "description": "Which | one."},
+        "sizes": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 2, "default": [2, 3],
+                  "description": "Sizes."}}}
+    text = config_doc.render("# Keys\n<!-- keys: run mode sizes -->\n", schema)
+    assert "| `run` | string (required) |  | Name. |" in text
+    assert "| `mode` | one of `a`, `b` | `\"a\"` | Which \\| one. |" in text
+    assert "| `sizes` | list of integer (>= 1), at least 2 items | `[2, 3]` | Sizes. |" in text
+    with pytest.raises(ValueError, match=r"missing: \['sizes'\]"):
+        config_doc.render("<!-- keys: run mode -->\n", schema)
 
 
 def test_workflow_catalog_file_and_licence():

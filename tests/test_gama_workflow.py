@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from seqattr.config import ConfigError, check_generative
+from seqattr.errors import ConfigError
+from seqattr.generative.checks import check_config as check_generative
 from seqattr.generative.checkpoint import load_model
 
 SET = "synthetic_tiny_and"

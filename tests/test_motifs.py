@@ -14,7 +14,7 @@ from seqattr.config import ConfigError, validate_config
 from seqattr.motifs import contributions, database, discovery, enrichment, matching, recall
 from seqattr.motifs.database import DatabaseError, Motif
 from seqattr.motifs.discovery import Pattern
-from seqattr.motifs.options import check_motifs
+from seqattr.motifs.checks import check_config as check_motifs
 from seqattr.saliency.attribution import saliency_scores
 
 from conftest import REPO

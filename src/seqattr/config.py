@@ -1,53 +1,27 @@
-"""Checks a JSON schema cannot express, run right after schema validation.
+"""The workflow's checker: schema validation, then each stage's checks across keys (its
+`checks.check_config`, in stage order), the table overrides of the command line, and the
+loading of a config file (`python -m seqattr.config FILE`).
 
-Each raises ConfigError with one line naming the key and what is allowed.
+Each problem raises ConfigError with one line naming the key and what is allowed.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
+import jsonschema
+import yaml
+
+from seqattr.classify import checks as classify_checks
+from seqattr.data import checks as data_checks
 from seqattr.errors import ConfigError
-from seqattr.schema import SCHEMA, check_size
-
-def check_synthetic_classes(key: str, n: int, n_classes: int) -> None:
-    """The synthetic generator balances classes exactly (n // classes each, the first
-    n % classes one more): the smallest gets at least MIN_PER_CLASS."""
-    from seqattr.minimums import MIN_PER_CLASS
-
-    if n // n_classes < MIN_PER_CLASS:
-        raise ConfigError(f"{key}: {n} sequences over {n_classes} classes leave {n // n_classes} in the smallest "
-                          f"class, fewer than {MIN_PER_CLASS} (each class needs {MIN_PER_CLASS} in train and in test: "
-                          f"one test sequence gives a class an accuracy of 0 or 1); raise it to at least "
-                          f"{MIN_PER_CLASS * n_classes}")
-
-
-def check_datasets(config: dict) -> None:
-    for name, dataset in config["datasets"].items():
-        source = dataset["source"]
-        if source not in dataset:
-            raise ConfigError(f"datasets.{name}: source is {source!r} but the section '{source}:' is missing")
-        if source == "synthetic":
-            spec = dataset["synthetic"]
-            for key in ("n_train", "n_test"):
-                if key not in spec:  # a config not yet filled with the schema's defaults
-                    continue
-                check_size(f"datasets.{name}.synthetic.{key}", spec[key], spec["length"], "nt")
-                check_synthetic_classes(f"datasets.{name}.synthetic.{key}", spec[key], len(spec["classes"]))
-        if source == "local":
-            local = dataset["local"]
-            if not local.get("test") and local.get("test_fraction") is None:
-                raise ConfigError(f"datasets.{name}.local: give either 'test' (a file) or 'test_fraction' (0 < f < 1)")
-        if source == "synthetic":
-            spec = dataset["synthetic"]
-            longest_motif = max(len(m) for c in spec["classes"] for m in c["motifs"])
-            if longest_motif * spec["max_instances"] > spec["length"]:
-                raise ConfigError(f"datasets.{name}.synthetic: {spec['max_instances']} motifs of up to "
-                                  f"{longest_motif} nt do not fit in length {spec['length']}")
-            if spec["own_motif_probability"] + spec["swap_motif_probability"] > 1:
-                raise ConfigError(f"datasets.{name}.synthetic: own_motif_probability + swap_motif_probability must be <= 1")
-
+from seqattr.generative import checks as generative_checks
+from seqattr.minimums import check_gama_sizes
+from seqattr.motifs import checks as motifs_checks
+from seqattr.saliency import checks as saliency_checks
+from seqattr.schema import SCHEMA
 
 # Top-level keys that set the table of every generative set of one kind, so that a run
 # config can be pointed at another file from the command line (--config absolut_table=...).
@@ -92,8 +66,6 @@ def set_name_from_file(path) -> str:
     """absolut_3Q3G_binders.tsv -> absolut_3Q3G: the file name without its extensions
     (.tsv, .csv, .gz, ...) and a trailing "_binders"; characters other than letters,
     digits, _ and - become _."""
-    import re
-
     stem = os.path.basename(str(path)).split(".")[0]
     stem = re.sub(r"_binders$", "", stem)
     name = re.sub(r"[^A-Za-z0-9_-]", "_", stem).lstrip("_-")
@@ -178,73 +150,17 @@ def check_logic_grid(grid: dict) -> None:
                     raise ConfigError(f"gama_grid.protocol: paper, but for {logic} at {positions}: {error}") from None
 
 
-def check_generative(config: dict) -> None:
-    from seqattr.minimums import check_gama_sizes, check_synthetic_set
-
-    check_gama_sizes(config)
-    fraction = ((config.get("generative") or {}).get("training") or {}).get("validation_fraction", 0.1)
-    for name, spec in config.get("generative", {}).get("sets", {}).items():
-        key = f"generative.sets.{name}"
-        if spec["source"] == "synthetic":
-            if "n" in spec:  # a config not yet filled with the schema's defaults
-                check_size(f"{key}.n", spec["n"], spec["length"], "residues")
-            positions = spec.get("positions")
-            if not positions:
-                raise ConfigError(f"{key}.positions: a synthetic set needs 2 to 4 implanted positions (1-based)")
-            if max(positions) > spec["length"]:
-                raise ConfigError(f"{key}.positions: {positions} must lie in 1..{spec['length']} (length)")
-            if spec.get("tokens") is not None and len(spec["tokens"]) != len(positions):
-                raise ConfigError(f"{key}.tokens: give one residue per position ({len(positions)})")
-        elif not spec.get("path"):
-            raise ConfigError(f"{key}.path: source {spec['source']!r} needs the path of the set's file")
-        if spec["source"] == "synthetic":
-            check_synthetic_set(key, spec, fraction)
-
-
-def check_classify(config: dict) -> None:
-    classify = config.get("classify")
-    if not classify:
-        return
-    attngen = classify["attngen"]
-    for key in ("kernel_size", "dilated_kernel_size"):
-        if attngen[key] % 2 == 0:
-            raise ConfigError(f"classify.attngen.{key}: must be odd (keeps one output per position), got {attngen[key]}")
-    for name, dataset in config["datasets"].items():
-        if dataset["source"] != "synthetic":
-            continue  # the size of imported data is known only when a job reads it
-        n_train = dataset["synthetic"]["n_train"]
-        n_fit = n_train - min(max(1, round(classify["val_fraction"] * n_train)), n_train - 1)
-        if classify["batch_size"] > n_fit:
-            raise ConfigError(f"classify.batch_size: {classify['batch_size']} is larger than the {n_fit} training "
-                              f"sequences of dataset {name} left after the validation split")
-
-def check_saliency(config: dict) -> None:
-    """An evaluation set that fits the test split (known here for synthetic data; other
-    sources are checked when the saliency job reads the split). Method names, which
-    methods each model allows, fractions, removal and target are the schema's."""
-    saliency = config.get("saliency") or {}
-    fractions = [float(f) for f in saliency.get("fractions", [])]
-    if "summary_fraction" in saliency and fractions:
-        if 0.0 not in fractions or not any(abs(f - saliency["summary_fraction"]) < 1e-9 for f in fractions):
-            raise ConfigError(f"saliency.summary_fraction: {saliency['summary_fraction']} must be one of "
-                              f"saliency.fractions {fractions}, which must include 0 (the intact accuracy)")
-    n_eval = saliency.get("n_eval")
-    if n_eval is None:
-        return
-    for name, dataset in config["datasets"].items():
-        if dataset["source"] == "synthetic" and n_eval > dataset["synthetic"].get("n_test", 5000):
-            raise ConfigError(f"saliency.n_eval: {n_eval} is larger than the test split of {name} "
-                              f"({dataset['synthetic'].get('n_test', 5000)} sequences); lower it or use null for the whole split")
-
-
 def check_config(config: dict) -> None:
-    check_datasets(config)
-    check_generative(config)
-    check_classify(config)
+    """Every stage's checks across keys, in the stage order of the workflow."""
+    data_checks.check_config(config)
+    classify_checks.check_config(config)
+    saliency_checks.check_config(config)
+    motifs_checks.check_config(config)
+    generative_checks.check_config(config)
+    check_gama_sizes(config)
     check_gama_grid(config)
     if config.get("gama"):
         check_scorings("gama", config["gama"], ("mode", "readout", "metric", "reduction"))
-    check_saliency(config)
 
 
 def schema_error_line(error) -> str:
@@ -279,9 +195,6 @@ def validate_config(config: dict, schema_path) -> None:
 def check_integers(config: dict, schema_path) -> None:
     """The schema's `integer` is strict here: JSON Schema counts 1.0 as an integer, but
     `seeds: [1.0]` would fail later in a wildcard and `epochs: 2.0` in a training job."""
-    import jsonschema
-    import yaml
-
     schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
     base = jsonschema.validators.validator_for(schema)
     checker = base.TYPE_CHECKER.redefine(
@@ -304,8 +217,6 @@ def load_config_file(path) -> dict:
     Snakemake reads `--configfile` before the workflow starts and reports these problems
     without the file name; this is what `python -m seqattr.config FILE` uses instead.
     """
-    import yaml
-
     path = os.fspath(path)
     try:
         with open(path, "rb") as handle:

@@ -97,7 +97,7 @@ rule plot_classification:
         benchmark_file("classify", "plot")
     localrule: True
     conda:
-        "../envs/report.yaml"
+        "../envs/torch.yaml"  # the classify stage's steps import its torch models
     params:
         histories={model_file(**run, ext="history.tsv"): run for run in CLASSIFIER_RUNS},
     script:

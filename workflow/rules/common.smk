@@ -112,13 +112,8 @@ def real_set_files(name):
 GRID_EXPERIMENTS = expand_grid(GRID) if GRID else {}
 
 
-# --- the classify stage's attention option (checked while parsing) --------------------
-from seqattr.classify import attention_options, check_attention
-
-try:
-    check_attention(CLASSIFY.get("attention"))
-except ConfigError as error:
-    raise WorkflowError(str(error)) from None
+# --- the classify stage's attention option (checked with the config, `seqattr.classify.checks`)
+from seqattr.classify import attention_options
 
 
 def train_params(model):

@@ -4,13 +4,8 @@
 # with BH q-values and a logo figure; per dataset the model-free FIMO + Fisher enrichment
 # baseline; planted-motif recall and the overlap with the baseline (src/seqattr/motifs/).
 # The numba-heavy jobs (TF-MoDISco, TOMTOM, FIMO) are apart from the torch ones, and
-# numba caches its compiled code in `motifs.numba_cache`, kept between runs.
-from seqattr.motifs.options import check_motifs
-
-try:
-    check_motifs(config)
-except ConfigError as error:
-    raise WorkflowError(str(error)) from None
+# numba caches its compiled code in `motifs.numba_cache`, kept between runs. The section's
+# checks across keys (`seqattr.motifs.checks`) ran with the config's validation.
 
 
 rule motif_database:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from seqattr.errors import ConfigError
-
 # The `classify` keys a training job reads (besides its model's own section); the mask
 # ratio and seed come from the wildcards, threads from the rule. Only these are the
 # train rule's params, so adding a ratio or a seed to the sweep retrains nothing else.
@@ -53,17 +51,3 @@ def attention_options(attention: dict | None) -> dict:
         options[key] = float(attention[key])
     return options
 
-
-def check_attention(attention: dict | None) -> None:
-    """ConfigError naming the key when `classify.attention` sets a strength its
-    concentration does not read, or leaves the one it reads at its no-effect value."""
-    attention = attention or {}
-    concentration = attention.get("concentration", "none")
-    for name, (key, unused) in ATTENTION_STRENGTHS.items():
-        value = attention.get(key, unused)
-        if name == concentration and value == unused:
-            raise ConfigError(f"classify.attention.{key}: {value} leaves the attention as it is; give another "
-                              f"value with concentration {name}")
-        if name != concentration and value != unused:
-            raise ConfigError(f"classify.attention.{key}: {value} is read only with concentration {name}, not "
-                              f"{concentration}")

@@ -7,13 +7,20 @@ from __future__ import annotations
 import logging
 
 import pandas as pd
+import torch
 
 from seqattr.classify import TRAINING_KEYS, attention_options, format_ratio
+from seqattr.classify.comparison import comparison_table
+from seqattr.classify.engine import (HISTORY_FILE_COLUMNS, TrainingConfig, train_classifier, training_summary,
+                                     training_timing)
+from seqattr.classify.evaluation import evaluate_model, stack_metrics
+from seqattr.classify.figures import plot_accuracy_vs_ratio, plot_comparison, plot_learning_curves
+from seqattr.classify.models import build_model, expectation, load_checkpoint, read_checkpoint, save_checkpoint
 from seqattr.data.canonical import read_classes
 from seqattr.data.encoding import load_encoded
 from seqattr.figures import save_figure
 from seqattr.io import read_table, write_table
-from seqattr.runtime import resolve_device, seed_everything
+from seqattr.runtime import resolve_device, seed_everything, set_threads
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +34,6 @@ def train(train_path, classes_path, model_path, history_path, timing_path, *, cl
     The checkpoint is written last and atomically, so a job killed mid-way leaves no
     model file that Snakemake (or a reader) could take as complete.
     """
-    import torch
-
-    from seqattr.classify.engine import (HISTORY_FILE_COLUMNS, TrainingConfig, train_classifier, training_summary,
-                                        training_timing)
-    from seqattr.classify.models import build_model, save_checkpoint
-
     config = TrainingConfig.from_dict({**{k: classify[k] for k in TRAINING_KEYS if k in classify},
                                        "mask_ratio": float(mask_ratio), "seed": int(seed), "threads": threads})
     model_config = classify.get(model) or {}
@@ -59,10 +60,6 @@ def evaluate(model_path, train_path, test_path, classes_path, output_path, predi
     """The metrics table of one trained classifier (validation and test split) and its
     test predictions, after checking that its checkpoint is `model` trained on `dataset`
     and these classes."""
-    from seqattr.classify.evaluation import evaluate_model
-    from seqattr.classify.models import expectation, load_checkpoint, read_checkpoint
-    from seqattr.runtime import set_threads
-
     set_threads(threads)
     target = resolve_device(device)
     train, test = load_encoded(train_path), load_encoded(test_path)
@@ -80,8 +77,6 @@ def read_metrics(path) -> pd.DataFrame:
 
 def aggregate(metric_paths, output_path) -> pd.DataFrame:
     """Stack the per-model tables into the sweep's classification.tsv, in a fixed order."""
-    from seqattr.classify.evaluation import stack_metrics
-
     table = stack_metrics([read_metrics(path) for path in metric_paths])
     write_table(table, output_path)
     return table
@@ -90,8 +85,6 @@ def aggregate(metric_paths, output_path) -> pd.DataFrame:
 def plot(metrics_path, history_paths: dict[str, dict], curves_png, curves_pdf, ratio_png, ratio_pdf) -> None:
     """Learning curves and accuracy vs mask ratio. `history_paths` maps each history file
     to the classifier it belongs to (dataset, model, mask_ratio, seed)."""
-    from seqattr.classify.figures import plot_accuracy_vs_ratio, plot_learning_curves
-
     histories = pd.concat([read_table(path).assign(**{**run, "mask_ratio": format_ratio(run["mask_ratio"])})
                            for path, run in history_paths.items()], ignore_index=True)
     save_figure(plot_learning_curves(histories), curves_png, curves_pdf)
@@ -102,9 +95,6 @@ def compare(metrics_path, prediction_paths: dict[str, dict], output_path, png, p
     """The comparison table (AttnGen vs the CNN: accuracy with paired intervals,
     convergence, stability) and its figure. `prediction_paths` maps each classifier's
     test predictions to the classifier (dataset, model, mask_ratio, seed)."""
-    from seqattr.classify.comparison import comparison_table
-    from seqattr.classify.figures import plot_comparison
-
     metrics = read_metrics(metrics_path)
     predictions = {(run["dataset"], run["model"], format_ratio(run["mask_ratio"]), int(run["seed"])):
                    read_table(path, dtype={"id": str}) for path, run in prediction_paths.items()}

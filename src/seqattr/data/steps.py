@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import logging
 
+from seqattr.data.canonical import check_classes, read_classes, read_split, write_splits
+from seqattr.data.encoding import check_fits, encode_split, save_encoded
+from seqattr.data.hygiene import check_set, check_splits
+from seqattr.data.local import describe
+from seqattr.data.sources import load_dataset
+from seqattr.data.summary import overview_figure, summary_table
 from seqattr.errors import InputError
-from seqattr.data.canonical import read_classes, read_split, write_splits
-from seqattr.data.encoding import encode_split, save_encoded
 from seqattr.figures import save_figure
+from seqattr.input_lengths import length_problem
 from seqattr.io import read_table, write_table
 
 log = logging.getLogger(__name__)
@@ -26,8 +31,6 @@ def prepare(train_path, test_path, classes_path, motifs_path=None, *, spec: dict
     `classify`, an encoded length that a configured model cannot take; with `encoding`, a
     sequence longer than the dataset's length when cropping is off.
     """
-    from seqattr.data.sources import load_dataset
-
     splits = load_dataset(spec)
     splits, table = check_hygiene(splits, hygiene, f"dataset {name} ({dataset_files(spec)})")
     log.info("%s: %d train, %d test sequences, classes %s", name, len(splits.train), len(splits.test),
@@ -44,9 +47,6 @@ def check_hygiene(splits, hygiene: dict | None, source: str):
     """(splits after the hygiene policies, the hygiene table); a planted-motif table keeps
     the rows of the sequences that remain."""
     import dataclasses
-
-    from seqattr.data.canonical import check_classes
-    from seqattr.data.hygiene import check_splits
 
     train, test, table = check_splits(splits.train, splits.test, hygiene, source)
     for _, finding in table[table["action"].str.startswith("dropped")].iterrows():
@@ -68,16 +68,12 @@ def dataset_files(spec: dict) -> str:
     """The dataset's input for messages: its file(s), else its source."""
     if spec["source"] != "local":
         return dataset_source(spec, "train").removesuffix(" train split")
-    from seqattr.data.local import describe
-
     local = spec["local"]
     return describe(local["train"]) + (f" / {describe(local['test'])}" if local.get("test") else "")
 
 
 def check_lengths_fit(splits, encoding: dict, spec: dict, name: str) -> None:
     """With encoding.crop none, every sequence must fit the dataset's length."""
-    from seqattr.data.encoding import check_fits
-
     if encoding.get("crop") != "none" or spec.get("length") is None:
         return
     for split, frame in (("train", splits.train), ("test", splits.test)):
@@ -88,8 +84,6 @@ def check_lengths_fit(splits, encoding: dict, spec: dict, name: str) -> None:
 def dataset_source(spec: dict, split: str) -> str:
     """Where a split's sequences come from, for messages: the local file(s), else the source."""
     if spec["source"] == "local":
-        from seqattr.data.local import describe
-
         local = spec["local"]
         return describe(local[split] if local.get(split) else local["train"])
     return f"{spec['source']} {split} split"
@@ -101,8 +95,6 @@ def check_models_fit(splits, classify: dict, length: int | None, name: str) -> N
     now, not when its training job starts."""
     if not classify.get("models"):
         return
-    from seqattr.input_lengths import length_problem
-
     length = int(length or splits.train["sequence"].str.len().max())
     for model in classify["models"]:
         problem = length_problem(model, classify.get(model), length)
@@ -134,8 +126,6 @@ def encode(train_path, test_path, classes_path, train_out, test_out, *, length: 
 
 def summarise(train_path, test_path, classes_path, table_path, png, pdf, *, name: str, motifs_path=None) -> None:
     """The dataset's summary table and overview figure."""
-    from seqattr.data.summary import overview_figure, summary_table
-
     classes = read_classes(classes_path)
     splits = {"train": read_split(train_path), "test": read_split(test_path)}
     motifs = read_table(motifs_path) if motifs_path else None
@@ -146,7 +136,5 @@ def summarise(train_path, test_path, classes_path, table_path, png, pdf, *, name
 def set_hygiene(sequences_path, hygiene_path) -> None:
     """The hygiene table of a generative set (its sequences.tsv.gz): exact duplicates,
     which the LSTM's held-out split keeps on one side, and the distinct sequences."""
-    from seqattr.data.hygiene import check_set
-
     table = check_set(read_table(sequences_path, dtype={"id": str, "sequence": str}))
     write_table(table, hygiene_path)

@@ -31,14 +31,13 @@ import numpy as np
 
 from seqattr.generative.alphabet import AMINO_ACIDS
 from seqattr.generative.paper_protocol import paper_counts, paper_patterns
+from seqattr.generative.sets import logic_holds
 
 N_RESIDUES = len(AMINO_ACIDS)
 PROTOCOLS = ("clean", "paper")
 
 
 def _logic_holds(logic: str, presence) -> bool:
-    from seqattr.generative.sets import logic_holds
-
     return logic_holds(logic, tuple(bool(x) for x in presence))
 
 

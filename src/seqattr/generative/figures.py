@@ -12,6 +12,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from seqattr.generative.alphabet import AMINO_ACIDS  # noqa: E402
+from seqattr.generative.imgt import imgt_alignment  # noqa: E402
 
 
 def set_logo(sequences: list[str], name: str):
@@ -20,8 +21,6 @@ def set_logo(sequences: list[str], name: str):
     each column's information computed over the sequences that have that position."""
     labels, xlabel = None, "residue position"
     if len({len(s) for s in sequences}) > 1:
-        from seqattr.generative.imgt import imgt_alignment
-
         labels, sequences = imgt_alignment(sequences)
         xlabel = "IMGT CDR3 position (mixed lengths)"
     counts = logomaker.alignment_to_matrix(sequences, to_type="counts", characters_to_ignore="-")

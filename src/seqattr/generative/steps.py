@@ -9,11 +9,16 @@ import numpy as np
 import pandas as pd
 import torch
 
+from seqattr import InputError
 from seqattr.figures import save_figure
+from seqattr.generative.absolut import read_absolut_contributions
+from seqattr.generative.airr_input import read_airr_set
 from seqattr.generative.alphabet import END, START, detokenize, tokenize_padded
 from seqattr.generative.checkpoint import expectation, load_model, save_model
 from seqattr.generative.engine import mean_nll, train_lstm, training_defaults, training_settings
-from seqattr.generative.sets import read_positive_set, synthetic_positive_set
+from seqattr.generative.entropy import signal_weight, true_token_nll
+from seqattr.generative.figures import nll_curve, set_logo
+from seqattr.generative.sets import drop_shared, read_positive_set, synthetic_positive_set
 from seqattr.io import read_table, write_table
 from seqattr.minimums import check_held_out, check_positive_sequences
 from seqattr.runtime import seed_everything, set_threads
@@ -30,12 +35,8 @@ def positive_set(spec: dict, sequences_path, truth_path=None, summary_path=None)
     trained and attributed.
     """
     if spec["source"] == "absolut":
-        from seqattr.generative.absolut import read_absolut_contributions
-
         read_absolut_contributions(spec["path"], epitope=spec.get("epitope"), min_size=spec.get("min_size", 1))
     if spec["source"] == "synthetic":
-        from seqattr.generative.entropy import signal_weight, true_token_nll
-
         frame, truth = synthetic_positive_set(**{k: spec.get(k) for k in SYNTHETIC_KEYS})
         # Each sequence's NLL per token under the generator: training measures the model's
         # excess over it on the held-out sequences (how far from converged it is).
@@ -64,8 +65,6 @@ def read_real_set(spec: dict) -> tuple[pd.DataFrame, dict]:
     """A real set (positive, or a set's `negatives`) and the record of what was read: an AIRR
     file through `airr_input.read_airr_set`, the other sources through `read_positive_set`."""
     if spec["source"] == "airr":
-        from seqattr.generative.airr_input import read_airr_set
-
         return read_airr_set(spec["path"], column=spec.get("airr_column", "auto"),
                              flank_policy=spec.get("flank_policy", "drop"), v_call=spec.get("v_call"),
                              j_call=spec.get("j_call"), productive_only=spec.get("productive_only", True),
@@ -78,13 +77,9 @@ def read_real_set(spec: dict) -> tuple[pd.DataFrame, dict]:
 def without_negatives(frame: pd.DataFrame, spec: dict) -> tuple[pd.DataFrame, int]:
     """The positive set without the sequences its `negatives` also hold, and how many
     distinct sequences that was (a sequence sorted both ways is evidence of neither)."""
-    from seqattr.generative.sets import drop_shared
-
     negatives, _ = read_real_set({"min_size": 1, **spec["negatives"]})
     kept, _, shared = drop_shared(frame, negatives)
     if len(kept) < spec.get("min_size", 1):
-        from seqattr import InputError
-
         raise InputError(f"{spec['path']}: {len(kept)} sequences left after dropping the {shared} also in "
                          f"{spec['negatives']['path']}, fewer than the minimum {spec.get('min_size', 1)}")
     return kept, shared
@@ -95,8 +90,6 @@ def negative_set(spec: dict, negatives_path, summary_path) -> None:
     (dropped from both, counted), and the record of what was read."""
     negatives, record = read_real_set({"min_size": 1, **spec["negatives"]})
     positives, _ = read_real_set(spec)
-    from seqattr.generative.sets import drop_shared
-
     _, negatives, shared = drop_shared(positives, negatives)
     record.update(shared_with_binders_dropped=shared, kept_after_dropping_shared=len(negatives))
     for key, value in record.items():
@@ -163,7 +156,5 @@ def sample(trained_path, sequences_path, samples_path, summary_path, *, n: int, 
 
 def set_figures(sequences_path, history_path, logo_png, logo_pdf, nll_png, nll_pdf, *, name: str) -> None:
     """The set's sequence logo and its model's training NLL curve."""
-    from seqattr.generative.figures import nll_curve, set_logo
-
     save_figure(set_logo(read_table(sequences_path)["sequence"].tolist(), name), logo_png, logo_pdf)
     save_figure(nll_curve(read_table(history_path), name), nll_png, nll_pdf)

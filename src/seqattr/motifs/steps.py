@@ -20,9 +20,21 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import torch
 
-from seqattr.io import atomic_path, read_table, save_npz, write_table
+from seqattr.data.encoding import load_encoded
+from seqattr.figures import save_figure
+from seqattr.io import atomic_path, read_json, read_table, save_npz, write_table
+from seqattr.motifs.contributions import attention_hypothetical, ig_hypothetical, saturation_mutagenesis
 from seqattr.motifs.database import Motif, jaspar_motifs, meme_text, planted_motifs, read_meme
+from seqattr.motifs.discovery import run_modisco
+from seqattr.motifs.enrichment import enrichment_table, motif_presence
+from seqattr.motifs.figures import match_figure
+from seqattr.motifs.matching import match_table
+from seqattr.motifs.recall import OVERLAP_COLUMNS, RECALL_COLUMNS, baseline_overlap, planted_recall
+from seqattr.runtime import resolve_device
+from seqattr.saliency.attribution import predict
+from seqattr.saliency.steps import evaluation_set, load_classifier
 
 log = logging.getLogger(__name__)
 
@@ -56,21 +68,12 @@ def planted_database(planted: dict[str, str], mutation_rate: float) -> list[Moti
 
 
 def evaluation_rows(encoded_path, n_eval, eval_seed):
-    from seqattr.saliency.steps import evaluation_set
-
     return evaluation_set(encoded_path, n_eval, eval_seed)
 
 
 def ism(model_path, encoded_path, classes_path, output, *, dataset: str, model: str, n_eval, eval_seed: int,
         target: str = "predicted", batch_size: int = 256, device: str = "auto", threads: int = 1) -> None:
     """tangermeme's saturation mutagenesis of one classifier on the evaluation set."""
-    import torch
-
-    from seqattr.motifs.contributions import saturation_mutagenesis
-    from seqattr.runtime import resolve_device
-    from seqattr.saliency.attribution import predict
-    from seqattr.saliency.steps import load_classifier
-
     index, encoded = evaluation_rows(encoded_path, n_eval, eval_seed)
     network = load_classifier(model_path, device, threads, model=model, dataset=dataset, classes_path=classes_path,
                               input_length=encoded.length)
@@ -87,8 +90,6 @@ def ism(model_path, encoded_path, classes_path, output, *, dataset: str, model: 
 def hypothetical_contributions(method: str, source_path, onehot_all: np.ndarray, valid_all: np.ndarray):
     """(index, one-hot (N, 4, L), hypothetical (N, 4, L)) of a saliency file (attention, ig)
     or an ISM file."""
-    from seqattr.motifs.contributions import attention_hypothetical, ig_hypothetical
-
     with np.load(source_path, allow_pickle=False) as data:
         source = {key: data[key] for key in data.files}
     index = source["index"]
@@ -105,12 +106,6 @@ def discover(source_path, encoded_path, database_path, table_output, patterns_ou
              min_information: float, top: int, options: dict, min_mean_information: float = 0.0) -> None:
     """TF-MoDISco patterns of one (classifier, method), their TOMTOM matches (motifs.tsv),
     the patterns file and the logo figure."""
-    from seqattr.data.encoding import load_encoded
-    from seqattr.figures import save_figure
-    from seqattr.motifs.discovery import run_modisco
-    from seqattr.motifs.figures import match_figure
-    from seqattr.motifs.matching import match_table
-
     encoded = load_encoded(encoded_path)
     database = read_meme(database_path) + planted_database(planted, mutation_rate)
     index, onehot, hypothetical = hypothetical_contributions(method, source_path, encoded.as_float(), encoded.mask)
@@ -136,9 +131,6 @@ def discover(source_path, encoded_path, database_path, table_output, patterns_ou
 def enrichment(encoded_path, classes_path, database_path, output, *, n_eval, eval_seed: int,
                threshold: float) -> None:
     """The FIMO + Fisher baseline of one dataset's evaluation set."""
-    from seqattr.io import read_json
-    from seqattr.motifs.enrichment import enrichment_table, motif_presence
-
     index, encoded = evaluation_rows(encoded_path, n_eval, eval_seed)
     database = read_meme(database_path)
     start = time.perf_counter()
@@ -156,8 +148,6 @@ def motif_summary(recall_output, overlap_output, *, tables: list[dict], enrichme
     its motifs.tsv `path`;
     `planted`: dataset -> planted motif name -> its consensus.
     """
-    from seqattr.motifs.recall import OVERLAP_COLUMNS, RECALL_COLUMNS, baseline_overlap, planted_recall
-
     recalls, overlaps = [], []
     for entry in tables:
         table = read_table(entry["path"])

@@ -19,17 +19,22 @@ import logging
 
 import numpy as np
 import pandas as pd
+import torch
 
 from seqattr import InputError
+from seqattr.classify.evaluation import stopped_early
+from seqattr.classify.models import expectation, load_checkpoint, read_checkpoint
 from seqattr.data.encoding import load_encoded
 from seqattr.figures import save_figure
 from seqattr.io import read_json, read_table, save_npz, write_table
 from seqattr.names import classifier_name
 from seqattr.runtime import resolve_device, seeded_subsample, set_threads
+from seqattr.saliency.attribution import saliency_scores
+from seqattr.saliency.deletion import deletion_summary
+from seqattr.saliency import figures
+from seqattr.saliency.figures import class_means, motif_recovery_figure, perturbation_figure, removal_figure
+from seqattr.saliency.perturbation import perturbation_accuracy
 from seqattr.saliency.recovery import motif_truth, recovery_summary
-
-# torch and Captum are imported inside the steps that run a model: the table and figure
-# jobs then start in a fraction of the time.
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +51,6 @@ def load_classifier(path, device: str = "auto", threads: int = 1, *, model: str,
     """The trained classifier on the configured device (auto: CUDA when present), in eval
     mode, after checking that the file is `model` trained on `dataset`, its classes and
     input length (CheckpointError naming the file and both values otherwise)."""
-    from seqattr.classify.models import expectation, load_checkpoint  # the classify stage's loader
-
     set_threads(threads)
     expected = expectation(model, dataset, read_json(classes_path), input_length)
     return load_checkpoint(path, map_location=resolve_device(device), expected=expected).eval()
@@ -76,10 +79,6 @@ def read_saliency(path) -> dict[str, np.ndarray]:
 def saliency(model_path, encoded_path, classes_path, output, *, method: str, dataset: str, model: str,
              n_eval: int | None, eval_seed: int, target: str = "predicted", ig_steps: int = 50, ig_internal_batch_size: int = 1024,
              ig_baseline: float = 0.0, batch_size: int = 256, device: str = "auto", threads: int = 1) -> None:
-    import torch
-
-    from seqattr.saliency.attribution import saliency_scores
-
     torch.manual_seed(0)
     index, encoded = evaluation_set(encoded_path, n_eval, eval_seed)
     network = load_classifier(model_path, device, threads, model=model, dataset=dataset, classes_path=classes_path,
@@ -99,8 +98,6 @@ def perturbation(model_path, encoded_path, classes_path, output, *, saliency_fil
                  fractions, removal: str, eval_seed: int, device: str = "auto", threads: int = 1) -> None:
     """The perturbation curves of one classifier (`classifier`: dataset, model, mask_ratio,
     seed), every method of `saliency_files` (method -> saliency file), as PERTURBATION_COLUMNS."""
-    from seqattr.saliency.perturbation import perturbation_accuracy
-
     encoded = load_encoded(encoded_path)
     network = load_classifier(model_path, device, threads, model=classifier["model"], dataset=classifier["dataset"],
                               classes_path=classes_path, input_length=encoded.length)
@@ -126,9 +123,6 @@ def perturbation(model_path, encoded_path, classes_path, output, *, saliency_fil
 
 def training_ended_early(model_path) -> bool | None:
     """The checkpoint's record of whether early stopping ended its training."""
-    from seqattr.classify.evaluation import stopped_early
-    from seqattr.classify.models import read_checkpoint
-
     return stopped_early(read_checkpoint(model_path)["extra"])
 
 
@@ -180,9 +174,6 @@ def perturbation_summary(table_paths, output, png, pdf, deletion_output, deletio
                          summary_fraction: float) -> None:
     """The perturbation table of every classifier and its curves; the deletion summary
     (accuracy left at `summary_fraction`, costs, curve areas over seeds) and its figure."""
-    from seqattr.saliency.deletion import deletion_summary
-    from seqattr.saliency.figures import perturbation_figure, removal_figure
-
     table = combine_tables(table_paths, output, PERTURBATION_COLUMNS)
     chance = chance_levels(encoded_files, n_eval, eval_seed)
     save_figure(perturbation_figure(table, chance), png, pdf)
@@ -192,8 +183,6 @@ def perturbation_summary(table_paths, output, png, pdf, deletion_output, deletio
 
 
 def motif_recovery(output, png, pdf, *, saliency_files: list[dict], motifs_files: dict[str, str]) -> None:
-    from seqattr.saliency.figures import motif_recovery_figure
-
     table = motif_recovery_table(saliency_files, motifs_files)
     write_table(table, output)
     save_figure(motif_recovery_figure(table), png, pdf)
@@ -202,22 +191,18 @@ def motif_recovery(output, png, pdf, *, saliency_files: list[dict], motifs_files
 def attribution_logos(encoded_path, saliency_files: dict[str, str], classes_path, title: str, motifs_path=None,
                       width: int = 60):
     """The logo figure of one classifier: `saliency_files` maps each method to its file."""
-    from seqattr.saliency.figures import attribution_logos as draw
-
     saliency_by_method = {method: read_saliency(path) for method, path in saliency_files.items()}
     first = next(iter(saliency_by_method.values()))
     onehot = load_encoded(encoded_path).onehot[first["index"]]
     truth = None
     if motifs_path:
         truth = motif_truth(read_table(motifs_path, dtype={"id": str}), first["ids"], onehot.shape[2])
-    return draw(onehot, saliency_by_method, classes_of(classes_path), title, truth, width)
+    return figures.attribution_logos(onehot, saliency_by_method, classes_of(classes_path), title, truth, width)
 
 
 def saliency_heatmap(saliency_files: list[dict], classes_path, title: str):
     """The heatmap figure of one dataset; each entry of `saliency_files` has model,
     mask_ratio, seed, method and its `path`."""
-    from seqattr.saliency.figures import class_means, saliency_heatmap as draw
-
     classes = classes_of(classes_path)
     panels = []
     for entry in saliency_files:
@@ -225,7 +210,7 @@ def saliency_heatmap(saliency_files: list[dict], classes_path, title: str):
         label = classifier_label(entry["model"], entry["mask_ratio"], entry["seed"])
         panels.append((label, entry["method"], class_means(saliency_file["scores"], saliency_file["labels"],
                                                             len(classes))))
-    return draw(panels, classes, title)
+    return figures.saliency_heatmap(panels, classes, title)
 
 
 def saliency_figures(*, logos: list[dict], heatmaps: list[dict], encoded_files: dict[str, str],

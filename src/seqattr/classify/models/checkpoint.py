@@ -14,6 +14,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from seqattr.classify.models.registry import MODELS, build_model
 from seqattr.errors import InputError
 from seqattr.io import load_torch, save_torch
 
@@ -39,8 +40,6 @@ def save_checkpoint(path: str | os.PathLike, model: nn.Module, model_config: dic
     shape); `extra` is any metadata of plain values (history summary, seed), never timings:
     equal training gives equal bytes.
     """
-    from seqattr.classify.models import MODELS
-
     name = next((n for n, cls in MODELS.items() if type(model) is cls), None)
     if name is None:
         raise TypeError(f"save_checkpoint: {type(model).__name__} is not one of {sorted(MODELS)}")
@@ -94,8 +93,6 @@ def read_checkpoint(path: str | os.PathLike, map_location="cpu", expected: dict 
 def load_checkpoint(path: str | os.PathLike, map_location="cpu", expected: dict | None = None) -> nn.Module:
     """Rebuild the classifier and load its weights; returned in eval mode. `expected`: as
     for read_checkpoint."""
-    from seqattr.classify.models import build_model
-
     payload = read_checkpoint(path, map_location, expected)
     try:
         model = build_model(payload["model_name"], payload["model_config"], payload["input_length"],

@@ -1,19 +1,22 @@
-"""Checks of the `motifs` config section across keys, before any job runs; each problem
-is one line naming the key or the file (the schema checks each key alone)."""
+"""Checks of the `motifs` config section across keys, run by the workflow's checker
+(`seqattr.config`) after schema validation, before any job runs; each problem is one
+ConfigError naming the key or the file (the schema checks each key alone)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from seqattr.config import ConfigError
+from seqattr.errors import ConfigError
 from seqattr.motifs.database import DatabaseError, check_release, read_meme
 
 # Which saliency method's maps each motifs method reads (ism runs the model itself).
 SALIENCY_SOURCE = {"attention": "attention", "ig": "ig"}
 
 
-def check_motifs(config: dict) -> None:
-    motifs = config["motifs"]
+def check_config(config: dict) -> None:
+    motifs = config.get("motifs") or {}
+    if not motifs.get("classifiers"):
+        return
     classify, saliency = config["classify"], config["saliency"]
     for i, spec in enumerate(motifs["classifiers"]):
         key = f"motifs.classifiers[{i}]"
@@ -34,8 +37,6 @@ def check_motifs(config: dict) -> None:
                 raise ConfigError(f"{key}.methods: {method!r} reads the {source} importance maps of {model}, which "
                                   f"this run does not make (saliency.methods.{model}: {', '.join(listed) or 'none'});"
                                   f" add {source} there or use ism")
-    if not motifs["classifiers"]:
-        return
     try:
         if motifs["database"]:
             path = Path(motifs["database"])
