@@ -1,13 +1,15 @@
 # Two entry points: `make run` (the embedded demo; CONFIG=... for another) and `make test`
 # (the whole suite);
-# `make lint` checks the workflow's conventions (.ci/run runs it with the tests).
+# `make lint` checks the workflow's conventions (.ci/run runs it with the tests);
+# `make docs` regenerates the generated documents (docs/results.md and docs/history.md from
+# the record in docs/record/); a test fails when the committed ones differ.
 # Both create .venv from the pinned requirements on first use.
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 CORES ?= all
 
-.PHONY: run test lint clean-venv
+.PHONY: run test lint docs clean-venv
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +34,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/snakemake --lint
 	$(VENV)/bin/snakefmt --check workflow/Snakefile workflow/rules/
+
+# One command per generated document; each writes only files whose content changed.
+docs: $(STAMP)
+	$(VENV)/bin/python -m seqattr.report.results_doc
 
 clean-venv:
 	rm -rf $(VENV)
