@@ -3,7 +3,7 @@
 # `make lint` checks the workflow's conventions (.ci/run runs it with the tests);
 # `make docs` regenerates the generated documents (docs/results.md and docs/history.md from
 # the record in docs/record/); a test fails when the committed ones differ.
-# Both create .venv from the pinned requirements on first use.
+# Each creates .venv from the pinned requirements on first use.
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
