@@ -234,6 +234,7 @@ def checkout(tmp_path):
     (root / "src" / "code.py").write_text("x = 1\n")
     (root / "bench").mkdir()
     (root / "bench" / "speed.py").write_text("")
+    (root / "README.md").write_text("# A project\n")
     git(root, "init", "-q")
     git(root, "add", ".")
     git(root, "commit", "-q", "-m", "start")
@@ -295,6 +296,22 @@ def test_append_from_bench_output(checkout, tmp_path):
     assert rec.main(["--root", str(root), "append", "--rows", str(rows), "--command", "x"]) == 1
 
 
+def test_append_gives_a_new_claim_its_first_row(checkout, tmp_path, capsys):
+    """A claim just added to claims.tsv (in a topic without a file yet) has no row: the record is
+    checked once the rows are added."""
+    root, _ = checkout
+    folder = root / "docs" / "record"
+    write(folder, topics=TOPICS + [{"topic": "gamma", "title": "Gamma", "intro": "What gamma measures."}],
+          claims=CLAIMS + [{"claim": "gamma.speed", "title": "Speed", "unit": "per_second", "paper": "", "source": ""}])
+    assert rec.main(["--root", str(root), "check"]) == 1
+    rows = tmp_path / "bench.tsv"
+    rows.write_text("claim\tvalue\ngamma.speed\t12.5\n")
+    assert rec.main(["--root", str(root), "append", "--rows", str(rows), "--command", "python bench/speed.py"]) == 0
+    assert "gamma.speed: 12.5 (was none)" in capsys.readouterr().out
+    assert rec.read_record(folder).measurements["gamma"]["value"].tolist() == ["12.5"]
+    assert rec.main(["--root", str(root), "check"]) == 0
+
+
 # --- citations ----------------------------------------------------------------------------------------------
 
 VALUES = {"a.frac": ("0.4567", "fraction"), "a.pct": ("45.12", "percent"), "a.n": ("1013", "count"),
@@ -308,7 +325,8 @@ def cite(number, claim, path="results.md"):
 @pytest.mark.parametrize("text", [
     cite("0.46", "a.frac"), cite("0.457", "a.frac"), cite("0.4567", "a.frac"), cite("0.45670", "a.frac"),
     cite("46%", "a.frac"), cite("45.7%", "a.frac"), cite("45.1%", "a.pct"), cite("45%", "a.pct"),
-    cite("1,013", "a.n"), cite("4.2x", "a.ratio"), cite("4.21×", "a.ratio"), cite("69 min", "a.min"),
+    cite("1,013", "a.n"), cite("**1,013**", "a.n"), cite("`0.46`", "a.frac"), cite("4.2x", "a.ratio"),
+    cite("4.21×", "a.ratio"), cite("69 min", "a.min"),
     "it misses 46%\n" + cite("", "a.frac").lstrip(),  # wrapped before the link
     "see [a.frac](results.md#a.frac) and [its history](history.md#a.frac)",  # no number: nothing to compare
     "the [demo](results.md#demo) and [old](results.md#the-demo-make-run) sections",  # not claim anchors
@@ -332,6 +350,8 @@ def test_a_citation_that_agrees_with_the_record_passes(text):
     (cite("5%", "a.zzz"), "a.zzz: no such claim in the record"),
     ("see [a.zzz](history.md#a.zzz)", "a.zzz: no such claim in the record"),
     ("0.46 ([a.n](results.md#a.frac))", "the link text names a.n but links a.frac"),
+    (cite("0.45-0.46", "a.frac"), "the number before a.frac is not one number"),
+    (cite("v0.46", "a.frac"), "the number before a.frac is not one number"),
 ])
 def test_a_citation_that_disagrees_with_the_record_is_reported(text, expected):
     found = rec.citation_errors("doc.md", "line one\n" + text, VALUES)

@@ -31,7 +31,8 @@ def test_results_page_has_one_table_per_topic_and_an_anchor_per_claim(tmp_path):
         assert f"(history.md#{claim})" in page
     # The current value with its interval and unit; the paper's value where a topic has one; the
     # superseded value nowhere.
-    assert '| <a id="alpha.acc"></a>Accuracy | 0.8652 (0.85 to 0.88; range over 3 seeds) | 0.95 | abc1234 | 2026-11-21 |' in page
+    assert ('| <a id="alpha.acc"></a>Accuracy | 0.8652 (0.85 to 0.88; range over 3 seeds) | 0.95 | abc1234 | '
+            '2026-11-21 |') in page
     assert '| <a id="alpha.time"></a>Time | 310 s |  | abc1234 |' in page and "| 0.80 " not in page
     beta = page.split("## <a id=\"beta\"></a>Beta", 1)[1]
     assert "| claim | value | commit | date | history |" in beta  # no paper column: none of beta's has one

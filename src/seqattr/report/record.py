@@ -480,13 +480,17 @@ def write_record(record: Record, directory: str | os.PathLike, stems: Iterable[s
 # --- citations ------------------------------------------------------------------------------------------
 
 #: `[text](<path>results.md#anchor)` (or history.md), optionally right after `NUMBER (`, where
-#: NUMBER may carry `%`, `x` or `×`, or a unit word that must agree with the claim's unit
+#: NUMBER may carry `%`, `x` or the multiplication sign, or a unit word that must agree with
+#: the claim's unit, and may be bold or code (`**45%** (`)
 CITATION = re.compile(
     r"(?:(?<![\w.,\-+\u2212])(?P<number>[-+\u2212]?\d[\d,]*(?:\.\d+)?)(?P<mark>%|x|\u00d7)?"
-    r"(?:\s+(?P<word>s|min|h|MB|GB|nats|points))?\s+\()?"
+    r"(?:\s+(?P<word>s|min|h|MB|GB|nats|points))?[*`]*\s+\()?"
     r"\[(?P<text>[^\]\n]*)\]\((?P<path>[^()\s#]*?(?:results|history)\.md)#(?P<anchor>[^()\s]+)\)")
 UNIT_WORDS = {"s": "seconds", "min": "minutes", "h": "hours", "MB": "MB", "GB": "GB", "nats": "nats",
               "points": "points"}
+#: what ends in a digit right before a citation that CITATION could not read as one number
+#: (a range such as 0.935-0.941, a number glued to a word): reported, never skipped
+UNREAD_NUMBER = re.compile(r"\d[%x\u00d7]?[*`]*\s+\($")
 REFERENCE = re.compile(r"\brecord: ([a-z0-9_]+(?:\.[a-z0-9_]+)+)")
 
 
@@ -495,7 +499,7 @@ class Citation:
     line: int
     claim: str
     path: str
-    number: str | None  # as shown, without commas; None for a link that cites no number
+    number: str | None  # as shown, without commas; None for a link that cites no number, "" for one unread
     mark: str  # "%", "x", the multiplication sign or ""
     word: str  # a unit word between the number and the link, or ""
     text: str  # the link text
@@ -508,7 +512,10 @@ def find_citations(text: str) -> list[Citation]:
     for match in CITATION.finditer(text):
         if not CLAIM_ID.fullmatch(match["anchor"]):
             continue
-        number = match["number"].replace(",", "").replace("\u2212", "-") if match["number"] else None
+        if match["number"]:
+            number = match["number"].replace(",", "").replace("\u2212", "-")
+        else:
+            number = "" if UNREAD_NUMBER.search(text[max(0, match.start() - 40):match.start()]) else None
         found.append(Citation(text.count("\n", 0, match.start()) + 1, match["anchor"], match["path"], number,
                               match["mark"] or "", match["word"] or "", match["text"]))
     return found
@@ -541,6 +548,10 @@ def citation_errors(name: str, text: str, values: Mapping[str, tuple[str, str]])
         if CLAIM_ID.fullmatch(citation.text.strip("`")) and citation.text.strip("`") != citation.claim:
             problems.append(f"{at}: the link text names {citation.text.strip('`')} but links {citation.claim}")
         if citation.number is None:
+            continue
+        if citation.number == "":
+            problems.append(f"{at}: the number before {citation.claim} is not one number (a range? cite each "
+                            "bound's claim, or reword)")
             continue
         value, unit = values[citation.claim]
         shown = f"{citation.number}{citation.mark}{' ' + citation.word if citation.word else ''}"
@@ -611,7 +622,10 @@ def run_values(record: Record, run_dir: Path, claims: list[str] | None) -> tuple
     """The new values of a finished run (claim, value, low, high, interval), for `claims` or
     for every claim whose source names a table of this run; and the claims skipped (their
     table is absent from the run, or their filter keeps no row of it), one line each."""
-    sources = {claim: parse_source(source) for claim, source in zip(record.claims["claim"], record.claims["source"])}
+    sources = {}
+    for claim, text in zip(record.claims["claim"], record.claims["source"]):
+        with contextlib.suppress(ValueError):  # a malformed source is reported when the new record is checked
+            sources[claim] = parse_source(text)
     units = dict(zip(record.claims["claim"], record.claims["unit"]))
     readable = {claim: s for claim, s in sources.items() if isinstance(s, RunSource) and s.run in (None, run_dir.name)}
     if claims:
@@ -620,7 +634,7 @@ def run_values(record: Record, run_dir: Path, claims: list[str] | None) -> tuple
             raise RecordError([f"{claim}: not a claim whose source is a table of results/{run_dir.name}/"
                                for claim in unread])
         readable = {claim: readable[claim] for claim in claims}
-    current = current_rows(record)
+    intervals = dict(zip(current_rows(record).index, current_rows(record)["interval"]))
     tables: dict[str, pd.DataFrame] = {}
     found, skipped, problems = [], [], []
     for claim, source in readable.items():
@@ -639,7 +653,7 @@ def run_values(record: Record, run_dir: Path, claims: list[str] | None) -> tuple
         except ValueError as error:
             problems.append(f"{claim}: {error}")
             continue
-        interval = current.at[claim, "interval"] if values["low"] and claim in current.index else ""
+        interval = intervals.get(claim, "") if values["low"] else ""
         found.append({"claim": claim, **values, "interval": interval})
     if problems:
         raise RecordError(problems)
@@ -663,7 +677,8 @@ def bench_values(path: Path) -> pd.DataFrame:
 
 def append_command(args: argparse.Namespace) -> int:
     root, directory = Path(args.root), Path(args.root) / args.record
-    record = check_record(read_record(directory, args.record), bench_scripts(root))
+    # Checked once the rows are added, not before: a claim just added to claims.tsv has no row yet.
+    record = read_record(directory, args.record)
     commit, dirty_note = measured_commit(root, args.allow_dirty)
     if args.run:
         if not Path(args.run).is_dir():
@@ -685,11 +700,11 @@ def append_command(args: argparse.Namespace) -> int:
         raise RecordError([str(error)]) from None
     problems = record_errors(updated, bench_scripts(root))
     if problems:
-        raise RecordError(["the new rows would leave the record invalid; nothing written:", *problems])
+        raise RecordError(["nothing written: the record with the new rows has these problems:", *problems])
     write_record(updated, directory, changed)
-    before = current_rows(record)
+    before = current_values(record)
     for _, row in new.iterrows():
-        was = before.at[row["claim"], "value"] if row["claim"] in before.index else "-"
+        was = before.get(row["claim"], ("none",))[0]
         print(f"{row['claim']}: {row['value']} (was {was})")
     print(f"appended {len(new)} rows to {', '.join(record.file(s) for s in changed)}; now run `make docs`")
     return 0
