@@ -94,3 +94,14 @@ def test_main_writes_both_pages_and_check_reports_a_stale_one(tmp_path, capsys):
     assert capsys.readouterr().err.splitlines() == [
         f"{docs / 'results.md'} differs from what the record gives: run `make docs`",
         f"{docs / 'history.md'} differs from what the record gives: run `make docs`"]
+
+
+def test_results_shows_four_significant_digits_and_history_the_recorded_number(tmp_path):
+    assert [results_doc.readable(n, 4) for n in ("0.9038461538461539", "310", "0.8", "12345.678", "-0.123456",
+                                                 "1e-05", "0.001234567", "")] == [
+        "0.9038", "310", "0.8", "12346", "-0.1235", "1e-05", "0.001235", ""]
+    rows = {**MEASUREMENTS, "beta": [row("beta.count", "1013.4567", low="1000", high="1020.55555")]
+            + MEASUREMENTS["beta"][1:]}
+    record = rec.read_record(write(tmp_path / "record", measurements=rows))
+    assert "| 1013 (1000 to 1021) |" in results_doc.results_page(record)
+    assert "| 1013.4567 (1000 to 1020.55555) | current |" in results_doc.history_page(record)
