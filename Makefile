@@ -1,7 +1,10 @@
 # Two entry points: `make run` (the embedded demo; CONFIG=... for another) and `make test`
 # (the whole suite);
-# `make lint` checks the workflow's conventions (.ci/run runs it with the tests).
-# Both create .venv from the pinned requirements on first use.
+# `make lint` checks the workflow's conventions (.ci/run runs it with the tests);
+# `make docs` regenerates the generated documents (docs/results.md and docs/history.md from
+# the record in docs/record/, config/README.md from the schema); a test fails when the
+# committed ones differ.
+# Each creates .venv from the pinned requirements on first use.
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
@@ -33,9 +36,11 @@ lint: $(STAMP)
 	$(VENV)/bin/snakemake --lint
 	$(VENV)/bin/snakefmt --check workflow/Snakefile workflow/rules/
 
-# The documents generated from the sources they describe (config/README.md from its template
-# and the config schema); tests/test_docs.py fails when a committed one differs.
+# The documents generated from the sources they describe: docs/results.md and docs/history.md
+# from the record (docs/record/), config/README.md from its template and the config schema.
+# tests/test_docs.py fails when a committed one differs from what this writes.
 docs: $(STAMP)
+	$(VENV)/bin/python -m seqattr.report.results_doc
 	$(VENV)/bin/python -m seqattr.report.config_doc
 
 clean-venv:

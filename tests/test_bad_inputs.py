@@ -24,6 +24,7 @@ from seqattr.generative import steps as generative_steps
 from seqattr.generative.checkpoint import save_model
 from seqattr.generative.lstm import GenerativeLSTM
 from seqattr.io import read_table, write_json, write_table
+from seqattr.report import record
 
 from conftest import REPO
 
@@ -810,29 +811,25 @@ def test_config_check_command_reports_the_file(tmp_path):
 
 
 def test_corpus_count_is_the_one_the_docs_state():
-    """docs/results.md states how many bad inputs this file checks, per kind: the case tables
-    plus two cases with a test of their own (pickled code in a checkpoint; an empty config
-    file through `python -m seqattr.config`)."""
+    """The record (docs/record/, claims suite.bad_inputs.*) states how many bad inputs this
+    file checks, per kind: the case tables plus two cases with a test of their own (pickled
+    code in a checkpoint; an empty config file through `python -m seqattr.config`)."""
     standalone = {"checkpoint": test_pickled_code_in_a_classifier_checkpoint_is_never_run,
                   "config": test_config_check_command_reports_the_file}
-    counts = {"DNA": len(DNA_CASES), "protein": len(PROTEIN_CASES),
+    counts = {"dna": len(DNA_CASES), "protein": len(PROTEIN_CASES),
               "checkpoint": len(CLASSIFIER_CASES) + len(GENERATIVE_CASES) + 1,
               "config": len(CONFIG_CASES) + len(CONFIG_FILE_CASES) + 1}
     assert all(callable(test) for test in standalone.values())
-    text = " ".join((REPO / "docs" / "results.md").read_text().split())
-    stated = re.search(r"The bad-input corpus\*\* \(`tests/test_bad_inputs.py`\): (\d+) cases \((\d+) DNA, "
-                       r"(\d+) protein, (\d+) checkpoint, (\d+) config\): (\d+) in the test file's case tables", text)
-    assert stated, "docs/results.md no longer states the corpus count in the expected words"
-    total, dna, protein, checkpoint, config, tabled = map(int, stated.groups())
-    assert (dna, protein, checkpoint, config) == (counts["DNA"], counts["protein"], counts["checkpoint"],
-                                                  counts["config"])
-    assert total == sum(counts.values())
-    assert tabled == total - len(standalone)
+    counts |= {"total": sum(counts.values()), "case_tables": sum(counts.values()) - len(standalone)}
+    current = record.current_values(record.read_record(REPO / "docs" / "record"))
+    stated = {claim.removeprefix("suite.bad_inputs."): int(value) for claim, (value, _) in current.items()
+              if claim.startswith("suite.bad_inputs.")}
+    assert stated == counts, "the record's suite.bad_inputs.* claims differ from this file's cases"
 
 
 # --- The motifs stage's config (checked when workflow/rules/motifs.smk is read) -------------------
 # Each case: the motifs section (a FASTA as {dir}/db.meme where it names one) and the
-# exact message. Kept out of the corpus count above, which docs/results.md states.
+# exact message. Kept out of the corpus count above, which the record states.
 
 MOTIF_CASES = {
     "jaspar_release_not_shipped": (

@@ -2,6 +2,8 @@
 config/README.md documents every config key, the catalog file and the licence exist."""
 
 import re
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -9,6 +11,7 @@ import yaml
 from seqattr.report import config_doc
 
 from conftest import REPO
+from seqattr.report import record, results_doc
 
 
 def schema_keys(node, defs, path=""):
@@ -84,40 +87,50 @@ def test_workflow_catalog_file_and_licence():
     assert licence.startswith("MIT License") and "seqattr developers" in licence
 
 
-# --- README.md is a front page: no measurements, a complete stage table -----------------
+# --- README.md is a front page: measurements only as citations of the record, a complete stage table ---
 
 # A number that looks like a measurement: a percentage, a time or a memory size.
 MEASUREMENT = re.compile(
     r"\b\d[\d,]*(?:\.\d+)?\s?(?:%|(?:ms|s|sec|min|h|hours?|minutes?|seconds?)\b|(?:[kKMG]i?B)\b)")
 
 
-def readme_lines_outside_quick_start():
-    """(line number, line) of README.md, except the lines of its `## Quick start` section."""
-    lines, inside = [], False
-    for number, line in enumerate((REPO / "README.md").read_text().splitlines(), 1):
-        if line.startswith("## "):
-            inside = line.strip() == "## Quick start"
-        if not inside:
-            lines.append((number, line))
-    return lines
+def uncited_measurements(text):
+    """(line number, the matched text) of each measurement-like number in `text` that is not
+    a citation of the record, `NUMBER ([claim.id](...results.md#claim.id))` (a citation's
+    number is checked against the record by `python -m seqattr.report.record check`)."""
+
+    def blank(match):
+        cites_a_number = match["number"] and record.CLAIM_ID.fullmatch(match["anchor"])
+        return "\n" * match[0].count("\n") if cites_a_number else match[0]
+
+    rest = record.CITATION.sub(blank, text)
+    return [(number, found.group(0)) for number, line in enumerate(rest.splitlines(), 1)
+            for found in MEASUREMENT.finditer(line)]
 
 
 def test_measurement_pattern_catches_what_it_should():
     caught = ["96.7%", "takes 5 min", "in 12 s", "1 h 14 min", "35 s per experiment", "peaks of 300 MB", "129 MiB",
-              "1,777 seconds"]
+              "1,777 seconds",
+              # beside a link that is not a citation of a claim, or after a citation
+              "misses 45% ([the grid](docs/results.md#gama_grid))", "misses 45% (docs/results.md)",
+              "45% ([a.b](docs/results.md#a.b)) in 5 min"]
     missed = ["arXiv:2605.14073", "hidden 128", "3 seeds", "mask ratio 0.15", "rule s0", "20,000 x 200 nt",
-              "`results/{run}/`", "top 4"]
-    assert all(MEASUREMENT.search(text) for text in caught), [t for t in caught if not MEASUREMENT.search(t)]
-    assert not any(MEASUREMENT.search(text) for text in missed), [t for t in missed if MEASUREMENT.search(t)]
+              "`results/{run}/`", "top 4",
+              # citations of the record, on one line or wrapped before the link
+              "misses 45% ([gama_grid.fnr_rank.authors_code](docs/results.md#gama_grid.fnr_rank.authors_code))",
+              "takes 310 s\n([demo.run_time](docs/results.md#demo.run_time)) on 2 cores"]
+    assert all(uncited_measurements(text) for text in caught), [t for t in caught if not uncited_measurements(t)]
+    assert not any(uncited_measurements(text) for text in missed), [t for t in missed if uncited_measurements(t)]
+    assert uncited_measurements("one\n45% ([a.b](results.md#a.b)) and\n5 min") == [(3, "5 min")]
 
 
-def test_readme_quotes_no_measurement_outside_the_quick_start():
-    """Measured figures live in docs/results.md; README.md links there (its Quick start may
-    say what a command costs)."""
-    lines = readme_lines_outside_quick_start()
-    assert len(lines) > 50 and any("docs/results.md" in line for _, line in lines)
-    offending = [f"README.md:{number}: {line.strip()}" for number, line in lines if MEASUREMENT.search(line)]
-    assert not offending, "measurements belong in docs/results.md:\n" + "\n".join(offending)
+def test_readme_quotes_measurements_only_as_citations_of_the_record():
+    """Measured figures live in the record (docs/record/, shown by docs/results.md); README.md
+    states one only as a citation, which the record check compares with the record."""
+    text = (REPO / "README.md").read_text()
+    assert len(text.splitlines()) > 50 and "docs/results.md" in text
+    offending = [f"README.md:{number}: {found}" for number, found in uncited_measurements(text)]
+    assert not offending, "cite the record for these (docs/record/README.md):\n" + "\n".join(offending)
 
 
 def test_readme_stage_table_lists_every_rule():
@@ -148,13 +161,22 @@ def test_readme_is_a_front_page_and_its_links_resolve():
             assert (doc.parent / target).exists(), f"{doc.name}: {target}"
 
 
-def test_results_doc_states_where_each_measurement_comes_from():
-    """docs/results.md: every section names its commit; the generator's usage is there."""
-    text = (REPO / "docs" / "results.md").read_text()
-    assert "python -m seqattr.report.results_doc" in text and "2 CPU cores" in text
-    sections = re.split(r"^## ", text, flags=re.M)[1:]
-    assert len(sections) >= 8
-    for section in sections:
-        if section.startswith("Numbers that disagreed"):
-            continue
-        assert re.search(r"\bcommits? [0-9a-f]{7}\b", section, flags=re.I), f"no commit named in section {section.splitlines()[0]!r}"
+# --- The record and the pages generated from it ------------------------------------------------------
+
+
+def test_results_and_history_pages_are_what_the_record_gives():
+    """docs/results.md and docs/history.md are generated (`make docs`); a hand edit, or a
+    record changed without regenerating, fails here."""
+    written = results_doc.pages(record.read_record(REPO / "docs" / "record"))
+    for name, text in written.items():
+        assert (REPO / "docs" / name).read_text() == text, f"docs/{name} is stale: run `make docs`"
+    assert len(written["results.md"].splitlines()) <= results_doc.MAX_RESULTS_LINES
+
+
+def test_the_record_and_every_citation_of_it_check():
+    """`python -m seqattr.report.record check`: the record is sound, and every number README.md
+    and docs/*.md cite from it is the claim's current value."""
+    result = subprocess.run([sys.executable, "-m", "seqattr.report.record", "check"], cwd=REPO, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith(": ok")
