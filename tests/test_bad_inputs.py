@@ -701,14 +701,14 @@ CONFIG_CASES = {
     "positive_set_minimum_below_the_floor": (
         {"generative__sets__synthetic_tiny_and__min_size": 2},
         "config key generative.sets.synthetic_tiny_and.min_size: 2 is less than the minimum of 3 (Refuse smaller "
-        "sets (counted after filtering). At least 3: GAMA gave NaN importances on 1 sequence and bootstrap "
-        "intervals of zero width on 2, and intervals 9x the largest importance on 3, 4x on 10 "
-        "(bench/degenerate_sets.py).)"),
+        "sets (counted after filtering). At least 3: GAMA gives NaN importances on 1 sequence and bootstrap "
+        "intervals of zero width on 2, and intervals several times the largest importance on 3 and on 10 "
+        "(record: gama_small_sets.interval_ratio.n3).)"),
     "synthetic_positive_set_below_its_minimum": (
         {"generative__sets__synthetic_tiny_and__n": 5},
         "generative.sets.synthetic_tiny_and.n: 5 sequences, fewer than generative.sets.synthetic_tiny_and.min_size "
-        "= 10: GAMA's bootstrap intervals were 9x the largest importance at 3 sequences, 4x at 10 "
-        "(bench/degenerate_sets.py)"),
+        "= 10: GAMA's bootstrap intervals are several times the largest importance at 3 and at 10 sequences "
+        "(docs/results.md#gama_small_sets.interval_ratio.n10)"),
     "held_out_fraction_holds_no_sequence": (
         {"generative__training__validation_fraction": 0.001},
         "generative.sets.synthetic_tiny_and.n: 400 sequences with generative.training.validation_fraction 0.001 "
@@ -716,9 +716,9 @@ CONFIG_CASES = {
         "watch the training NLL); raise the fraction or give more sequences"),
     "bootstrap_over_two_sequences": (
         {"gama__max_sequences": 2},
-        "gama.max_sequences: 2 sequences are too few for gama.bootstrap = 20: a bootstrap over 2 sequences gave "
-        "intervals of zero width and 1 sequence NaN importances (bench/degenerate_sets.py); use at least 3 or "
-        "bootstrap: 0"),
+        "gama.max_sequences: 2 sequences are too few for gama.bootstrap = 20: a bootstrap over 2 sequences gives "
+        "intervals of zero width and 1 sequence NaN importances (docs/results.md#gama_small_sets.interval_ratio.n2); "
+        "use at least 3 or bootstrap: 0"),
     "set_size_in_exponent_notation": (
         {"datasets__synthetic_tiny__synthetic__n_train": 1e11},
         "config key datasets.synthetic_tiny.synthetic.n_train: 100000000000.0 is not an integer; write "
