@@ -426,7 +426,7 @@ PROTEIN_CASES = {
         "set.fa", ">p1\nC\n>p2\nA\n>p3\nW\n", {"source": "fasta"},
         "{path}: record 'p1' (number 1) has 1 residue (3 such records); GAMA needs at least 2: a one-residue "
         "sequence has no other position to attribute to, and the chain ran to a NaN importance "
-        "(docs/results.md, \"Degenerate GAMA sets\")"),
+        "(docs/results.md#gama_small_sets.importance.one_residue)"),
     "every_sequence_a_copy_of_one": (
         "set.fa", ">p1\nCARDY\n>p2\nCARDY\n>p3\ncardy\n", {"source": "fasta"},
         "{path}: all 3 sequences are copies of 'CARDY'; the LSTM's held-out split keeps copies on one side, so "
@@ -703,14 +703,14 @@ CONFIG_CASES = {
     "positive_set_minimum_below_the_floor": (
         {"generative__sets__synthetic_tiny_and__min_size": 2},
         "config key generative.sets.synthetic_tiny_and.min_size: 2 is less than the minimum of 3 (Refuse smaller "
-        "sets (counted after filtering). At least 3: GAMA gave NaN importances on 1 sequence and bootstrap "
-        "intervals of zero width on 2, and intervals 9x the largest importance on 3, 4x on 10 "
-        "(docs/results.md, \"Degenerate GAMA sets\").)"),
+        "sets (counted after filtering). At least 3: GAMA gives NaN importances on 1 sequence and bootstrap "
+        "intervals of zero width on 2, and intervals several times the largest importance on 3 and on 10 "
+        "(record: gama_small_sets.interval_ratio.n3).)"),
     "synthetic_positive_set_below_its_minimum": (
         {"generative__sets__synthetic_tiny_and__n": 5},
         "generative.sets.synthetic_tiny_and.n: 5 sequences, fewer than generative.sets.synthetic_tiny_and.min_size "
-        "= 10: GAMA's bootstrap intervals were 9x the largest importance at 3 sequences, 4x at 10 "
-        "(docs/results.md, \"Degenerate GAMA sets\")"),
+        "= 10: GAMA's bootstrap intervals are several times the largest importance at 3 and at 10 sequences "
+        "(docs/results.md#gama_small_sets.interval_ratio.n10)"),
     "held_out_fraction_holds_no_sequence": (
         {"generative__training__validation_fraction": 0.001},
         "generative.sets.synthetic_tiny_and.n: 400 sequences with generative.training.validation_fraction 0.001 "
@@ -718,9 +718,9 @@ CONFIG_CASES = {
         "watch the training NLL); raise the fraction or give more sequences"),
     "bootstrap_over_two_sequences": (
         {"gama__max_sequences": 2},
-        "gama.max_sequences: 2 sequences are too few for gama.bootstrap = 20: a bootstrap over 2 sequences gave "
-        "intervals of zero width and 1 sequence NaN importances (docs/results.md, \"Degenerate GAMA sets\"); use at "
-        "least 3 or bootstrap: 0"),
+        "gama.max_sequences: 2 sequences are too few for gama.bootstrap = 20: a bootstrap over 2 sequences gives "
+        "intervals of zero width and 1 sequence NaN importances (docs/results.md#gama_small_sets.interval_ratio.n2); "
+        "use at least 3 or bootstrap: 0"),
     "set_size_in_exponent_notation": (
         {"datasets__synthetic_tiny__synthetic__n_train": 1e11},
         "config key datasets.synthetic_tiny.synthetic.n_train: 100000000000.0 is not an integer; write "
@@ -811,20 +811,15 @@ def test_config_check_command_reports_the_file(tmp_path):
 
 
 def test_corpus_count_is_the_one_the_docs_state():
-    """The record (docs/record/, claims suite.bad_inputs.*) states how many bad inputs this
-    file checks, per kind: the case tables plus two cases with a test of their own (pickled
-    code in a checkpoint; an empty config file through `python -m seqattr.config`)."""
-    standalone = {"checkpoint": test_pickled_code_in_a_classifier_checkpoint_is_never_run,
-                  "config": test_config_check_command_reports_the_file}
-    counts = {"dna": len(DNA_CASES), "protein": len(PROTEIN_CASES),
-              "checkpoint": len(CLASSIFIER_CASES) + len(GENERATIVE_CASES) + 1,
-              "config": len(CONFIG_CASES) + len(CONFIG_FILE_CASES) + 1}
-    assert all(callable(test) for test in standalone.values())
-    counts |= {"total": sum(counts.values()), "case_tables": sum(counts.values()) - len(standalone)}
-    current = record.current_values(record.read_record(REPO / "docs" / "record"))
-    stated = {claim.removeprefix("suite.bad_inputs."): int(value) for claim, (value, _) in current.items()
-              if claim.startswith("suite.bad_inputs.")}
-    assert stated == counts, "the record's suite.bad_inputs.* claims differ from this file's cases"
+    """The record (docs/record/, claim suite.bad_inputs.cases) states how many bad inputs this
+    file checks: the case tables plus two cases with a test of their own (pickled code in a
+    checkpoint; an empty config file through `python -m seqattr.config`)."""
+    standalone = [test_pickled_code_in_a_classifier_checkpoint_is_never_run, test_config_check_command_reports_the_file]
+    assert all(callable(test) for test in standalone)
+    tables = (len(DNA_CASES) + len(PROTEIN_CASES) + len(CLASSIFIER_CASES) + len(GENERATIVE_CASES) + len(CONFIG_CASES)
+              + len(CONFIG_FILE_CASES))
+    value, _ = record.current_values(record.read_record(REPO / "docs" / "record"))["suite.bad_inputs.cases"]
+    assert int(value) == tables + len(standalone), "the record's suite.bad_inputs.cases differs from this file's cases"
 
 
 # --- The motifs stage's config (checked when workflow/rules/motifs.smk is read) -------------------

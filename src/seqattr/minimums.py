@@ -3,11 +3,13 @@
 Checked twice: at validation where the size is in the config (synthetic sets,
 `gama.max_sequences` and `gama.min_stratum` with a bootstrap; the schema's minimum of
 `generative.sets.*.min_size` is MIN_BOOTSTRAP_SEQUENCES), and at import where a real file
-is read. The reasons are measured with
-bench/degenerate_sets.py (a tiny LSTM through the whole GAMA chain; docs/results.md,
-"Degenerate GAMA sets"): one sequence gave NaN importances, two gave bootstrap intervals of
-zero width, three gave intervals 9 times the largest importance, ten 4 times, twenty about
-once; twenty one-residue sequences ran the whole chain to a NaN importance.
+is read. The reasons are measured by a tiny LSTM through the whole GAMA chain on sets of a
+few sequences (record: gama_small_sets.importance.n1, gama_small_sets.interval_ratio.n2,
+gama_small_sets.interval_ratio.n3, gama_small_sets.interval_ratio.n10,
+gama_small_sets.interval_ratio.n20, gama_small_sets.importance.one_residue): one sequence
+gives NaN importances, two give bootstrap intervals of zero width, a few give intervals many
+times the largest importance, and one-residue sequences run the whole chain to a NaN
+importance.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ from seqattr.errors import ConfigError, InputError
 # none (NaN importances). A bootstrap over two resamples them into intervals of zero width,
 # a certainty the data do not have.
 MIN_BOOTSTRAP_SEQUENCES = 3
-BOOTSTRAP_REASON = ("a bootstrap over 2 sequences gave intervals of zero width and 1 sequence NaN importances "
-                    '(docs/results.md, "Degenerate GAMA sets")')
+BOOTSTRAP_REASON = ("a bootstrap over 2 sequences gives intervals of zero width and 1 sequence NaN importances "
+                    "(docs/results.md#gama_small_sets.interval_ratio.n2)")
 # Why a set has a configured minimum at all (generative.sets.*.min_size).
-SMALL_SET_REASON = ("GAMA's bootstrap intervals were 9x the largest importance at 3 sequences, 4x at 10 "
-                    '(docs/results.md, "Degenerate GAMA sets")')
+SMALL_SET_REASON = ("GAMA's bootstrap intervals are several times the largest importance at 3 and at 10 sequences "
+                    "(docs/results.md#gama_small_sets.interval_ratio.n10)")
 # A one-residue sequence has no other position for GAMA to attribute to: the chain ran
 # to a NaN importance.
 MIN_RESIDUES = 2
@@ -72,7 +74,7 @@ def check_positive_sequences(frame, source: str) -> None:
         raise InputError(f"{source}: record {frame['id'].iloc[row]!r} (number {row + 1}) has {int(lengths.iloc[row])} "
                          f"residue{'s' if lengths.iloc[row] != 1 else ''} ({len(short)} such records); GAMA needs at "
                          f"least {MIN_RESIDUES}: a one-residue sequence has no other position to attribute to, and the "
-                         'chain ran to a NaN importance (docs/results.md, "Degenerate GAMA sets")')
+                         f"chain ran to a NaN importance (docs/results.md#gama_small_sets.importance.one_residue)")
     if len(frame) > 1 and frame["sequence"].str.upper().nunique() < 2:
         raise InputError(f"{source}: all {len(frame)} sequences are copies of {frame['sequence'].iloc[0]!r}; the "
                          f"LSTM's held-out split keeps copies on one side, so nothing could be held out, and GAMA "

@@ -708,7 +708,8 @@ def external_inputs():
 # of the job's input and the config: a base for the libraries a job loads plus a share per
 # MB of input (train reads the encoded arrays whole and converts them to float). The
 # requests sit with room to spare above the peaks that Snakemake's benchmark files record
-# (max_rss; docs/results.md). Override them with `--set-resources` (e.g.
+# (max_rss; record: cost.memory.without_torch_mb.max, cost.memory.with_torch_mb.max,
+# cost.memory.per_input_mb). Override them with `--set-resources` (e.g.
 # `train:mem_mb=16000`, `train:runtime=600`) or under a profile's `set-resources`.
 PYTHON_MB = 400  # numpy, pandas, matplotlib, Biopython
 TORCH_MB = 800  # the same plus torch

@@ -37,7 +37,8 @@ Set kinds (`SET_KINDS`), each fixed by (kind, length, signal_to_noise, seed, dis
 - parity: one triple at `parity_at` when given (three ascending positions), else at
   (s, 2s, 3s), s = max(1, L // 4): spread over the sequence ((3, 6, 9) at L = 12), so the
   model must carry r_a across r_b to c. The one-layer LSTM has not learned the spread
-  triple, and learns an adjacent one (docs/results.md).
+  triple, and learns an adjacent one (record: gama_dependency.parity_control.lstm_spread_triple,
+  gama_dependency.learned_fraction.parity.snr_1_0).
 - decoy: one pair at the first distance d of `distances` with d + 3 <= L, with a decoy
   position on each side of it (decoy, a, b = a + d, decoy), the four centred in 1..L. The
   pair is the planted dependency; the decoys are enriched and independent, so a logo

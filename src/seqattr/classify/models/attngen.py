@@ -178,8 +178,8 @@ class AttnGen(nn.Module):
         nucleotides j - R//2 .. j + R//2. Ranked as they are, the weights put most mass on
         one position per motif and order the rest of the motif arbitrarily, so removing
         the top positions by raw weight leaves most of each motif in place; spread this
-        way the whole motif ranks high (the demo's perturbation test and motif recovery
-        in docs/results.md show the difference).
+        way the whole motif ranks high (record: attngen_demo.motif_auroc.raw_attention.max,
+        attngen_demo.motif_auroc.attention.min).
         """
         weights = self.attention_weights(x)
         width = self.receptive_field
