@@ -180,3 +180,16 @@ def test_the_record_and_every_citation_of_it_check():
                             text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith(": ok")
+
+
+def test_links_into_the_generated_pages_name_anchors_they_have():
+    """A link to a section or row of docs/results.md or docs/history.md names an anchor the
+    generated page writes (a topic or claim id), not a heading slug that the page may not have."""
+    anchors = {page: set(re.findall(r'<a id="([^"]+)"></a>', (REPO / "docs" / page).read_text()))
+               for page in ("results.md", "history.md")}
+    documents = [REPO / "README.md", REPO / "config" / "README.template.md", REPO / "bench" / "README.md",
+                 *sorted(path for path in (REPO / "docs").glob("*.md") if path.name not in anchors)]
+    broken = [f"{path.relative_to(REPO)}: {page}#{anchor}" for path in documents
+              for page, anchor in re.findall(r"\b(results\.md|history\.md)#([A-Za-z0-9_.-]+)", path.read_text())
+              if anchor not in anchors[page]]
+    assert anchors["results.md"] and not broken, broken
