@@ -26,14 +26,15 @@ import time
 import numpy as np
 
 from seqattr.schema import schema_defaults
-from seqattr.gama.information import RESIDUES, logo_information
+from seqattr.gama.columns import RESIDUES
 from seqattr.gama.options import IGOptions
 from seqattr.gama.scoring import model_profiles
 from seqattr.gama_validation.grid import attribution_sample, excess_of, score_profile, train_models
+from seqattr.gama_validation.model_free import logo_information
 from seqattr.generative.alphabet import tokenize
 
 LENGTH = 16
-SCORINGS_SHOWN = ["exact/mean_logit/zero/gama/input", "published/mean_logit/zero/gama/input",
+SCORINGS_SHOWN = ["exact/mean_logit/zero/gama/input", "authors_code/mean_logit/zero/gama/input",
                   "exact/log_prob/mean_residue/null_spread/both", "-/-/-/information/-",
                   "exact/log_prob/mean_residue/null_spread_information/both",
                   "exact/log_prob/mean_residue/null_spread_or_information/both"]
@@ -66,8 +67,8 @@ def main():
     parser.add_argument("--tolerance", type=float, default=0.01)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--baselines", default="zero,mean_residue",
-                        help="IG baselines (mean_residue alone: only ours, at a third of the cost)")
+    parser.add_argument("--ig-starts", default="zero,mean_residue",
+                        help="IG path starts (mean_residue alone: only ours, at a third of the cost)")
     parser.add_argument("--experiments", default="2,4:1.0;2,4:0.5;7,9,11:1.0;7,9,11:0.5;6,9:0.5",
                         help="positions:SNR, ';'-separated")
     args = parser.parse_args()
@@ -76,7 +77,7 @@ def main():
     torch.set_num_threads(args.threads)
     training = {"hidden_size": args.hidden, "max_epochs": 80, "batch_size": 64, "learning_rate": 3e-3,
                 "patience": 6, "tolerance": args.tolerance, "device": "cpu"}
-    options = IGOptions.from_config(schema_defaults("gama"), modes=("exact", "published"),
+    options = IGOptions.from_config(schema_defaults("gama"), modes=("exact", "authors_code"),
                                     readouts=("mean_logit", "log_prob"), steps=args.steps,
                                     max_sequences=args.attributed, seed=args.seed, device="cpu")
     print(f"dependency-only sets: L {LENGTH}, n {args.n}, hidden {args.hidden}, {args.attributed} attributed, "
@@ -92,9 +93,9 @@ def main():
         keep = attribution_sample(len(sequences), args.attributed, args.seed)
         found = {"/".join(key): profile.numpy() for key, profile in model_profiles(
             models.trained, models.initial, tokenize([sequences[i] for i in keep]), options,
-            baselines=args.baselines.split(","),
+            ig_starts=args.ig_starts.split(","),
             metrics=["gama", "null_spread", "information", "null_spread_information", "null_spread_or_information"],
-            reductions=["both"] if args.baselines == "mean_residue" else ["input", "both"], null=models.null)}
+            reductions=["both"] if args.ig_starts == "mean_residue" else ["input", "both"], null=models.null)}
         found["logo (set's column frequencies)"] = logo_information(sequences)
         floor = float(np.mean(true_nll))
         print(f"\n{positions} SNR {snr}: floor {floor:.4f}, excess {excess:.4f} after {len(models.history)} epochs "

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 
 from seqattr.config import check_config_file
-from seqattr.gama.information import logo_information
 from seqattr.gama_validation.detection import detected_by_rank, false_negative_rate
 from seqattr.gama_validation.experiments import expand_grid
 from seqattr.gama_validation.grid import experiment_set
+from seqattr.gama_validation.model_free import logo_information
 
 
 def main():

@@ -4,8 +4,8 @@ For each experiment (logic, positions, SNR), as the grid runs it (`gama_validati
 run_experiment`): generate a set (clean or paper protocol), train the LSTM until its
 held-out NLL is within the tolerance of the generator's own (the exact entropy floor),
 attribute a sample (clean: seeded; paper: the authors' sample) with every readout from
-one pass per IG baseline, and score the profile of every mode x readout x
-baseline x metric x reduction by the rank rule (FNR: share of planted positions not among
+one pass per IG start, and score the profile of every mode x readout x
+ig_start x metric x reduction by the rank rule (FNR: share of planted positions not among
 the top k). With the null_spread metric, the null model (the same settings and initial
 weights trained to its own floor on the column-shuffled set, `seqattr.gama.null_model`)
 is trained and attributed too. Every experiment prints the excess NLL of its models and
@@ -26,10 +26,11 @@ import torch
 from scipy.stats import spearmanr
 
 from seqattr.schema import schema_defaults
-from seqattr.gama.ig import BASELINES, gama_ig_readouts
-from seqattr.gama.information import RESIDUES
-from seqattr.gama.metric import (INFORMATION_METRICS, METRICS, MOMENT_METRICS, NULL_METRICS, REDUCTIONS,
-                                 importance_profile, score_matrix, scorings)
+from seqattr.gama.columns import RESIDUES
+from seqattr.gama.ig import gama_ig_readouts
+from seqattr.gama.metric import importance_profile, score_matrix
+from seqattr.gama.vocabulary import (IG_STARTS, INFORMATION_METRICS, METRICS, MOMENT_METRICS, NULL_METRICS, REDUCTIONS,
+                                     ig_pairs)
 from seqattr.gama.null_model import train_null_model
 from seqattr.gama.options import IGOptions
 from seqattr.gama.scoring import model_profiles
@@ -56,19 +57,19 @@ def standardised(profile):
 
 
 def as_dict(profiles):
-    """{(mode, readout, baseline, metric, reduction): numpy profile}."""
+    """{(mode, readout, ig_start, metric, reduction): numpy profile}."""
     return {key: profile.numpy() for key, profile in profiles}
 
 
-def init_z_profiles(trained, initial, tokens, options, baselines, metrics, reductions, inits):
+def init_z_profiles(trained, initial, tokens, options, ig_starts, metrics, reductions, inits):
     """The scorings "<metric>_init_z" of each moment metric: each entry standardised against
     the same metric with each untrained model of `inits` in the trained model's place,
     (S - mean_r S_r) / sd_r S_r."""
-    pairs = scorings(options.modes, options.readouts)
+    pairs = ig_pairs(options.modes, options.readouts)
     out = {}
-    for baseline in baselines:
+    for ig_start in ig_starts:
         def ig(model):
-            return gama_ig_readouts(model, tokens, pairs, baseline=baseline, **options.ig_arguments())
+            return gama_ig_readouts(model, tokens, pairs, ig_start=ig_start, **options.ig_arguments())
 
         ig_trained, ig_initial, ig_inits = ig(trained), ig(initial), [ig(model) for model in inits]
         for pair in pairs:
@@ -77,7 +78,7 @@ def init_z_profiles(trained, initial, tokens, options, baselines, metrics, reduc
                 null = torch.stack([score_matrix(r[pair], ig_initial[pair], metric) for r in ig_inits])
                 z = (matrix - null.mean(0)) / null.std(0)
                 for reduction in reductions:
-                    out[(*pair, baseline, f"{metric}_init_z", reduction)] = importance_profile(z, reduction).numpy()
+                    out[(*pair, ig_start, f"{metric}_init_z", reduction)] = importance_profile(z, reduction).numpy()
     return out
 
 
@@ -89,7 +90,7 @@ def untrained(k, hidden, seed):
     return models
 
 
-def position_bias(args, training, options, baselines, metrics, reductions, reference):
+def position_bias(args, training, options, ig_starts, metrics, reductions, reference):
     """Each scoring's Spearman rho with the position index on uniform residues (nothing
     planted), the clean generator's noise-only limit: what a scoring does by position alone."""
     sequences = uniform_sequences(args.n, args.seed)
@@ -98,21 +99,21 @@ def position_bias(args, training, options, baselines, metrics, reductions, refer
             if set(metrics) & set(NULL_METRICS) or reference == "null" else None)
     tokens = tokenize([sequences[i] for i in attribution_sample(len(sequences), args.attributed, args.seed)])
     found = as_dict(model_profiles(trained, null if reference == "null" else initial, tokens, options,
-                                   baselines=baselines, metrics=metrics, reductions=reductions, null=null))
+                                   ig_starts=ig_starts, metrics=metrics, reductions=reductions, null=null))
     if args.init_z:
-        found |= init_z_profiles(trained, initial, tokens, options, baselines, metrics, reductions,
+        found |= init_z_profiles(trained, initial, tokens, options, ig_starts, metrics, reductions,
                                  untrained(args.init_z, args.hidden, args.seed))
     return {key: spearmanr(np.arange(LENGTH), np.nan_to_num(value, nan=np.nanmin(value)))[0]
             for key, value in found.items()}
 
 
-def null_corrected(found, result, training, options, baselines, metrics, reductions, seed):
+def null_corrected(found, result, training, options, ig_starts, metrics, reductions, seed):
     """Each standardised profile minus that of the same scoring for a model trained on
     uniform sequences of the same size and seed (so the same initial model)."""
     sequences = uniform_sequences(result.n_sequences, seed + 1)
     initial, trained, _ = train_lstm(sequences, {**training, "max_epochs": 5}, seed)
     uniform = as_dict(model_profiles(trained, initial, tokenize([sequences[i] for i in result.keep]), options,
-                                     baselines=baselines, reductions=reductions,
+                                     ig_starts=ig_starts, reductions=reductions,
                                      metrics=[m for m in metrics if m not in NULL_METRICS + INFORMATION_METRICS]))
     return {key: standardised(value) - standardised(uniform[key]) for key, value in found.items() if key in uniform}
 
@@ -127,7 +128,7 @@ def main():
     parser.add_argument("--tolerance", type=float, default=0.01)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--baselines", default=",".join(BASELINES), help="IG baselines, comma-separated")
+    parser.add_argument("--ig-starts", default=",".join(IG_STARTS), help="IG path starts, comma-separated")
     parser.add_argument("--metrics", default=",".join(METRICS), help="comma-separated")
     parser.add_argument("--reductions", default=",".join(REDUCTIONS), help="comma-separated")
     parser.add_argument("--tsv", default=None, help="write one row per experiment and scoring here")
@@ -150,32 +151,32 @@ def main():
         summarise(pd.concat([pd.read_csv(path, sep="\t", dtype={"positions": str}) for path in args.summarise]))
         return
     torch.set_num_threads(args.threads)
-    baselines, metrics, reductions = (args.baselines.split(","), args.metrics.split(","),
+    ig_starts, metrics, reductions = (args.ig_starts.split(","), args.metrics.split(","),
                                       args.reductions.split(","))
     reference = "null" if args.reference == "shuffled" else "initial"
     training = {"hidden_size": args.hidden, "max_epochs": 80, "batch_size": 64, "learning_rate": 3e-3,
                 "patience": 6, "tolerance": args.tolerance, "device": "cpu"}
-    options = IGOptions.from_config(schema_defaults("gama"), modes=("exact", "published"),
+    options = IGOptions.from_config(schema_defaults("gama"), modes=("exact", "authors_code"),
                                     readouts=("mean_logit", "log_prob"), steps=args.steps,
                                     max_sequences=args.attributed, seed=args.seed, device="cpu")
     records = []
-    print(f"protocol {args.protocol}, baselines {baselines}, reference {args.reference}, n {args.n}, hidden "
+    print(f"protocol {args.protocol}, IG starts {ig_starts}, reference {args.reference}, n {args.n}, hidden "
           f"{args.hidden}, {args.attributed} attributed, {options.quadrature} {args.steps}, tolerance "
           f"{args.tolerance} nats/token, {args.threads} thread(s)")
     experiments = EXPERIMENTS if not args.experiments else [
         (e.split(":")[0], tuple(int(p) for p in e.split(":")[1].split(",")), float(e.split(":")[2]))
         for e in args.experiments.split(";")]
-    bias = position_bias(args, training, options, baselines, metrics, reductions, reference)
+    bias = position_bias(args, training, options, ig_starts, metrics, reductions, reference)
     for logic, positions, snr in experiments:
         experiment = Experiment(logic, positions, snr, args.seed, LENGTH, args.n)
-        result = run_experiment(experiment, training, options, protocol=args.protocol, baselines=baselines,
+        result = run_experiment(experiment, training, options, protocol=args.protocol, ig_starts=ig_starts,
                                 metrics=metrics, reductions=reductions, reference=reference)
         found = as_dict(result.profiles)
         if args.init_z:
-            found |= init_z_profiles(result.models.trained, result.models.initial, result.tokens, options, baselines,
+            found |= init_z_profiles(result.models.trained, result.models.initial, result.tokens, options, ig_starts,
                                      metrics, reductions, untrained(args.init_z, args.hidden, args.seed))
         if args.null_correct:
-            found = null_corrected(found, result, training, options, baselines, metrics, reductions, args.seed)
+            found = null_corrected(found, result, training, options, ig_starts, metrics, reductions, args.seed)
         with_null = not np.isnan(result.null_excess_nll)
         print(f"\n{logic} {positions} SNR {snr}: {result.n_sequences} sequences, floor {result.entropy_floor:.4f}, "
               f"excess {result.excess_nll:.4f} after {result.epochs} epochs "

@@ -136,15 +136,6 @@ def test_schema_refuses_dropout_of_one_and_negative_weight_decay(section, key, v
     assert message.startswith(f"config key generative.{section}.{key}: ") and "\n" not in message
 
 
-def test_the_workflow_lists_the_metrics_that_need_a_null_model_or_the_trained_model():
-    from seqattr.gama.metric import INFORMATION_METRICS, NULL_METRICS
-
-    text = (REPO / "workflow" / "rules" / "common.smk").read_text()
-    listed = {name: tuple(re.findall(r'"([a-z_]+)"', re.search(rf"{name} = \(([^)]*)\)", text).group(1)))
-              for name in ("GAMA_NULL_METRICS", "GAMA_INFORMATION_METRICS")}
-    assert listed == {"GAMA_NULL_METRICS": NULL_METRICS, "GAMA_INFORMATION_METRICS": INFORMATION_METRICS}
-
-
 def test_null_spread_and_the_information_baseline_run_on_a_mixed_length_set(tmp_path):
     """The stage's steps on CDR3s of two lengths: a null model on the stratified shuffle,
     IG of the three models, GAMA with null_spread and information against the non-binders,

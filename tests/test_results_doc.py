@@ -44,7 +44,7 @@ def make_run(root):
         run / "gama" / "set_a" / "profile.tsv")
     write_table(pd.DataFrame({
         "experiment": ["AND_a", "AND_a", "AND_b", "AND_b"], "signal_to_noise": [1.0, 1.0, 0.5, 0.5],
-        "mode": ["exact", "published"] * 2, "readout": ["mean_logit"] * 4, "baseline": ["zero"] * 4,
+        "mode": ["exact", "authors_code"] * 2, "readout": ["mean_logit"] * 4, "ig_start": ["zero"] * 4,
         "metric": ["gama"] * 4, "reduction": ["input"] * 4, "fnr_rank": [0.5, 0.0, 1.0, 0.5],
         "converged": [True, True, False, False]}), run / "gama" / "grid.tsv")
     return run
@@ -91,7 +91,7 @@ Models converged: 1 of 2 experiments.
 | scoring | SNR 1.0 (1) | SNR 0.5 (1) |
 |---|---|---|
 | exact/mean_logit/zero/gama/input | 0.50 | 1.00 |
-| published/mean_logit/zero/gama/input | 0.00 | 0.50 |
+| authors_code/mean_logit/zero/gama/input | 0.00 | 0.50 |
 
 <!-- results_doc:tiny end -->"""
 

@@ -29,7 +29,7 @@ TABLES = {
 }
 GRID_TABLES = ("gama/grid.tsv", "gama/benchmark.tsv")  # the grid's summary, new name first
 SCORING = ["mode", "readout", "metric", "reduction"]
-GRID_SCORING = ["mode", "readout", "baseline", "metric", "reduction"]
+GRID_SCORING = ["mode", "readout", "ig_start", "metric", "reduction"]
 
 
 def marker(run: str, edge: str) -> str:
@@ -107,7 +107,7 @@ def motif_table(frame: pd.DataFrame) -> str:
 
 
 def _kind_prefix(row) -> str:
-    """"baseline: " or "GAMA + baseline: " from a row's `kind` column (gama.metric.metric_kind),
+    """"baseline: " or "GAMA + baseline: " from a row's `kind` column (gama.vocabulary.metric_kind),
     so that no baseline reads as a GAMA result; nothing for GAMA or a table without it."""
     kind = getattr(row, "kind", "gama")
     return {"baseline": "baseline: ", "gama+baseline": "GAMA + baseline: "}.get(kind, "")
