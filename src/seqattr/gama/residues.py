@@ -21,13 +21,12 @@ import torch
 from scipy import stats
 
 from seqattr.generative.alphabet import AMINO_ACIDS, tokenize_padded
+from seqattr.generative.imgt import imgt_positions
 from seqattr.generative.lstm import GenerativeLSTM
 
 
 def column_labels(length: int, imgt: bool) -> list[str]:
     if imgt:
-        from seqattr.generative.imgt import imgt_positions
-
         return list(imgt_positions(length))
     return [str(p) for p in range(1, length + 1)]
 

@@ -29,9 +29,11 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import torch
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from seqattr.gama.edges import position_scores, residue_edges, symmetric_to_edges, upper_mask
+from seqattr.gama.metric import score_matrix
 from seqattr.gama.vocabulary import NULL_METRICS
 from seqattr.gama_validation.detection import DEFAULT_THRESHOLD_Z, modified_z
 
@@ -125,11 +127,6 @@ def null_edge_draws(ig_null, ig_reference, metric: str, draws: int = 50, seed: i
     the null model (a scoring under reference "null"); the metrics that read the null model
     (`vocabulary.NULL_METRICS`) always are, and ignore `ig_reference`: null[rows_a] against
     null[rows_b], two independent resamples."""
-    # torch only here: the table and the measures read numpy arrays, so a summary can use them without torch
-    import torch
-
-    from seqattr.gama.metric import score_matrix
-
     if metric == "information":
         raise ValueError("metric 'information' has no matrix: it reads the model, not its IG")
     if draws < 1:
