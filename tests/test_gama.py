@@ -61,7 +61,7 @@ def test_vectorised_ig_matches_plain_loop(tiny_model, mode):
     assert (got - expected).abs().max() <= 1e-5
 
 
-def test_published_is_the_accumulated_exact_ig_when_every_output_token_has_the_same_head_row(tiny_model):
+def test_authors_code_is_the_accumulated_exact_ig_when_every_output_token_has_the_same_head_row(tiny_model):
     """With every output token's head row equal, each (output j, token a) gradient of the
     authors' loop is output j's own, g_j, so the accumulated .grad at (j, a) is
     22 sum_(j' < j) g_j' + (a + 1) g_j, whose mean over the 22 tokens is

@@ -2,7 +2,6 @@
 decay, the train/held-out gap), and null_spread on sets of mixed lengths (issue 24 part 5)."""
 
 import math
-import re
 from pathlib import Path
 
 import numpy as np

@@ -183,7 +183,7 @@ def test_the_preregistered_rule_ranks_gama_scorings_on_the_choosing_seed_by_edge
 # --- readable defaults: the GAMA stage's scorings ------------------------------------------
 
 def test_the_gama_stage_keeps_the_listed_scorings_and_every_baseline():
-    from seqattr.gama.steps import selected
+    from seqattr.gama.profiles import selected
 
     frame = pd.DataFrame([{"mode": m, "readout": r, "metric": k, "reduction": d, "position": 1}
                           for m in ("exact", "authors_code") for r in ("mean_logit",)

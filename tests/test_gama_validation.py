@@ -323,7 +323,7 @@ def test_grid_experiment_information_metrics_read_the_trained_model(monkeypatch)
                     reductions=["input", "both"], ig_starts=["zero", "mean_residue"])
     frame = grid_frame(rows)
     assert seen == [(12, 8)]  # once, on the 12 attributed sequences of 6 residues
-    # the information baseline reads no IG: one row; its sum with null_spread per IG baseline x reduction
+    # the information baseline reads no IG: one row; its sum with null_spread per IG start x reduction
     assert len(frame) == 1 + 2 * 2
     assert frame.iloc[0][["mode", "readout", "ig_start", "metric", "reduction"]].tolist() == [
         "-", "-", "-", "information", "-"]

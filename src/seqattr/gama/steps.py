@@ -19,9 +19,8 @@ from seqattr.gama.information import (background_table, information_profile, seq
                                       stratum_background)
 from seqattr.gama.null_model import train_null_model
 from seqattr.gama.options import IGOptions
-from seqattr.gama.profiles import (SCORING, ReplicateIG, bootstrap_frame, check_finite_importances,
-                                   imgt_column, matrix_frame, ranked, replicate_profile, selected, stratified_profile,
-                                   stratum_scorings)
+from seqattr.gama.profiles import (SCORING, ReplicateIG, bootstrap_frame, check_finite_importances, matrix_frame,
+                                   ranked, replicate_profile, selected, stratified_profile, stratum_scorings)
 from seqattr.gama.replicates import convergence_summary, summarise_replicates
 from seqattr.gama.residues import (AGREEMENT_COLUMNS, agreement_rows, mutational_scan, replicates_residue_map,
                                    replicates_scan, residue_map)
@@ -35,10 +34,6 @@ from seqattr.generative.imgt import imgt_positions
 from seqattr.generative.steps import read_real_set
 from seqattr.io import read_table, write_table
 from seqattr.runtime import seeded_subsample, set_threads
-
-# the scoring columns, `imgt_column`, `selected` and `check_finite_importances` are
-# `gama.profiles`'; named here too for the validation steps and tests that read them
-__all__ = ["SCORING", "imgt_column", "selected", "check_finite_importances"]
 
 log = logging.getLogger(__name__)
 
