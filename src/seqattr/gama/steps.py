@@ -21,12 +21,11 @@ from seqattr.gama.null_model import train_null_model
 from seqattr.gama.options import IGOptions
 from seqattr.gama.profiles import (SCORING, ReplicateIG, bootstrap_frame, check_finite_importances, matrix_frame,
                                    ranked, replicate_profile, selected, stratified_profile, stratum_scorings)
-from seqattr.gama.replicates import convergence_summary, summarise_replicates
+from seqattr.gama.replicates import mean_matrix, set_summary
 from seqattr.gama.residues import (AGREEMENT_COLUMNS, agreement_rows, mutational_scan, replicates_residue_map,
                                    replicates_scan, residue_map)
 from seqattr.gama.strata import strata
-from seqattr.gama.vocabulary import (INFORMATION_METRICS, NULL_METRICS, ig_pairs, metric_kind, needs_null_model,
-                                     needs_trained_model)
+from seqattr.gama.vocabulary import INFORMATION_METRICS, NULL_METRICS, ig_pairs, needs_null_model, needs_trained_model
 from seqattr.generative.alphabet import tokenize
 from seqattr.generative.checkpoint import expectation, load_model, save_model
 from seqattr.generative.engine import kept_epoch, training_defaults, training_settings
@@ -304,41 +303,24 @@ def with_convergence(profile: pd.DataFrame, history_path, null_history_path, tra
 def summarise(profile_paths, bootstrap_paths, matrix_paths, profile_path, matrix_path, *, level: float = 0.95,
               set_name: str = "") -> None:
     """The set's profile and matrix over its replicates: per scoring and position the mean
-    importance, sd over replicates, bootstrap interval and top-4 stability
-    (`replicates.summarise_replicates`), with the replicates' convergence beside every row
-    (`replicates.convergence_summary`); the matrix is the mean (and sd) over replicates."""
+    importance, sd over replicates, bootstrap interval and top-4 stability, with the
+    replicates' convergence beside every row (`replicates.set_summary`); the matrix is the
+    mean (and sd) over replicates (`replicates.mean_matrix`)."""
     # IMGT positions are labels, not numbers: read as floats, 111.10 would become 111.1
     tables = [read_table(path, dtype={"imgt_position": str}) for path in profile_paths]
     for path, table in zip(profile_paths, tables):
         check_finite_importances(table, path, set_name)
     profiles = pd.concat(tables, ignore_index=True)
     boots = [read_table(path) for path in bootstrap_paths]
-    summary = summarise_replicates(profiles, pd.concat(boots, ignore_index=True) if boots else pd.DataFrame(),
-                                   level)
-    # what each scoring is (`vocabulary.metric_kind`): gama, gama+baseline or baseline
-    summary.insert(summary.columns.get_loc("reduction") + 1, "kind", summary["metric"].map(metric_kind))
-    if "imgt_position" in profiles:  # a CDR3 set: each position's IMGT number and how many sequences it has
-        numbers = dict(zip(profiles["position"], profiles["imgt_position"]))
-        summary.insert(summary.columns.get_loc("position") + 1, "imgt_position", summary["position"].map(numbers))
-        contributing = profiles.groupby("position")["n_sequences"].first()
-        summary["n_sequences"] = summary["position"].map(contributing)
-    if "information_background" in profiles:  # the information baseline's background, per metric
-        background = profiles.groupby("metric")["information_background"].first().fillna("")
-        summary.insert(summary.columns.get_loc("kind") + 1, "information_background",
-                       summary["metric"].map(background).fillna(""))
-    states = profiles.drop_duplicates("replicate")
-    if "criterion" in profiles:
-        state = convergence_summary(states[[c for c in CONVERGENCE_COLUMNS if c in states]].to_dict("records"))
-        summary = summary.assign(**state)
+    summary, state = set_summary(profiles, pd.concat(boots, ignore_index=True) if boots else pd.DataFrame(), level,
+                                 CONVERGENCE_COLUMNS)
+    if state:
         log.info("%s: %s criterion met by %s replicates; mean train NLL %.4f, held-out NLL %.4f (gap %s)", set_name,
                  state["criterion"], state["converged_replicates"], state["train_nll"], state["val_nll"],
                  f"{state['nll_gap']:.4f}" if "nll_gap" in state else "not recorded")
-    summary = summary.assign(n_attributed=int(states["n_attributed"].iloc[0]))
     write_table(summary.round(6), profile_path)
     matrices = pd.concat([read_table(path) for path in matrix_paths], ignore_index=True)
-    keys = ["mode", "readout", "metric", "output_pos", "input_pos"]
-    mean = (matrices.groupby(keys, sort=False, dropna=False)["score"].agg(score="mean", sd="std").reset_index())
-    write_table(mean.round(6), matrix_path)
+    write_table(mean_matrix(matrices).round(6), matrix_path)
 
 
 def figures(matrix_path, profile_path, heatmap_png, heatmap_pdf, profile_png, profile_pdf, *, name: str,
