@@ -142,3 +142,15 @@ def test_the_gama_packages_import_without_cycles_and_gama_never_imports_its_vali
 
     cycles = sorted(name for name in graph if reaches(name, name, set()))
     assert not cycles, cycles
+
+
+def test_the_schema_offers_the_vocabulary_s_names_in_its_order():
+    from seqattr.gama.vocabulary import MODEL_FREE_BASELINES
+
+    schema = yaml.safe_load(SCHEMA.read_text())["properties"]
+    sections = {"gama": {"modes": MODES, "readouts": READOUTS, "metrics": METRICS, "reductions": REDUCTIONS},
+                "gama_grid": {"modes": MODES, "readouts": READOUTS, "ig_starts": IG_STARTS, "metrics": METRICS,
+                              "reductions": REDUCTIONS, "model_free": MODEL_FREE_BASELINES}}
+    for section, keys in sections.items():
+        for key, names in keys.items():
+            assert tuple(schema[section]["properties"][key]["items"]["enum"]) == names, f"{section}.{key}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from seqattr.errors import ConfigError
 from seqattr.gama.vocabulary import GAMA_IG_START, RENAMED_VALUES, SECTION_KEYS, Scoring
 from seqattr.minimums import check_gama_sizes
+from seqattr.schema import schema_defaults
 
 
 def check_renamed_modes(key: str, section: dict) -> None:
@@ -30,11 +31,13 @@ def parse_scorings(key: str, section: dict) -> list[Scoring]:
 
 def check_listed_scorings(key: str, section: dict, fixed: dict | None = None) -> None:
     """Each listed scoring must lie in the cross product of the section's lists (modes,
-    readouts, ...; `fixed`: the one value a part takes where the section has no key)."""
+    readouts, ...; the schema's default where the section omits one; `fixed`: the one
+    value a part takes where the section has no key)."""
     fixed = fixed or {}
     for scoring in parse_scorings(key, section):
         for name, value in zip(Scoring.field_names(), scoring.key):
-            allowed = fixed[name] if name in fixed else section[SECTION_KEYS[name]]
+            allowed = fixed[name] if name in fixed else section.get(SECTION_KEYS[name],
+                                                                    schema_defaults(key).get(SECTION_KEYS[name]))
             if value not in allowed:
                 where = f"{key}.{SECTION_KEYS[name]}" if name not in fixed else f"the only {name} of {key}"
                 raise ConfigError(f"{key}.scorings: {scoring.format()!r} has {name} {value!r}, not among "
