@@ -20,7 +20,7 @@ import pandas as pd
 from seqattr.gama_validation.dependency import dependency_summary, preregistered_ranking
 
 PRE_REGISTERED = "exact/mean_logit/zero/null_spread/max"
-REPORTED = [PRE_REGISTERED, "exact/mean_logit/zero/gama/input", "published/mean_logit/zero/gama/input",
+REPORTED = [PRE_REGISTERED, "exact/mean_logit/zero/gama/input", "authors_code/mean_logit/zero/gama/input",
             "baseline: mi_apc", "baseline: potts_apc", "baseline: logo", "baseline: information"]
 COLUMNS = ["set_kind", "signal_to_noise", "experiments", "converged", "edge_auprc", "edge_auprc_min",
            "position_auroc", "fpr_threshold"]

@@ -42,7 +42,7 @@ def main():
     args = parser.parse_args()
     frame = pd.concat([read_table(path) for path in args.tables], ignore_index=True)
     # A baseline is one row per experiment whatever the IG settings; keep one copy.
-    frame = frame.drop_duplicates(subset=["experiment", "mode", "readout", "baseline", "metric", "reduction"])
+    frame = frame.drop_duplicates(subset=["experiment", "mode", "readout", "ig_start", "metric", "reduction"])
     means = rule_means(frame)
     columns = sorted({snr for snr in means["snr"] if not snr.startswith(">=")}, key=float, reverse=True)
     columns += [snr for snr in dict.fromkeys(means["snr"]) if snr.startswith(">=")]

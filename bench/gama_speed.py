@@ -5,7 +5,7 @@ per-(output, token) backward loop.
 
 Prints per-sequence times of: the plain loop (timed on --loop-steps interpolation steps and
 scaled linearly to --steps, as said in its line), exact mode at 500 Riemann steps,
-published mode, the default quadrature, and Captum's IntegratedGradients (one call per
+authors_code mode, the default quadrature, and Captum's IntegratedGradients (one call per
 output position). Checks loop and vectorised agree to 1e-4 on the loop's steps. The last
 line is `speedup <loop / vectorised at equal numerics>`. Each variant runs at 1 and at
 --threads threads and keeps its faster time (a busy machine slows multi-threaded small
@@ -103,9 +103,9 @@ def main():
     seconds, reference, t = best_time(lambda: gama_ig(model, tokens, "exact", "riemann", args.steps, rows), threads)
     vectorised = seconds / n
     print(f"vectorised exact, {args.steps} Riemann steps: {vectorised:.2f} s per sequence ({t} threads, {n} sequences)")
-    seconds, _, t = best_time(lambda: gama_ig_modes(model, tokens, ("exact", "published"), "riemann", args.steps, rows),
+    seconds, _, t = best_time(lambda: gama_ig_modes(model, tokens, ("exact", "authors_code"), "riemann", args.steps, rows),
                               threads)
-    print(f"vectorised exact + published together, {args.steps} Riemann steps: {seconds / n:.2f} s per sequence ({t} threads)")
+    print(f"vectorised exact + authors_code together, {args.steps} Riemann steps: {seconds / n:.2f} s per sequence ({t} threads)")
     seconds, default, t = best_time(lambda: gama_ig(model, tokens, "exact", "gauss-legendre", args.default_steps),
                                     threads)
     print(f"vectorised exact, default quadrature (Gauss-Legendre, {args.default_steps} nodes): "
@@ -119,10 +119,10 @@ def main():
     seconds, captum, t = best_time(lambda: captum_exact(model, tokens, args.default_steps), threads)
     print(f"Captum IntegratedGradients, one call per output position, Gauss-Legendre {args.default_steps}: "
           f"{seconds / n:.3f} s per sequence ({t} threads); max abs diff to ours {(captum - default).abs().max():.2e}")
-    # The readouts share one forward-mode pass: the published mode and the log-probability
-    # readout should cost little on top of exact (target: published within 1.2x of exact).
+    # The readouts share one forward-mode pass: the authors_code mode and the log-probability
+    # readout should cost little on top of exact (target: authors_code within 1.2x of exact).
     ratios = {}
-    for name, scorings in (("published", [("exact", "mean_logit"), ("published", "mean_logit")]),
+    for name, scorings in (("authors_code", [("exact", "mean_logit"), ("authors_code", "mean_logit")]),
                            ("log_prob", [("exact", "mean_logit"), ("exact", "log_prob")])):
         pairs = []
         for _ in range(3):  # alternate, so drift of a shared machine hits both sides alike
@@ -136,7 +136,7 @@ def main():
         print(f"exact + {name} together vs exact alone (Gauss-Legendre {args.default_steps}, median of 3 pairs): "
               f"{ratios[name]:.2f}x")
     print(f"speedup {loop_per_sequence / vectorised:.0f}")
-    print(f"published/exact {ratios['published']:.2f}")
+    print(f"authors_code/exact {ratios['authors_code']:.2f}")
 
 
 if __name__ == "__main__":

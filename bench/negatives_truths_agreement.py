@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 from scipy import stats
 
-from seqattr.gama.negatives import TRUTHS
+from seqattr.gama_validation.negatives import TRUTHS
 
 
 def agreement(truth: pd.DataFrame) -> pd.DataFrame:

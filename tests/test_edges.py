@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from seqattr.gama.metric import (MODEL_FREE_BASELINES, REDUCTIONS, combined_profile, importance_profile,
-                                 metric_kind, score_matrix, scoring_profiles)
+from seqattr.gama.metric import combined_profile, importance_profile, score_matrix, scoring_profiles
+from seqattr.gama.vocabulary import MODEL_FREE_BASELINES, REDUCTIONS, metric_kind
 from seqattr.gama_validation.edges import (edge_auprc, edge_table, null_edge_draws, position_auroc, position_scores,
                                            residue_edges, symmetric_to_edges, threshold_fpr)
 

@@ -51,17 +51,17 @@ def plain_loop(model, tokens, steps, accumulate):
     return torch.stack(results)
 
 
-@pytest.mark.parametrize("mode", ["exact", "published"])
+@pytest.mark.parametrize("mode", ["exact", "authors_code"])
 def test_vectorised_ig_matches_plain_loop(tiny_model, mode):
     tokens = tokenize(SEQUENCES)
-    expected = plain_loop(tiny_model, tokens, steps=7, accumulate=mode == "published")
+    expected = plain_loop(tiny_model, tokens, steps=7, accumulate=mode == "authors_code")
     got = gama_ig(tiny_model, tokens, mode=mode, quadrature="riemann", steps=7, batch_size=5)
     assert got.shape == (3, 7, 7)
     assert expected.abs().max() > 1e-2  # the comparison is not between zeros
     assert (got - expected).abs().max() <= 1e-5
 
 
-def test_published_is_the_accumulated_exact_ig_when_every_output_token_has_the_same_head_row(tiny_model):
+def test_authors_code_is_the_accumulated_exact_ig_when_every_output_token_has_the_same_head_row(tiny_model):
     """With every output token's head row equal, each (output j, token a) gradient of the
     authors' loop is output j's own, g_j, so the accumulated .grad at (j, a) is
     22 sum_(j' < j) g_j' + (a + 1) g_j, whose mean over the 22 tokens is
@@ -69,11 +69,11 @@ def test_published_is_the_accumulated_exact_ig_when_every_output_token_has_the_s
     covers the paper's Riemann rule)."""
     with torch.no_grad():
         tiny_model.nn.weight[:] = tiny_model.nn.weight[0].clone()
-    ig = gama_ig_modes(tiny_model, tokenize(SEQUENCES), ("exact", "published"), steps=8)
+    ig = gama_ig_modes(tiny_model, tokenize(SEQUENCES), ("exact", "authors_code"), steps=8)
     exact = ig["exact"]
     earlier = torch.cumsum(exact, dim=1) - exact  # sum over outputs j' < j
     assert exact.abs().max() > 1e-2  # the comparison is not between zeros
-    assert torch.allclose(ig["published"], N_TOKENS * earlier + 11.5 * exact, atol=1e-10, rtol=0)
+    assert torch.allclose(ig["authors_code"], N_TOKENS * earlier + 11.5 * exact, atol=1e-10, rtol=0)
 
 
 def test_log_prob_readout_matches_autograd_through_log_softmax(tiny_model):
@@ -105,13 +105,13 @@ def test_log_prob_readout_matches_autograd_through_log_softmax(tiny_model):
 
 def test_all_readouts_from_one_pass_equal_each_alone(tiny_model):
     tokens = tokenize(SEQUENCES)
-    scorings = [("exact", "mean_logit"), ("published", "mean_logit"), ("exact", "log_prob")]
+    scorings = [("exact", "mean_logit"), ("authors_code", "mean_logit"), ("exact", "log_prob")]
     together = gama_ig_readouts(tiny_model, tokens, scorings, steps=5, batch_size=4)
     for scoring in scorings:
         alone = gama_ig_readouts(tiny_model, tokens, [scoring], steps=5)[scoring]
         assert torch.allclose(together[scoring], alone, atol=1e-12, rtol=0)
-    with pytest.raises(ValueError, match="published"):
-        gama_ig_readouts(tiny_model, tokens, [("published", "log_prob")])
+    with pytest.raises(ValueError, match="authors_code"):
+        gama_ig_readouts(tiny_model, tokens, [("authors_code", "log_prob")])
 
 
 def test_inputs_after_output_have_zero_ig(tiny_model):
@@ -485,26 +485,26 @@ def test_null_spread_or_information_keeps_both_ends_of_a_dependency_and_a_conser
 
 # --- every scoring of a model (gama.scoring) ------------------------------------------------
 
-def test_model_scorings_keeps_the_listed_scorings_a_baseline_once_and_skips_unlisted_ig_baselines(monkeypatch):
+def test_model_scorings_keeps_the_listed_scorings_a_baseline_once_and_skips_unlisted_ig_starts(monkeypatch):
     from seqattr.gama import scoring as scoring_module
     from seqattr.gama.options import IGOptions
 
     passes = []
     real = scoring_module.gama_ig_readouts
 
-    def counted(model, tokens, pairs, baseline, **arguments):
-        passes.append(baseline)
-        return real(model, tokens, pairs, baseline=baseline, **arguments)
+    def counted(model, tokens, pairs, ig_start, **arguments):
+        passes.append(ig_start)
+        return real(model, tokens, pairs, ig_start=ig_start, **arguments)
 
     monkeypatch.setattr(scoring_module, "gama_ig_readouts", counted)
     torch.manual_seed(0)
     trained, initial, null = (GenerativeLSTM(6).eval() for _ in range(3))
     tokens = tokenize(["ACDKL", "WYVAA", "MMNPQ", "ACDEF"])
-    options = IGOptions(modes=("exact", "published"), readouts=("mean_logit",), quadrature="gauss-legendre", steps=4,
+    options = IGOptions(modes=("exact", "authors_code"), readouts=("mean_logit",), quadrature="gauss-legendre", steps=4,
                         batch_size=512, max_sequences=None, seed=0, device="cpu")
     arguments = {"metrics": ("gama", "information", "null_spread"), "reductions": ("input", "max"), "null": null}
     everything = list(scoring_module.model_scorings(trained, initial, tokens, options,
-                                                    baselines=("zero", "mean_residue"), **arguments))
+                                                    ig_starts=("zero", "mean_residue"), **arguments))
     keys = ["/".join(s.key) for s in everything]
     assert passes == ["zero"] * 3 + ["mean_residue"] * 3  # the reference, the null and the trained model
     # the baseline once, in its place among the first (mode, readout)'s metrics, with no matrix
@@ -512,14 +512,14 @@ def test_model_scorings_keeps_the_listed_scorings_a_baseline_once_and_skips_unli
     assert len(keys) == 1 + 2 * 2 * 2 * 2 and everything[2].matrix is None and everything[2].ig_reference is None
     first = everything[0]
     assert first.ig_reference.shape == (4, 7, 7) and first.ig_null.shape == (4, 7, 7)
-    profiles = dict(scoring_module.model_profiles(trained, initial, tokens, options, baselines=("zero",), **arguments))
+    profiles = dict(scoring_module.model_profiles(trained, initial, tokens, options, ig_starts=("zero",), **arguments))
     assert torch.equal(profiles[("-", "-", "-", "information", "-")], everything[2].profile)
 
     passes.clear()
-    listed = ["published/mean_logit/mean_residue/null_spread/max"]
-    kept = list(scoring_module.model_scorings(trained, initial, tokens, options, baselines=("zero", "mean_residue"),
+    listed = ["authors_code/mean_logit/mean_residue/null_spread/max"]
+    kept = list(scoring_module.model_scorings(trained, initial, tokens, options, ig_starts=("zero", "mean_residue"),
                                               scorings=listed, **arguments))
-    # no IG pass for the zero baseline, none of whose scorings is listed; the baseline still first
+    # no IG pass for the zero IG start, none of whose scorings is listed; the baseline still first
     assert passes == ["mean_residue"] * 3
     assert ["/".join(s.key) for s in kept] == ["-/-/-/information/-"] + listed
     assert torch.equal(kept[0].profile, everything[2].profile)

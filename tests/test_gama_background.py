@@ -2,7 +2,6 @@
 decay, the train/held-out gap), and null_spread on sets of mixed lengths (issue 24 part 5)."""
 
 import math
-import re
 from pathlib import Path
 
 import numpy as np
@@ -134,15 +133,6 @@ def test_schema_refuses_dropout_of_one_and_negative_weight_decay(section, key, v
         validate_config(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
     message = str(error.value)
     assert message.startswith(f"config key generative.{section}.{key}: ") and "\n" not in message
-
-
-def test_the_workflow_lists_the_metrics_that_need_a_null_model_or_the_trained_model():
-    from seqattr.gama.metric import INFORMATION_METRICS, NULL_METRICS
-
-    text = (REPO / "workflow" / "rules" / "common.smk").read_text()
-    listed = {name: tuple(re.findall(r'"([a-z_]+)"', re.search(rf"{name} = \(([^)]*)\)", text).group(1)))
-              for name in ("GAMA_NULL_METRICS", "GAMA_INFORMATION_METRICS")}
-    assert listed == {"GAMA_NULL_METRICS": NULL_METRICS, "GAMA_INFORMATION_METRICS": INFORMATION_METRICS}
 
 
 def test_null_spread_and_the_information_baseline_run_on_a_mixed_length_set(tmp_path):

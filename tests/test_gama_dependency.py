@@ -96,7 +96,7 @@ def test_one_tiny_pairs_experiment_gives_rows_edges_and_its_convergence():
     result = tiny_result("pairs")
     assert result.planted_edges == {(1, 2), (3, 5)} or len(result.planted_edges) == 2
     rows = pd.DataFrame(dependency_rows(result)).reindex(columns=DEPENDENCY_COLUMNS)
-    labels = ["/".join(key) for key in rows[["mode", "readout", "baseline", "metric", "reduction"]].to_numpy()]
+    labels = ["/".join(key) for key in rows[["mode", "readout", "ig_start", "metric", "reduction"]].to_numpy()]
     # the information baseline reads no IG: one row; the model-free baselines: one row each
     assert labels == ["exact/log_prob/zero/gama/input", "exact/log_prob/zero/gama/max",
                       "exact/log_prob/zero/null_spread/input", "exact/log_prob/zero/null_spread/max",
@@ -113,7 +113,7 @@ def test_one_tiny_pairs_experiment_gives_rows_edges_and_its_convergence():
     assert rows.loc[rows["metric"] == "mi_apc", "edge_auprc"].iloc[0] == 1.0
     edges = dependency_edges(result)
     assert list(edges.columns) == EDGE_COLUMNS
-    # one edge table per (mode, readout, baseline, metric) with a matrix: gama, null_spread, mi_apc
+    # one edge table per (mode, readout, ig_start, metric) with a matrix: gama, null_spread, mi_apc
     assert edges.groupby(["metric"]).size().to_dict() == {"gama": 15, "mi_apc": 15, "null_spread": 15}
     assert edges["planted"].sum() == 3 * len(result.planted_edges)
     assert edges.loc[edges["metric"] == "gama", "null_p"].between(0, 1).all()
@@ -134,7 +134,7 @@ def test_the_null_set_reports_its_false_positive_rate_and_no_detection_rates():
 def test_the_summary_reports_only_converged_models_and_splits_choosing_from_confirming_seeds():
     from seqattr.gama_validation.dependency import dependency_summary
 
-    base = {"mode": "exact", "readout": "log_prob", "baseline": "zero", "metric": "gama", "reduction": "max",
+    base = {"mode": "exact", "readout": "log_prob", "ig_start": "zero", "metric": "gama", "reduction": "max",
             "kind": "gama", "set_kind": "pairs", "signal_to_noise": 0.7, "fnr_threshold": 0.0, "fpr_threshold": 0.0}
     frame = pd.DataFrame([
         {**base, "experiment": "a", "seed": 0, "converged": True, "learned_fraction": 0.95, "edge_auprc": 0.8,
@@ -157,7 +157,7 @@ def test_the_preregistered_rule_ranks_gama_scorings_on_the_choosing_seed_by_edge
     from seqattr.gama_validation.dependency import dependency_summary, preregistered_ranking
 
     def row(reduction, metric, set_kind, snr, auprc, auroc, *, seed=0, converged=True, fpr=0.0, experiment=None):
-        return {"mode": "exact", "readout": "mean_logit", "baseline": "zero", "metric": metric, "reduction": reduction,
+        return {"mode": "exact", "readout": "mean_logit", "ig_start": "zero", "metric": metric, "reduction": reduction,
                 "kind": "baseline" if metric == "mi_apc" else "gama", "set_kind": set_kind, "signal_to_noise": snr,
                 "seed": seed, "converged": converged, "learned_fraction": 0.95 if converged else 0.1,
                 "edge_auprc": auprc, "position_auroc": auroc, "fnr_threshold": 0.0, "fpr_threshold": fpr,
@@ -183,24 +183,24 @@ def test_the_preregistered_rule_ranks_gama_scorings_on_the_choosing_seed_by_edge
 # --- readable defaults: the GAMA stage's scorings ------------------------------------------
 
 def test_the_gama_stage_keeps_the_listed_scorings_and_every_baseline():
-    from seqattr.gama.steps import selected
+    from seqattr.gama.profiles import selected
 
     frame = pd.DataFrame([{"mode": m, "readout": r, "metric": k, "reduction": d, "position": 1}
-                          for m in ("exact", "published") for r in ("mean_logit",)
+                          for m in ("exact", "authors_code") for r in ("mean_logit",)
                           for k in ("gama", "effect_size", "information") for d in ("input", "output")])
-    kept = selected(frame, ["published/mean_logit/gama/input"])
+    kept = selected(frame, ["authors_code/mean_logit/zero/gama/input"])
     assert kept[["mode", "metric", "reduction"]].agg("/".join, axis=1).tolist() == [
-        "exact/information/input", "exact/information/output", "published/gama/input",
-        "published/information/input", "published/information/output"]
+        "exact/information/input", "exact/information/output", "authors_code/gama/input",
+        "authors_code/information/input", "authors_code/information/output"]
     assert selected(frame, None) is frame
 
 
 def test_a_gama_scoring_outside_the_cross_product_is_one_line_naming_the_key():
     config = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
-    config.setdefault("gama", {})["scorings"] = ["exact/log_prob/gama/input"]
+    config.setdefault("gama", {})["scorings"] = ["exact/log_prob/zero/gama/input"]
     with pytest.raises(ConfigError) as error:
         validate_config(config, SCHEMA)
-    assert str(error.value) == ("gama.scorings: 'exact/log_prob/gama/input' has readout 'log_prob', not among "
+    assert str(error.value) == ("gama.scorings: 'exact/log_prob/zero/gama/input' has readout 'log_prob', not among "
                                 "gama.readouts ['mean_logit']")
 
 
@@ -210,11 +210,11 @@ def test_the_real_set_and_demo_configs_report_the_paper_s_scoring_and_the_pre_re
     section = config["gama_grid"] if name == "config.yaml" else config["gama"]
     listed = section["scorings"]
     if name == "config.yaml":
-        # the grid's scorings name the IG baseline too; the demo adds the benchmark's choice
+        # the demo adds the dependency benchmark's choice
         assert listed[3:] == ["exact/mean_logit/zero/null_spread/max"]
-        listed = ["/".join(s.split("/")[:2] + s.split("/")[3:]) for s in listed[:3]]
-    assert listed == ["exact/mean_logit/gama/input", "published/mean_logit/gama/input",
-                      "exact/log_prob/effect_size/output"]
+        listed = listed[:3]
+    assert listed == ["exact/mean_logit/zero/gama/input", "authors_code/mean_logit/zero/gama/input",
+                      "exact/log_prob/zero/effect_size/output"]
     assert "information" in section["metrics"]
 
 

@@ -1,10 +1,10 @@
-"""Non-binders as ground truth (seqattr.gama.negatives) and the vs_negatives step."""
+"""Non-binders as ground truth (seqattr.gama_validation.negatives) and the vs_negatives step."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from seqattr.gama.negatives import (compare, drop_shared, kl_per_column, logistic_importance, logistic_weights,
+from seqattr.gama_validation.negatives import (compare, drop_shared, kl_per_column, logistic_importance, logistic_weights,
                                     one_hot, truth_tables)
 from seqattr.generative.alphabet import AMINO_ACIDS
 from seqattr.io import read_table, write_table

@@ -11,7 +11,8 @@ import torch
 from scipy import stats
 
 from seqattr.config import apply_table_overrides, set_name_from_file
-from seqattr.gama.metric import scoring_profiles, scorings
+from seqattr.gama.metric import scoring_profiles
+from seqattr.gama.vocabulary import ig_pairs as scorings
 from seqattr.gama.replicates import bootstrap_profiles, convergence_summary, summarise_replicates
 from seqattr.gama_validation.ground_truth import ground_truth_table, mode_agreement, permutation_p, replicate_rhos
 from seqattr.generative.engine import kept_epoch
@@ -86,7 +87,7 @@ def ig_pair():
     shape = (30, 7, 7)  # 30 sequences, L = 5
     causal = torch.ones(7, 7).tril()
     trained = {("exact", "mean_logit"): torch.randn(shape, generator=generator, dtype=torch.float64) * causal,
-               ("published", "mean_logit"): torch.randn(shape, generator=generator, dtype=torch.float64) * causal}
+               ("authors_code", "mean_logit"): torch.randn(shape, generator=generator, dtype=torch.float64) * causal}
     initial = {key: torch.randn(shape, generator=generator, dtype=torch.float64) * causal for key in trained}
     return trained, initial
 
@@ -94,8 +95,8 @@ def ig_pair():
 def test_scoring_profiles_visits_every_scoring_once(ig_pair):
     keys = [key for key, _, profile in scoring_profiles(*ig_pair, ("gama", "effect_size"), ("input", "both"))]
     assert len(keys) == 2 * 2 * 2 and len(set(keys)) == 8
-    assert scorings(["exact", "published"], ["mean_logit", "log_prob"]) == [
-        ("exact", "mean_logit"), ("published", "mean_logit"), ("exact", "log_prob")]
+    assert scorings(["exact", "authors_code"], ["mean_logit", "log_prob"]) == [
+        ("exact", "mean_logit"), ("authors_code", "mean_logit"), ("exact", "log_prob")]
 
 
 def test_bootstrap_profiles_are_seeded_and_resample_sequences(ig_pair):
@@ -154,7 +155,7 @@ def test_ground_truth_table_reports_both_p_values_and_the_replicates_rho():
 def test_mode_agreement_compares_modes_within_each_scoring():
     rows = []
     for reduction, sign in (("input", 1), ("output", -1)):
-        for mode in ("exact", "published"):
+        for mode in ("exact", "authors_code"):
             values = [1, 2, 3, 4, 5] if mode == "exact" else [v * sign for v in (1, 2, 3, 4, 5)]
             rows += [{"mode": mode, "readout": "mean_logit", "metric": "gama", "reduction": reduction,
                       "position": p, "importance": v} for p, v in enumerate(values, start=1)]

@@ -1,5 +1,5 @@
-"""The CNN + Integrated Gradients truth for binders vs non-binders (seqattr.gama.supervised,
-truth `cnn_ig` of seqattr.gama.negatives)."""
+"""The CNN + Integrated Gradients truth for binders vs non-binders (seqattr.gama_validation.supervised,
+truth `cnn_ig` of seqattr.gama_validation.negatives)."""
 
 import logging
 
@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from seqattr.gama.negatives import compare, one_hot, truth_tables
-from seqattr.gama.supervised import CnnOptions, ColumnCNN, column_importance
+from seqattr.gama_validation.negatives import compare, one_hot, truth_tables
+from seqattr.gama_validation.supervised import CnnOptions, ColumnCNN, column_importance
 from seqattr.generative.alphabet import AMINO_ACIDS
 from seqattr.io import read_table, write_table
 
@@ -47,7 +47,7 @@ def test_shuffled_labels_do_not_converge_and_give_no_rho(caplog):
     binders, non_binders = planted_pair(n=2000)
     pooled = np.array(binders + non_binders)
     np.random.default_rng(1).shuffle(pooled)
-    with caplog.at_level(logging.WARNING, logger="seqattr.gama.supervised"):
+    with caplog.at_level(logging.WARNING, logger="seqattr.gama_validation.supervised"):
         per_column, _ = truth_tables(pooled[:2000], pooled[2000:], imgt=False, draws=0, cnn=FAST)
     assert not per_column["cnn_ig_converged"].any() and per_column["cnn_ig"].isna().all()
     assert per_column["cnn_ig_val_auroc"].iloc[0] <= 0.55
@@ -62,7 +62,7 @@ def test_shuffled_labels_do_not_converge_and_give_no_rho(caplog):
 def test_a_model_stopped_by_the_epoch_cap_is_not_converged_even_when_it_separates(caplog):
     # two epochs, patience 3: the held-out loss cannot reach a plateau
     binders, non_binders = planted_pair()
-    with caplog.at_level(logging.WARNING, logger="seqattr.gama.supervised"):
+    with caplog.at_level(logging.WARNING, logger="seqattr.gama_validation.supervised"):
         per_column, _ = truth_tables(binders, non_binders, imgt=False, draws=0, cnn={**FAST, "epochs": 2})
     assert per_column["cnn_ig_val_auroc"].iloc[0] > 0.9 and per_column["cnn_ig_epochs"].iloc[0] == 2
     assert not per_column["cnn_ig_converged"].iloc[0] and per_column["cnn_ig"].isna().all()

@@ -101,13 +101,13 @@ def test_spearman_is_nan_for_a_constant_profile():
 
 
 def test_ground_truth_table_gives_each_mode_its_own_rho():
-    profile = pd.DataFrame({"mode": ["exact"] * 4 + ["published"] * 4, "position": [1, 2, 3, 4] * 2,
+    profile = pd.DataFrame({"mode": ["exact"] * 4 + ["authors_code"] * 4, "position": [1, 2, 3, 4] * 2,
                             "importance": [1, 2, 3, 4, 4, 3, 2, 1], "rank": [4, 3, 2, 1, 1, 2, 3, 4]})
     energy = pd.DataFrame({"position": [1, 2, 3, 4], "mean_energy": [-1.0, -2.0, -3.0, -4.0],
                            "abs_mean_energy": [1.0, 2.0, 3.0, 4.0]})
     table = ground_truth_table(profile, energy)
     rho = table.groupby("mode")["spearman_rho"].first()
-    assert rho["exact"] == pytest.approx(1.0) and rho["published"] == pytest.approx(-1.0)
+    assert rho["exact"] == pytest.approx(1.0) and rho["authors_code"] == pytest.approx(-1.0)
 
 
 def test_ground_truth_table_refuses_a_profile_shorter_than_the_slice():
@@ -213,8 +213,8 @@ def test_ig_options_come_from_the_gama_config_keys_once():
     from seqattr.gama.options import IG_OPTION_KEYS, IGOptions
 
     gama = schema_defaults("gama")
-    options = IGOptions.from_config({key: gama[key] for key in IG_OPTION_KEYS}, modes=["published"])
-    assert options.modes == ("published",) and options.readouts == tuple(gama["readouts"])
+    options = IGOptions.from_config({key: gama[key] for key in IG_OPTION_KEYS}, modes=["authors_code"])
+    assert options.modes == ("authors_code",) and options.readouts == tuple(gama["readouts"])
     assert (options.steps, options.max_sequences, options.seed) == (gama["ig_steps"], gama["max_sequences"], gama["seed"])
     assert options.ig_arguments() == {"quadrature": gama["quadrature"], "steps": gama["ig_steps"],
                                       "batch_size": gama["batch_size"], "device": gama["device"]}
@@ -242,10 +242,10 @@ def test_run_grid_experiment_gives_one_row_per_mode_with_rates_in_range():
     from seqattr.gama_validation.grid import GRID_COLUMNS, grid_frame
 
     experiment = Experiment("AND", (2, 4), 1.0, 0, 8, 300)
-    rows = run_grid(experiment, {"hidden_size": 16, "max_epochs": 3}, ["exact", "published"], 8, n_attributed=16)
+    rows = run_grid(experiment, {"hidden_size": 16, "max_epochs": 3}, ["exact", "authors_code"], 8, n_attributed=16)
     frame = grid_frame(rows)
     assert list(frame.columns) == GRID_COLUMNS
-    assert frame["mode"].tolist() == ["exact", "published"]
+    assert frame["mode"].tolist() == ["exact", "authors_code"]
     assert frame["experiment"].unique().tolist() == ["AND_p2-4_snr1.0_s0"]
     for column in ("fnr_rank", "fnr_threshold", "fpr_threshold"):
         assert frame[column].between(0, 1).all()
@@ -260,15 +260,15 @@ def test_grid_experiment_scores_every_scoring_from_one_pair_of_models_and_record
     from seqattr.generative.entropy import entropy_floor
 
     experiment = Experiment("AND", (2, 4), 0.5, 0, 6, 150)  # paper protocol: 150 signal + 150 noise
-    rows = run_grid(experiment, {"hidden_size": 8, "max_epochs": 2, "tolerance": 0.01}, ["exact", "published"], 4,
+    rows = run_grid(experiment, {"hidden_size": 8, "max_epochs": 2, "tolerance": 0.01}, ["exact", "authors_code"], 4,
                     n_attributed=20, protocol="paper", readouts=["mean_logit", "log_prob"],
                     metrics=["gama", "effect_size"], reductions=["input", "output", "both"])
     frame = grid_frame(rows)
     assert list(frame.columns) == GRID_COLUMNS
-    # (exact, mean_logit), (published, mean_logit), (exact, log_prob) x 2 metrics x 3 reductions
+    # (exact, mean_logit), (authors_code, mean_logit), (exact, log_prob) x 2 metrics x 3 reductions
     assert len(frame) == 3 * 2 * 3
     assert set(map(tuple, frame[["mode", "readout"]].values)) == {
-        ("exact", "mean_logit"), ("published", "mean_logit"), ("exact", "log_prob")}
+        ("exact", "mean_logit"), ("authors_code", "mean_logit"), ("exact", "log_prob")}
     assert (frame["protocol"] == "paper").all() and (frame["n_sequences"] == 300).all()
     assert (frame["n_attributed"] == 20).all()  # the authors' sample: 10 signal + 10 noise
     assert frame["entropy_floor"].iloc[0] == pytest.approx(entropy_floor("paper", "AND", 6, 2, 0.5))
@@ -287,10 +287,10 @@ def test_grid_experiment_with_null_spread_trains_the_null_model_and_scores_each_
     experiment = Experiment("AND", (2, 4), 1.0, 0, 6, 200)
     rows = run_grid(experiment, {"hidden_size": 8, "max_epochs": 2, "tolerance": 0.01}, ["exact"], 4,
                     n_attributed=12, readouts=["log_prob"], metrics=["gama", "null_spread"], reductions=["both"],
-                    baselines=["zero", "mean_residue"])
+                    ig_starts=["zero", "mean_residue"])
     frame = grid_frame(rows)
     assert list(frame.columns) == GRID_COLUMNS
-    assert list(map(tuple, frame[["baseline", "metric"]].values)) == [
+    assert list(map(tuple, frame[["ig_start", "metric"]].values)) == [
         ("zero", "gama"), ("zero", "null_spread"), ("mean_residue", "gama"), ("mean_residue", "null_spread")]
     # the null model is recorded like the real one: two epochs of hidden 8 are not converged
     assert frame["null_excess_nll"].nunique() == 1 and frame["null_excess_nll"].iloc[0] > 0.01
@@ -320,12 +320,12 @@ def test_grid_experiment_information_metrics_read_the_trained_model(monkeypatch)
     experiment = Experiment("AND", (2, 4), 1.0, 0, 6, 200)
     rows = run_grid(experiment, {"hidden_size": 8, "max_epochs": 1}, ["exact"], 4, n_attributed=12,
                     readouts=["log_prob"], metrics=["information", "null_spread_information"],
-                    reductions=["input", "both"], baselines=["zero", "mean_residue"])
+                    reductions=["input", "both"], ig_starts=["zero", "mean_residue"])
     frame = grid_frame(rows)
     assert seen == [(12, 8)]  # once, on the 12 attributed sequences of 6 residues
-    # the information baseline reads no IG: one row; its sum with null_spread per IG baseline x reduction
+    # the information baseline reads no IG: one row; its sum with null_spread per IG start x reduction
     assert len(frame) == 1 + 2 * 2
-    assert frame.iloc[0][["mode", "readout", "baseline", "metric", "reduction"]].tolist() == [
+    assert frame.iloc[0][["mode", "readout", "ig_start", "metric", "reduction"]].tolist() == [
         "-", "-", "-", "information", "-"]
     # the sum keeps what the information term says
     assert set(frame["top_positions"][frame["metric"] == "information"]) == {"2,4"}  # ties by position
@@ -335,7 +335,7 @@ def test_grid_experiment_information_metrics_read_the_trained_model(monkeypatch)
 
 @pytest.mark.parametrize("change, message", [
     ({"tolerance": 0}, "config key gama_grid.tolerance: 0 is less than or equal to the minimum of 0"),
-    ({"baselines": ["uniform"]}, "config key gama_grid.baselines.0: 'uniform' is not one of"),
+    ({"ig_starts": ["uniform"]}, "config key gama_grid.ig_starts.0: 'uniform' is not one of"),
     ({"metrics": ["spread_z"]}, "config key gama_grid.metrics.0: 'spread_z' is not one of"),
     ({"protocol": "authors"}, "config key gama_grid.protocol: 'authors' is not one of ['clean', 'paper']"),
     ({"readouts": ["logits"]}, "config key gama_grid.readouts.0: 'logits' is not one of"),
@@ -399,7 +399,7 @@ def test_the_headline_overlay_keeps_the_cpu_grid_experiments_and_drops_the_null_
     assert expand_grid(headline["gama_grid"]).keys() == expand_grid(full["gama_grid"]).keys()
     assert len(expand_grid(headline["gama_grid"])) == 81
     assert headline["gama_grid"]["train"] == full["gama_grid"]["train"]
-    assert headline["gama_grid"]["baselines"] == ["zero"]  # the paper's IG baseline: one IG pass per model
+    assert headline["gama_grid"]["ig_starts"] == ["zero"]  # the paper's IG start: one IG pass per model
     assert not set(headline["gama_grid"]["metrics"]) & set(NULL_METRICS)  # no null model is trained
     assert {"gama", "information"} <= set(headline["gama_grid"]["metrics"])
     assert headline["gama_grid"]["model_free"] == ["logo"]
@@ -415,8 +415,8 @@ def test_the_null_spread_overlay_keeps_the_cpu_grid_experiments_and_scores_the_p
     assert expand_grid(overlay["gama_grid"]).keys() == expand_grid(full["gama_grid"]).keys()
     assert overlay["gama_grid"]["train"] == full["gama_grid"]["train"]
     grid = overlay["gama_grid"]
-    scorings = {f"{mode}/{readout}/{baseline}/{metric}/{reduction}" for mode in grid["modes"]
-                for readout in grid["readouts"] for baseline in grid["baselines"]
+    scorings = {f"{mode}/{readout}/{ig_start}/{metric}/{reduction}" for mode in grid["modes"]
+                for readout in grid["readouts"] for ig_start in grid["ig_starts"]
                 for metric in grid["metrics"] for reduction in grid["reductions"]}
     assert "exact/mean_logit/zero/null_spread/max" in PREREGISTERED_SCORINGS
     assert "exact/mean_logit/zero/null_spread/max" in scorings

@@ -24,7 +24,7 @@ def test_grid_summary_concatenates_experiments_and_draws_the_figure(tmp_path):
         for positions in ([2, 4], [2, 3, 4]):
             for snr in (1.0, 0.5):
                 eid = f"{logic}_p{'-'.join(map(str, positions))}_snr{snr:.1f}_s0"
-                rows = [_row(eid, logic, positions, snr, mode, 0.5 if snr < 1 else 0.0) for mode in ("exact", "published")]
+                rows = [_row(eid, logic, positions, snr, mode, 0.5 if snr < 1 else 0.0) for mode in ("exact", "authors_code")]
                 path = tmp_path / f"{eid}.tsv"
                 write_table(format_grid(grid_frame(rows)), path)
                 write_table(timing_frame(rows), tmp_path / f"{eid}.timing.tsv")
@@ -38,7 +38,7 @@ def test_grid_summary_concatenates_experiments_and_draws_the_figure(tmp_path):
     timings = read_table(timing)
     assert list(timings.columns) == TIMING_COLUMNS and len(timings) == 8  # one row per experiment
     assert timings["seconds"].tolist() == [3.5] * 8
-    assert len(result) == 16 and set(result["mode"]) == {"exact", "published"}
+    assert len(result) == 16 and set(result["mode"]) == {"exact", "authors_code"}
     assert result["positions"].iloc[0] == "2,4"
     assert png.stat().st_size > 10_000 and pdf.stat().st_size > 1_000
     # Same inputs, same table bytes.
@@ -56,9 +56,9 @@ def test_fnr_heatmap_has_one_cell_per_scoring_logic_and_snr_best_scoring_first()
         for snr in (1.0, 0.5, 0.2):
             eid = f"{logic}_p2-4_snr{snr:.1f}_s0"
             for i, metric in enumerate(metrics):
-                for mode in ("exact", "published"):
+                for mode in ("exact", "authors_code"):
                     row = _row(eid, logic, [2, 4], snr, mode, fnr=0.5 if metric == "gama" else i / 10)
-                    row.update(metric=metric, baseline="zero", null_excess_nll=0.02 if logic == "XOR" else 0.005,
+                    row.update(metric=metric, ig_start="zero", null_excess_nll=0.02 if logic == "XOR" else 0.005,
                                null_converged="" if metric != "null_spread" else logic != "XOR")
                     rows.append(row)
     frame = grid_frame(rows)
@@ -70,7 +70,7 @@ def test_fnr_heatmap_has_one_cell_per_scoring_logic_and_snr_best_scoring_first()
     # scorings although its FNR (0.4) is lower than the paper's (0.5)
     assert len(labels) == 9 and labels[0].endswith("/effect_size/input")  # FNR 0.1, the lowest
     assert labels[-1] == "baseline: information"
-    assert set(labels[-3:-1]) == {"exact/mean_logit/zero/gama/input", "published/mean_logit/zero/gama/input"}
+    assert set(labels[-3:-1]) == {"exact/mean_logit/zero/gama/input", "authors_code/mean_logit/zero/gama/input"}
     assert 7.5 in [line.get_ydata()[0] for line in ax.lines]  # the line between the kinds
     image = ax.images[0].get_array()
     assert image.shape == (9, 6)  # 2 logics x 3 SNR
@@ -86,11 +86,11 @@ def test_fnr_heatmap_shows_the_chosen_scorings_first_above_a_line():
     rows = []
     for snr in (1.0, 0.5):
         for i, metric in enumerate(["gama", "effect_size", "spread", "null_spread"]):
-            for mode in ("exact", "published"):
+            for mode in ("exact", "authors_code"):
                 row = _row(f"AND_p2-4_snr{snr:.1f}_s0", "AND", [2, 4], snr, mode, fnr=0.9 - i / 10)
-                row.update(metric=metric, baseline="zero", null_converged="")
+                row.update(metric=metric, ig_start="zero", null_converged="")
                 rows.append(row)
-    chosen = ["published/mean_logit/zero/gama/input", "exact/mean_logit/zero/gama/input", "exact/x/zero/gama/input"]
+    chosen = ["authors_code/mean_logit/zero/gama/input", "exact/mean_logit/zero/gama/input", "exact/x/zero/gama/input"]
     ax = fnr_figure(grid_frame(rows), chosen).axes[0]
     labels = [label.get_text() for label in ax.get_yticklabels()]
     # the worst two (FNR 0.9) lead because they were chosen; one not in the frame is skipped
@@ -98,7 +98,7 @@ def test_fnr_heatmap_shows_the_chosen_scorings_first_above_a_line():
     assert 1.5 in [line.get_ydata()[0] for line in ax.lines]
 
 
-def _profile(length, modes=("exact", "published")):
+def _profile(length, modes=("exact", "authors_code")):
     rng = np.random.default_rng(0)
     frames = []
     for mode in modes:
@@ -123,7 +123,7 @@ def test_ground_truth_step_writes_table_and_scatter(tmp_path):
     exact = result[result["mode"] == "exact"]
     assert exact["mean_energy"].tolist() == pytest.approx([-1.0, -5.0, -1 / 6, -2 / 3], abs=1e-6)
     assert exact["spearman_rho"].iloc[0] == pytest.approx(1.0)
-    assert set(result["mode"]) == {"exact", "published"}
+    assert set(result["mode"]) == {"exact", "authors_code"}
     assert png.stat().st_size > 10_000 and pdf.stat().st_size > 1_000
 
 
@@ -132,13 +132,13 @@ def test_mode_agreement_step_compares_the_modes(tmp_path):
     importance = [0.1, 0.9, 0.2, 0.8, 0.3, 0.7]
     frame = pd.concat([
         pd.DataFrame({"mode": "exact", "position": range(1, 7), "importance": importance, "rank": 0}),
-        pd.DataFrame({"mode": "published", "position": range(1, 7), "importance": importance[::-1], "rank": 0}),
+        pd.DataFrame({"mode": "authors_code", "position": range(1, 7), "importance": importance[::-1], "rank": 0}),
     ])
     write_table(frame, profile)
     output = tmp_path / "agreement.tsv"
     mode_agreement_table(profile, output)
     table = read_table(output, dtype=str)
-    assert table[["mode_a", "mode_b"]].values.tolist() == [["exact", "published"]]
+    assert table[["mode_a", "mode_b"]].values.tolist() == [["exact", "authors_code"]]
     assert table["top4_a"].iloc[0] == "2,4,6,5" and table["top4_b"].iloc[0] == "5,3,1,2"
     assert table["shared_top4"].iloc[0] == "2"
     assert float(table["spearman_rho"].iloc[0]) < 0

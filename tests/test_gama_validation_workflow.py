@@ -36,7 +36,7 @@ def test_test_run_writes_the_grid_table_and_figure(test_run):
     assert list(table.columns) == GRID_COLUMNS
     assert table["experiment"].unique().tolist() == ["AND_p2-4_snr1.0_s0"]
     # the paper's scoring in both modes, then the logo (gama_grid.model_free), named a baseline
-    assert table["mode"].tolist() == ["exact", "published", "-"]
+    assert table["mode"].tolist() == ["exact", "authors_code", "-"]
     assert table["kind"].tolist() == ["gama", "gama", "baseline"] and table["metric"].iloc[-1] == "logo"
     assert table[["fnr_rank", "fnr_threshold"]].stack().between(0, 1).all()
     assert (test_run / "figures" / "gama" / "grid_fnr.png").stat().st_size > 10_000
@@ -73,7 +73,7 @@ def test_absolut_config_on_a_slice_of_the_real_table(shared_data, tmp_path):
     # the config's readable few (gama.scorings): the paper's in both modes, the pre-registered
     # exact/log_prob/effect_size/output, and the information baseline ("-" for the IG settings)
     assert truth.groupby(SCORING).ngroups == N_SCORINGS
-    assert sorted(set(truth["mode"])) == ["-", "exact", "published"]
+    assert sorted(set(truth["mode"])) == ["-", "authors_code", "exact"]
     for _, part in truth.groupby(SCORING):
         assert part["position"].tolist() == list(range(1, 12))
         assert part["spearman_rho"].nunique() == 1 and -1 <= part["spearman_rho"].iloc[0] <= 1
@@ -106,14 +106,14 @@ def test_mason_config_on_a_slice_of_the_real_table(shared_data, tmp_path):
               f"mason_table={subset}", f"mason_name={name}", workdir=tmp_path)
     assert (results / "manifest.json").exists() and not (results / "metrics").exists()
     profile = read_table(results / "gama" / name / "profile.tsv")
-    assert sorted(set(profile["mode"])) == ["-", "exact", "published"]
+    assert sorted(set(profile["mode"])) == ["-", "authors_code", "exact"]
     assert profile.groupby(SCORING).ngroups == N_SCORINGS
     assert profile.groupby(SCORING)["position"].apply(list).tolist() == [list(range(1, 11))] * N_SCORINGS
     assert {"sd", "ci_low", "ci_high", "top4_replicates", "top4_bootstrap", "criterion", "converged",
             "train_nll", "val_nll"} <= set(profile.columns)
     assert (profile["criterion"] == "plateau").all()
     agreement = read_table(results / "gama" / name / "mode_agreement.tsv", dtype={"top4_a": str, "top4_b": str})
-    # exact vs published within each (mean_logit, metric, reduction) both have: gama/input (the
+    # exact vs authors_code within each (mean_logit, metric, reduction) both have: gama/input (the
     # information baseline has no mode)
     assert len(agreement) == 1 and (agreement["readout"] == "mean_logit").all()
     assert (agreement["criterion"] == "plateau").all() and "converged_replicates" in agreement

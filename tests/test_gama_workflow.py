@@ -30,7 +30,7 @@ def test_test_run_writes_gama_outputs(test_run):
 
     matrix = pd.read_csv(gama / "gama_matrix.tsv", sep="\t")
     assert list(matrix.columns) == ["mode", "readout", "metric", "output_pos", "input_pos", "score", "sd"]
-    assert set(matrix["mode"]) == {"exact", "published"}
+    assert set(matrix["mode"]) == {"exact", "authors_code"}
     assert len(matrix) == 2 * 10 * 10  # L + 2 = 10 token positions
     after = matrix[matrix.input_pos > matrix.output_pos]
     assert after.score.isna().all() and matrix[matrix.input_pos <= matrix.output_pos].score.notna().any()

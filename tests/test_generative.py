@@ -195,7 +195,7 @@ def test_beam_repertoire_reads_with_its_21_junctions_without_c_or_w(shared_data)
 
 
 def test_gama_profile_positions_get_their_imgt_numbers():
-    from seqattr.gama.steps import imgt_column
+    from seqattr.gama.profiles import imgt_column
 
     assert imgt_column([1, 7, 8, 14], 14) == ["105", "111", "112.1", "117"]
 

@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from seqattr.gama.information import RESIDUES
-from seqattr.gama.pairwise import apc, mutual_information, one_hot, potts_couplings
+from seqattr.gama.columns import RESIDUES
+from seqattr.gama_validation.pairwise import apc, mutual_information, one_hot, potts_couplings
 
 
 def as_sequences(indices: np.ndarray) -> list[str]:

@@ -17,8 +17,9 @@ import yaml
 from seqattr.classify import checks as classify_checks
 from seqattr.data import checks as data_checks
 from seqattr.errors import ConfigError
+from seqattr.gama import checks as gama_checks
+from seqattr.gama_validation import checks as gama_validation_checks
 from seqattr.generative import checks as generative_checks
-from seqattr.minimums import check_gama_sizes
 from seqattr.motifs import checks as motifs_checks
 from seqattr.saliency import checks as saliency_checks
 from seqattr.schema import SCHEMA
@@ -74,82 +75,6 @@ def set_name_from_file(path) -> str:
     return name
 
 
-def check_gama_grid(config: dict) -> None:
-    grid = config.get("gama_grid")
-    if not grid:
-        return
-    if grid.get("design", "logic") == "dependency":
-        check_dependency_grid(grid)
-    else:
-        for key in ("logics", "position_sets"):
-            if not grid.get(key):
-                raise ConfigError(f"gama_grid.{key}: design logic (the paper's grid) needs it")
-        check_logic_grid(grid)
-    for value in grid["signal_to_noise"]:
-        if abs(value * 10 - round(value * 10)) > 1e-9:
-            raise ConfigError(f"gama_grid.signal_to_noise: {value} is not on the 0.1 grid (0.1, 0.2, ..., 1.0)")
-    check_grid_scorings(grid)
-
-
-def check_dependency_grid(grid: dict) -> None:
-    """The dependency benchmark's sets must fit their length (one line naming the key)."""
-    from seqattr.gama_validation.dependency_sets import check_parity_at, place_pairs
-
-    if not grid.get("kinds"):
-        raise ConfigError("gama_grid.kinds: design dependency needs the set kinds (pairs, parity, decoy, null)")
-    for key in ("logics", "position_sets"):
-        if key in grid:
-            raise ConfigError(f"gama_grid.{key}: belongs to design logic (the paper's grid), not dependency")
-    if grid.get("protocol", "clean") != "clean":
-        raise ConfigError("gama_grid.protocol: the paper's generator belongs to design logic, not dependency")
-    length = grid.get("length", 16)
-    if "pairs" in grid["kinds"] or "decoy" in grid["kinds"]:
-        try:
-            place_pairs(grid.get("distances", [1, 2, 4, 8]), length)
-        except ValueError as error:
-            raise ConfigError(f"gama_grid.distances: {error}") from None
-    if grid.get("parity_positions"):
-        try:
-            check_parity_at(grid["parity_positions"], length)
-        except ValueError as error:
-            raise ConfigError(f"gama_grid.parity_positions: {error}") from None
-
-
-def check_grid_scorings(grid: dict) -> None:
-    check_scorings("gama_grid", grid, ("mode", "readout", "baseline", "metric", "reduction"))
-
-
-def check_scorings(key: str, section: dict, fields) -> None:
-    """Each scoring listed in `section["scorings"]` ("/"-joined `fields`) must lie in the
-    cross product of the section's lists (modes, readouts, ...)."""
-    defaults = {"mode": ["exact", "published"], "readout": ["mean_logit"], "baseline": ["zero"],
-                "metric": ["gama"], "reduction": ["input"]}
-    for scoring in section.get("scorings") or []:
-        for name, value in zip(fields, scoring.split("/")):
-            allowed = section.get(f"{name}s", defaults[name])
-            if value not in allowed:
-                raise ConfigError(f"{key}.scorings: {scoring!r} has {name} {value!r}, not among "
-                                  f"{key}.{name}s {list(allowed)}")
-        if scoring.startswith("published/") and not scoring.startswith("published/mean_logit/"):
-            raise ConfigError(f"{key}.scorings: {scoring!r}: published mode exists for mean_logit only")
-
-
-def check_logic_grid(grid: dict) -> None:
-    for positions in grid["position_sets"]:
-        if max(positions) > grid["length"]:
-            raise ConfigError(f"gama_grid.position_sets: {positions} has a position beyond length "
-                              f"{grid['length']} (positions are 1-based, 1..{grid['length']})")
-    if grid.get("protocol") == "paper":
-        from seqattr.generative.paper_protocol import paper_patterns
-
-        for logic in grid["logics"]:
-            for positions in grid["position_sets"]:
-                try:
-                    paper_patterns(logic, len(positions))
-                except ValueError as error:
-                    raise ConfigError(f"gama_grid.protocol: paper, but for {logic} at {positions}: {error}") from None
-
-
 def check_config(config: dict) -> None:
     """Every stage's checks across keys, in the stage order of the workflow."""
     data_checks.check_config(config)
@@ -157,10 +82,8 @@ def check_config(config: dict) -> None:
     saliency_checks.check_config(config)
     motifs_checks.check_config(config)
     generative_checks.check_config(config)
-    check_gama_sizes(config)
-    check_gama_grid(config)
-    if config.get("gama"):
-        check_scorings("gama", config["gama"], ("mode", "readout", "metric", "reduction"))
+    gama_checks.check_config(config)
+    gama_validation_checks.check_config(config)
 
 
 def schema_error_line(error) -> str:
@@ -182,6 +105,9 @@ def validate_config(config: dict, schema_path) -> None:
     from snakemake.exceptions import WorkflowError
     from snakemake.utils import validate
 
+    # before the schema, whose error for a retired name would not name the new one
+    gama_checks.check_names(config)
+    gama_validation_checks.check_names(config)
     try:
         validate(config, str(schema_path))
     except WorkflowError as error:

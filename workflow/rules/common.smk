@@ -127,17 +127,14 @@ def train_params(model):
 
 # --- the GAMA stage: which models and backgrounds its metrics read ----------------------
 from seqattr.errors import ConfigError
+from seqattr.gama.vocabulary import needs_negatives, needs_null_model, needs_trained_model
 
-# The metrics that read a null model's IG and those that read the trained model itself
-# (`metric.NULL_METRICS`, `metric.INFORMATION_METRICS`, written out here because that
-# module imports torch, which parsing the workflow does not; tests/test_gama_background.py
-# checks they agree).
-GAMA_NULL_METRICS = ("null_spread", "null_spread_information", "null_spread_or_information")
-GAMA_INFORMATION_METRICS = ("information", "null_spread_information", "null_spread_or_information")
-GAMA_NEEDS_NULL = bool(set(GAMA["metrics"]) & set(GAMA_NULL_METRICS))
-GAMA_NEEDS_INFORMATION = bool(set(GAMA["metrics"]) & set(GAMA_INFORMATION_METRICS))
+# Whether the metrics read a null model's IG, the trained model itself, and each set's
+# non-binders (the torch-free vocabulary says what each metric needs).
+GAMA_NEEDS_NULL = needs_null_model(GAMA["metrics"])
+GAMA_NEEDS_INFORMATION = needs_trained_model(GAMA["metrics"])
 GAMA_BACKGROUND = GAMA["information_background"]
-if GAMA_NEEDS_INFORMATION and GAMA_BACKGROUND == "negatives":
+if needs_negatives(GAMA["metrics"], GAMA_BACKGROUND):
     for _name in GENERATIVE_SETS:
         if _name not in NEGATIVE_SETS:
             raise ConfigError(
@@ -543,10 +540,10 @@ def report_tables():
             tables.append(
                 entry(
                     gama_file("mode_agreement.tsv", name),
-                    f"{name}: exact vs published GAMA",
+                    f"{name}: exact vs authors_code GAMA",
                     "gama_mode_agreement",
                     "GAMA",
-                    {"set": name, "content": "exact vs published"},
+                    {"set": name, "content": "exact vs authors_code"},
                 )
             )
     for name in NEGATIVE_SETS:

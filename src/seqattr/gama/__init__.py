@@ -1,8 +1,8 @@
 """GAMA (Frank et al., arXiv:2506.23182): Integrated-Gradients attribution of an
 autoregressive LSTM, trained vs. initial model, per (output position, input position).
 
-The names below load their torch modules on first use, so that `seqattr.gama.options`
-(which the Snakefile reads while parsing) comes without torch.
+The names below load their torch modules on first use, so that `seqattr.gama.options`,
+`vocabulary` and `checks` (which the Snakefile reads while parsing) come without torch.
 """
 
 import importlib

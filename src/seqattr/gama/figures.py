@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from seqattr.gama.metric import kind_label, metric_kind  # noqa: E402
+from seqattr.gama.vocabulary import kind_label, metric_kind  # noqa: E402
 
 
 def _token_label(index: int, length: int) -> str:

@@ -10,7 +10,7 @@ of `gama_ig` is a tensor (N, T_out, T_in) with T_out = T_in = T, indexed by toke
   token j + 1 (j = 0..L-1 predict r_1..r_L, j = L predicts END, j = L + 1 is the output
   after END, which training never uses but the authors' code attributes too).
 
-Entry [n, j, p] is the IG, from an all-zero baseline, of output j's logits with respect to
+Entry [n, j, p] is the IG, on the path from the all-zero input (`ig_start` zero), of output j's logits with respect to
 the one-hot input at position p, taken at the token sequence n has there, averaged over
 the 22 output tokens. Inputs after the output (p > j) get exactly 0.
 
@@ -30,11 +30,11 @@ import copy
 import numpy as np
 import torch
 
+from seqattr.gama.vocabulary import AUTHORS_CODE, IG_STARTS, MODES, READOUTS, mode_has_readout
 from seqattr.generative.alphabet import N_TOKENS
 from seqattr.generative.lstm import GenerativeLSTM
 from seqattr.runtime import resolve_device
 
-MODES = ("exact", "published")
 QUADRATURES = ("gauss-legendre", "riemann")
 
 
@@ -61,12 +61,8 @@ def _gate_bias(model: GenerativeLSTM) -> torch.Tensor:
     return (model.lstm.bias_ih_l0 + model.lstm.bias_hh_l0).detach()
 
 
-READOUTS = ("mean_logit", "log_prob")
-BASELINES = ("zero", "mean_residue")
-
-
 def _integrated_observed_gradients(model, tokens, nodes, weights, readouts: list, batch_size: int,
-                                   baseline: str = "zero") -> torch.Tensor:
+                                   ig_start: str = "zero") -> torch.Tensor:
     """sum_k w_k * d(readout_r(h_j))/dx[p, tokens[n, p]] at alpha_k * onehot(tokens_n):
     shape (R, N, T_out, T_in). Rows of the batch are (sequence, node) pairs.
 
@@ -94,21 +90,21 @@ def _integrated_observed_gradients(model, tokens, nodes, weights, readouts: list
     token_columns = model.lstm.weight_ih_l0.detach().T  # (22, 4H)
     head_weight, head_bias = model.nn.weight.detach(), model.nn.bias.detach()
     bias = _gate_bias(model)
-    # The path runs from the baseline to the input: gate input = start + alpha * step.
+    # The path runs from its start (`ig_start`) to the input: gate input = start + alpha * step.
     # zero (the paper): start 0, step = the token's column. mean_residue: a residue starts
     # from the mean of the 20 residue columns, so its attribution is what this residue adds
     # over an average one, not the presence of any residue; START and END stay as they are
     # (step 0, so they get no attribution).
-    if baseline == "zero":
+    if ig_start == "zero":
         starts, steps_of = torch.zeros_like(token_columns), token_columns
-    elif baseline == "mean_residue":
+    elif ig_start == "mean_residue":
         residue = torch.zeros(N_TOKENS, dtype=torch.bool, device=device)
         residue[1:N_TOKENS - 1] = True
         mean_residue = token_columns[residue].mean(0)
         starts = torch.where(residue[:, None], mean_residue, token_columns)
         steps_of = token_columns - starts
     else:
-        raise ValueError(f"baseline {baseline!r}: allowed {BASELINES}")
+        raise ValueError(f"ig_start {ig_start!r}: allowed {IG_STARTS}")
     fixed = [r for r in readouts if not isinstance(r, str)]
     fixed_matrix = torch.stack(fixed, dim=1) if fixed else None  # (H, R_fixed)
     pairs = torch.cartesian_prod(torch.arange(n, device=device), torch.arange(k, device=device)).view(-1, 2)
@@ -173,12 +169,12 @@ def _integrated_observed_gradients(model, tokens, nodes, weights, readouts: list
 
 def gama_ig_readouts(model: GenerativeLSTM, tokens: torch.Tensor, scorings=(("exact", "mean_logit"),),
                      quadrature: str = "gauss-legendre", steps: int = 32, batch_size: int = 4096,
-                     device: str = "auto", baseline: str = "zero") -> dict[tuple[str, str], torch.Tensor]:
+                     device: str = "auto", ig_start: str = "zero") -> dict[tuple[str, str], torch.Tensor]:
     """IG tensors (N, T_out, T_in) for each (mode, readout) of `scorings`, all from one set
     of backward passes. Readouts: "mean_logit" (the paper: the mean of output j's 22
     logits) or "log_prob" (the log-probability of the observed next token, the quantity
     training fits; a softmax model is blind to a shift of all its logits, so their mean is
-    not constrained by training). Mode "published" exists for mean_logit only (it is the
+    not constrained by training). Mode "authors_code" exists for mean_logit only (it is the
     authors' accumulation over their 22-token loop). Computed on `device` (auto: CUDA when
     present); the tensors come back on the CPU.
     """
@@ -188,8 +184,8 @@ def gama_ig_readouts(model: GenerativeLSTM, tokens: torch.Tensor, scorings=(("ex
             raise ValueError(f"mode {mode!r}: allowed {MODES}")
         if readout not in READOUTS:
             raise ValueError(f"readout {readout!r}: allowed {READOUTS}")
-        if mode == "published" and readout != "mean_logit":
-            raise ValueError("mode 'published' is the authors' mean-logit loop; use readout 'mean_logit'")
+        if not mode_has_readout(mode, readout):
+            raise ValueError(f"mode {AUTHORS_CODE!r} is the authors' mean-logit loop; use readout 'mean_logit'")
     target = resolve_device(device)
     if next(model.parameters()).device != target:
         model = copy.deepcopy(model).to(target)  # the caller's model stays where it was
@@ -198,9 +194,9 @@ def gama_ig_readouts(model: GenerativeLSTM, tokens: torch.Tensor, scorings=(("ex
     nodes, weights = (tensor.to(target) for tensor in quadrature_rule(quadrature, steps, dtype))
     head = model.nn.weight.detach()  # (22, H)
     needed = {readout for _, readout in scorings}
-    if any(mode == "published" for mode, _ in scorings):
-        needed |= {"mean_logit", "published_extra"}
-    names = [name for name in ("mean_logit", "published_extra", "log_prob") if name in needed]
+    if any(mode == AUTHORS_CODE for mode, _ in scorings):
+        needed |= {"mean_logit", "authors_code_extra"}
+    names = [name for name in ("mean_logit", "authors_code_extra", "log_prob") if name in needed]
     vectors = {"mean_logit": head.mean(0)}  # d mean_a logit[j, a]
     # The authors' loop visits tokens a = 0..21 of output j after every earlier output
     # j' < j without clearing the input's .grad, so entry (j, a) holds the sum of the
@@ -208,10 +204,10 @@ def gama_ig_readouts(model: GenerativeLSTM, tokens: torch.Tensor, scorings=(("ex
     # token-summed gradient of every earlier output plus output j's logits weighted by
     # (22 - a) / 22: one extra readout per output.
     token_weights = (N_TOKENS - torch.arange(N_TOKENS, dtype=dtype, device=target)) / N_TOKENS
-    vectors["published_extra"] = token_weights @ head
+    vectors["authors_code_extra"] = token_weights @ head
     readouts = [vectors.get(name, name) for name in names]
-    # x - baseline = 1 at the observed token, so the IG there is the integral itself
-    integrals = _integrated_observed_gradients(model, tokens, nodes, weights, readouts, batch_size, baseline)
+    # x - start = 1 at the observed token (from the zero start), so the IG there is the integral itself
+    integrals = _integrated_observed_gradients(model, tokens, nodes, weights, readouts, batch_size, ig_start)
     by_name = dict(zip(names, integrals))
     result = {}
     for mode, readout in scorings:
@@ -220,7 +216,7 @@ def gama_ig_readouts(model: GenerativeLSTM, tokens: torch.Tensor, scorings=(("ex
         else:
             mean_logit = by_name["mean_logit"]
             earlier = N_TOKENS * (torch.cumsum(mean_logit, dim=1) - mean_logit)  # sum over j' < j
-            result[(mode, readout)] = earlier + by_name["published_extra"]
+            result[(mode, readout)] = earlier + by_name["authors_code_extra"]
     return {key: tensor.cpu() for key, tensor in result.items()}
 
 
@@ -240,7 +236,7 @@ def gama_ig(model: GenerativeLSTM, tokens: torch.Tensor, mode: str = "exact", qu
     """IG tensor (N, T_out, T_in), T = L + 2 token positions (layout in the module docstring).
 
     mode "exact": IG of each output position's logits on its own, averaged over the 22
-    output tokens. mode "published": what the authors' `IG_sample_spc` computes, whose
+    output tokens. mode "authors_code": what the authors' `IG_sample_spc` computes, whose
     input .grad accumulates across the (output, token) loop (see gama_ig_modes).
     quadrature: "gauss-legendre" (default; `steps` nodes) or "riemann" (the paper: 500
     nodes linspace(0.001, 1, 500), weights 1/500). `batch_size` bounds the (sequence, node)

@@ -12,9 +12,9 @@ every sequence carries the motif) has information near ln 20 and no IG spread in
 the trained or the null model, which is why `null_spread` alone cannot see it; a position
 the model predicts as uniform has information near 0.
 
-`logo_information` is the same quantity without a model: the set's own residue
-frequencies per position (a sequence logo), the baseline a model-based scoring is judged
-against.
+`gama_validation.model_free.logo_information` is the same quantity without a model: the
+set's own residue frequencies per position (a sequence logo), the baseline a model-based
+scoring is judged against.
 
 **Background.** Against uniform residues, information is high wherever the repertoire is
 conserved for reasons of its own: germline-encoded CDR3 ends, a library's designed
@@ -26,7 +26,7 @@ a reference set) it is measured against that instead:
 q_p is the background's residue frequency at the aligned column of p (the residue
 position for a set of one length; the IMGT CDR3 position for CDR3s, so a stratum's
 position p reads the background at `imgt_positions(L)[p - 1]` over every length that
-has it), with `negatives.PSEUDOCOUNT` (0.5) added to every residue's count: a residue the
+has it), with `columns.PSEUDOCOUNT` (0.5) added to every residue's count: a residue the
 background never shows there is rare, not impossible, and a column the background does
 not have at all is uniform, 1/20 (the uniform baseline there). Uniform q = 1/20 gives
 the formula above.
@@ -40,10 +40,9 @@ import numpy as np
 import pandas as pd
 import torch
 
+from seqattr.gama.columns import N_RESIDUES, PSEUDOCOUNT, RESIDUES, columns_of, frequencies, one_hot
 from seqattr.generative.lstm import GenerativeLSTM
 
-N_RESIDUES = 20
-RESIDUES = np.array(list("ACDEFGHIKLMNPQRSTVWY"))
 
 
 def _check_tokens(tokens: torch.Tensor) -> None:
@@ -107,9 +106,7 @@ def background_log_probs(tokens: torch.Tensor, background: torch.Tensor) -> torc
 def background_table(sequences, imgt: bool) -> pd.DataFrame:
     """The background's residue frequencies per aligned column: column (residue position
     "1".."L" for one length, IMGT CDR3 position when `imgt`), residue, count, frequency
-    (count + `negatives.PSEUDOCOUNT`, normalised over the 20 residues)."""
-    from seqattr.gama.negatives import PSEUDOCOUNT, columns_of, frequencies, one_hot
-
+    (count + `columns.PSEUDOCOUNT`, normalised over the 20 residues)."""
     labels, aligned = columns_of(list(sequences), imgt)
     counts = one_hot(aligned, len(labels)).sum(axis=0)  # (C, 20)
     return pd.DataFrame({"column": np.repeat(labels, N_RESIDUES), "residue": np.tile(RESIDUES, len(labels)),
@@ -124,14 +121,3 @@ def stratum_background(table: pd.DataFrame, columns: list[str]) -> torch.Tensor:
                                                                           values="frequency")
     frequency = frequency.reindex(index=[str(c) for c in columns], columns=list(RESIDUES))
     return torch.tensor(frequency.fillna(1 / N_RESIDUES).to_numpy(dtype=float))
-
-
-def logo_information(sequences: list[str]) -> np.ndarray:
-    """(L,) ln 20 - H(f_p) of the residue frequencies f_p at each position of `sequences`
-    (all of one length), in nats: the height of a sequence logo's column."""
-    columns = np.array([list(s) for s in sequences])
-    counts = (columns[:, :, None] == RESIDUES[None, None, :]).sum(axis=0)  # (L, 20)
-    frequencies = counts / counts.sum(axis=1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        entropy = -np.nansum(np.where(frequencies > 0, frequencies * np.log(frequencies), 0.0), axis=1)
-    return math.log(N_RESIDUES) - entropy

@@ -10,15 +10,16 @@ with their own mean and standard deviation; then for output j and input p
 with medians and variances (ddof 1, as pandas) over sequences. (The authors sum over all
 p'; the inputs after j have zero IG, hence zero variance, so the sums agree.)
 
-Our alternatives (`METRICS`) are documented with their functions: `effect_size`, and the
-two spread metrics, `spread` and `null_spread` (`spread_matrix`), which compare how much
+Our alternatives (`vocabulary.METRICS`, which also says what each reads) are documented
+with their functions: `effect_size`, and the two spread metrics, `spread` and `null_spread` (`spread_matrix`), which compare how much
 each entry's IG varies across sequences instead of where its median lies; `information`,
 the trained model's own information per position (`gama.information`, no IG): a
-**baseline**, not a GAMA scoring (`metric_kind`); and two combinations of that baseline
+**baseline**, not a GAMA scoring (`vocabulary.metric_kind`); and two combinations of that baseline
 with the GAMA scoring `null_spread`: `null_spread_information` (`combined_profile`) and
 `null_spread_or_information` (`union_profile`), kind `gama+baseline`. The model-free
-baselines (`MODEL_FREE_BASELINES`: the logo, `gama.pairwise`'s mutual information and Potts
-couplings) read neither a model nor its IG; `metric_kind` names them baselines too.
+baselines (`vocabulary.MODEL_FREE_BASELINES`: the logo, `gama_validation.pairwise`'s mutual
+information and Potts couplings) read neither a model nor its IG; `vocabulary.metric_kind`
+names them baselines too.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ import pandas as pd
 import torch
 
 from seqattr.gama.edges import position_scores, residue_edges
+from seqattr.gama.vocabulary import (BASELINE_METRICS, EDGE_REDUCTIONS, INFORMATION_METRICS, METRICS, MOMENT_METRICS,
+                                     NO_SETTING, NULL_METRICS, REDUCTIONS)
 
 
 def _standardise(values: torch.Tensor) -> torch.Tensor:
@@ -75,51 +78,6 @@ def _gama_score(median_gap: torch.Tensor, spread: torch.Tensor) -> torch.Tensor:
     causal = torch.ones(length, length, dtype=torch.bool).tril()
     pooled = (spread * causal).sum(dim=1) / torch.arange(1, length + 1, dtype=spread.dtype)
     return _undefined(median_gap * pooled[:, None] / spread, spread)
-
-
-METRICS = ("gama", "effect_size", "spread", "null_spread", "information", "null_spread_information",
-           "null_spread_or_information")
-# The metrics that read the medians and variances of the z-normalised IG (`moments`); the
-# spread metrics read the raw IG, null_spread reads a null model's IG too, and the
-# information metrics read the trained model's information profile (`gama.information`).
-MOMENT_METRICS = ("gama", "effect_size")
-NULL_METRICS = ("null_spread", "null_spread_information", "null_spread_or_information")
-INFORMATION_METRICS = ("information", "null_spread_information", "null_spread_or_information")
-# input, output, both: the mean over a role's partners (`importance_profile`); max, sum: the
-# larger of a position's two roles, each the max or the sum over its partners
-# (`gama.edges.position_scores`), which weigh an edge the same at both of its ends.
-REDUCTIONS = ("input", "output", "both", "max", "sum")
-EDGE_REDUCTIONS = ("max", "sum")
-# What each metric is, in every table (`kind` column) and figure: a GAMA scoring reads the
-# IG of the trained model against a reference model; a baseline reads no IG (`information`
-# is the trained model's own log-probability per position, a logo computed by the model);
-# the two combinations add the information baseline to the null_spread GAMA scoring, so
-# they are labelled as containing a baseline and never reported as GAMA alone.
-BASELINE_METRICS = ("information",)
-# Baselines computed from the sequences alone, beside the metrics (not in METRICS: no IG,
-# no model): the logo (`information.logo_information`), pairwise mutual information and
-# pseudo-likelihood Potts couplings, each with the average-product correction (`pairwise`).
-MODEL_FREE_BASELINES = ("logo", "mi_apc", "potts_apc")
-COMBINED_METRICS = ("null_spread_information", "null_spread_or_information")
-KINDS = ("gama", "gama+baseline", "baseline")
-# A baseline's key fields for the IG settings it does not read (mode, readout, IG baseline,
-# reduction), in every table: its profile is one row whatever those settings are.
-NO_SETTING = "-"
-
-
-def metric_kind(metric: str) -> str:
-    """`gama`, `gama+baseline` (null_spread plus the information baseline) or `baseline`
-    (the information metric and the model-free baselines)."""
-    if metric in MODEL_FREE_BASELINES:
-        return "baseline"
-    if metric not in METRICS:
-        raise ValueError(f"metric {metric!r}: allowed {METRICS + MODEL_FREE_BASELINES}")
-    return "baseline" if metric in BASELINE_METRICS else "gama+baseline" if metric in COMBINED_METRICS else "gama"
-
-
-def kind_label(kind: str, label: str) -> str:
-    """A scoring's label in a figure: prefixed "baseline: " or "GAMA + baseline: " unless GAMA."""
-    return {"gama": label, "baseline": f"baseline: {label}", "gama+baseline": f"GAMA + baseline: {label}"}[kind]
 
 
 def effect_size_matrix(ig_trained: torch.Tensor, ig_initial: torch.Tensor) -> torch.Tensor:
@@ -353,12 +311,6 @@ def profile_table(profile: torch.Tensor, mode: str) -> pd.DataFrame:
     frame = pd.DataFrame({"mode": mode, "position": range(1, len(profile) + 1), "importance": profile.numpy()})
     frame["rank"] = frame["importance"].rank(ascending=False, method="first", na_option="bottom").astype(int)
     return frame
-
-
-def scorings(modes, readouts) -> list[tuple[str, str]]:
-    """The (mode, readout) pairs that exist: `published` is the authors' mean-logit loop only."""
-    return [(mode, readout) for readout in readouts for mode in modes
-            if not (mode == "published" and readout != "mean_logit")]
 
 
 def baseline_scoring(metric: str, information: torch.Tensor):

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from seqattr.generative.engine import train_to_floor
+
 
 def column_shuffled(sequences: list[str], seed) -> list[str]:
     """`sequences` (all of one length) with each column permuted independently (seeded by
@@ -96,8 +98,6 @@ def train_null_model(sequences: list[str], training: dict, seed: int, retries: i
     the learning rate, up to `retries` times; 0 on real sets, whose in-sample floor a
     held-out plateau does not reach). The history is the kept run's (the closest to the
     floor), with its learning_rate in every row."""
-    from seqattr.generative.engine import train_to_floor
-
     shuffled = length_stratified_shuffled(sequences, seed)
     _, model, history = train_to_floor(shuffled, training, seed, stratified_frequency_nll(shuffled), retries)
     return model, history

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from seqattr.gama.metric import (BASELINE_METRICS, MOMENT_METRICS, baseline_scoring, importance_profile,
-                                 score_from_moments, scoring_profiles)
+from seqattr.gama.metric import baseline_scoring, importance_profile, score_from_moments, scoring_profiles
+from seqattr.gama.vocabulary import BASELINE_METRICS, MOMENT_METRICS, metric_kind
 
 SCORING = ["mode", "readout", "metric", "reduction"]
 TOP = 4
@@ -169,3 +169,37 @@ def convergence_summary(states: list[dict]) -> dict:
             **({"nll_gap": float(np.mean([s["nll_gap"] for s in states])),
                 "nll_gap_max": float(np.max([s["nll_gap"] for s in states]))}
                if all("nll_gap" in s and pd.notna(s["nll_gap"]) for s in states) else {})}
+
+
+def set_summary(profiles: pd.DataFrame, bootstraps: pd.DataFrame, level: float,
+                convergence_columns) -> tuple[pd.DataFrame, dict]:
+    """(the set's profile over its replicates, their convergence or {}): `summarise_replicates`
+    with each metric's kind, for a CDR3 set each position's IMGT number and how many
+    sequences it has, the information baseline's background per metric, the replicates'
+    convergence (`convergence_summary` of their `convergence_columns`, when recorded) and
+    the attributed sequences."""
+    summary = summarise_replicates(profiles, bootstraps, level)
+    # what each scoring is (`vocabulary.metric_kind`): gama, gama+baseline or baseline
+    summary.insert(summary.columns.get_loc("reduction") + 1, "kind", summary["metric"].map(metric_kind))
+    if "imgt_position" in profiles:
+        numbers = dict(zip(profiles["position"], profiles["imgt_position"]))
+        summary.insert(summary.columns.get_loc("position") + 1, "imgt_position", summary["position"].map(numbers))
+        contributing = profiles.groupby("position")["n_sequences"].first()
+        summary["n_sequences"] = summary["position"].map(contributing)
+    if "information_background" in profiles:
+        background = profiles.groupby("metric")["information_background"].first().fillna("")
+        summary.insert(summary.columns.get_loc("kind") + 1, "information_background",
+                       summary["metric"].map(background).fillna(""))
+    states = profiles.drop_duplicates("replicate")
+    state = {}
+    if "criterion" in profiles:
+        state = convergence_summary(states[[c for c in convergence_columns if c in states]].to_dict("records"))
+        summary = summary.assign(**state)
+    return summary.assign(n_attributed=int(states["n_attributed"].iloc[0])), state
+
+
+def mean_matrix(matrices: pd.DataFrame) -> pd.DataFrame:
+    """The replicates' stacked matrix tables as one: per (mode, readout, metric, output,
+    input) the mean score and its sd over replicates."""
+    keys = ["mode", "readout", "metric", "output_pos", "input_pos"]
+    return matrices.groupby(keys, sort=False, dropna=False)["score"].agg(score="mean", sd="std").reset_index()

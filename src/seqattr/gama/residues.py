@@ -21,13 +21,12 @@ import torch
 from scipy import stats
 
 from seqattr.generative.alphabet import AMINO_ACIDS, tokenize_padded
+from seqattr.generative.imgt import imgt_positions
 from seqattr.generative.lstm import GenerativeLSTM
 
 
 def column_labels(length: int, imgt: bool) -> list[str]:
     if imgt:
-        from seqattr.generative.imgt import imgt_positions
-
         return list(imgt_positions(length))
     return [str(p) for p in range(1, length + 1)]
 
@@ -114,3 +113,35 @@ def cell_agreement(values: pd.DataFrame, value: str, truth: pd.DataFrame, truth_
     result = stats.spearmanr(joined[value], joined[truth_value])
     return {"spearman_rho": float(result.statistic), "spearman_p": float(result.pvalue), "n_cells": len(joined)}
 
+
+
+def replicates_residue_map(maps: list[pd.DataFrame]) -> pd.DataFrame:
+    """The residue map over replicates from per-replicate `residue_map` frames (with mode,
+    readout, replicate): per (mode, readout, column, residue) the mean IG of the trained
+    and initial model, the mean difference and its sd over replicates, and n."""
+    per_replicate = summarise_residue_map(pd.concat(maps, ignore_index=True), ["mode", "readout", "replicate"])
+    keys = ["mode", "readout", "column", "residue"]
+    return (per_replicate.groupby(keys, sort=False)
+            .agg(ig_trained=("ig_trained", "mean"), ig_initial=("ig_initial", "mean"),
+                 difference=("difference", "mean"), difference_sd=("difference", "std"), n=("n", "first"))
+            .reset_index())
+
+
+def replicates_scan(scans: list[pd.DataFrame]) -> pd.DataFrame:
+    """The mutational scan over replicates (`mutational_scan` frames with a replicate
+    column): per (column, residue) the mean delta_ll, its sd over replicates, and n."""
+    return (pd.concat(scans, ignore_index=True).groupby(["column", "residue"], sort=False)
+            .agg(delta_ll=("delta_ll", "mean"), delta_ll_sd=("delta_ll", "std"), n=("n", "first")).reset_index())
+
+
+AGREEMENT_COLUMNS = ["view", "mode", "readout", "spearman_rho", "spearman_p", "n_cells"]
+
+
+def agreement_rows(scan: pd.DataFrame, residues: pd.DataFrame, truth: pd.DataFrame) -> list[dict]:
+    """`cell_agreement` with the binder/non-binder log-odds `truth` of the mutational scan
+    and of each (mode, readout)'s IG difference: one row each (AGREEMENT_COLUMNS)."""
+    rows = [{"view": "mutational_scan", "mode": "", "readout": "", **cell_agreement(scan, "delta_ll", truth)}]
+    for (mode, readout), part in residues.groupby(["mode", "readout"], sort=False):
+        rows.append({"view": "ig_difference", "mode": mode, "readout": readout,
+                     **cell_agreement(part, "difference", truth)})
+    return rows

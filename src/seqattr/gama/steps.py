@@ -1,24 +1,36 @@
 """The GAMA stage's steps, one per rule: IG of the initial and trained model on a set,
-the GAMA matrix and profile; their figures."""
+the GAMA matrix and profile; their figures. Each step reads its files, scores with the
+domain modules (`gama.profiles`, `gama.replicates`, `gama.residues`) and writes."""
 
 from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 import pandas as pd
 import torch
 
-from seqattr.figures import save_figure
-from seqattr.gama.ig import gama_ig_readouts
-from seqattr.gama.metric import matrix_table, metric_kind, scoring_profiles, scorings
-from seqattr.gama.options import IGOptions
 from seqattr import InputError
-from seqattr.gama.replicates import bootstrap_profiles, convergence_summary, summarise_replicates
-from seqattr.gama.strata import combine_matrices, combine_profiles, strata
+from seqattr.figures import save_figure
+from seqattr.gama.figures import gama_heatmap, gama_profile, residue_figure
+from seqattr.gama.ig import gama_ig_readouts
+from seqattr.gama.information import (background_table, information_profile, sequence_information,
+                                      stratum_background)
+from seqattr.gama.null_model import train_null_model
+from seqattr.gama.options import IGOptions
+from seqattr.gama.profiles import (SCORING, ReplicateIG, bootstrap_frame, check_finite_importances, matrix_frame,
+                                   ranked, replicate_profile, selected, stratified_profile, stratum_scorings)
+from seqattr.gama.replicates import mean_matrix, set_summary
+from seqattr.gama.residues import (AGREEMENT_COLUMNS, agreement_rows, mutational_scan, replicates_residue_map,
+                                   replicates_scan, residue_map)
+from seqattr.gama.strata import strata
+from seqattr.gama.vocabulary import INFORMATION_METRICS, NULL_METRICS, ig_pairs, needs_null_model, needs_trained_model
 from seqattr.generative.alphabet import tokenize
-from seqattr.generative.checkpoint import expectation, load_model
-from seqattr.generative.engine import kept_epoch, training_defaults
+from seqattr.generative.checkpoint import expectation, load_model, save_model
+from seqattr.generative.engine import kept_epoch, training_defaults, training_settings
+from seqattr.generative.imgt import imgt_positions
+from seqattr.generative.steps import read_real_set
 from seqattr.io import read_table, write_table
 from seqattr.runtime import seeded_subsample, set_threads
 
@@ -29,14 +41,6 @@ def attributed_sequences(sequences: list[str], max_sequences: int | None, seed: 
     """A seeded subset of at most `max_sequences` (all when None), in file order: the
     workflow's one subsampler, so the GAMA grid attributes the same subset for a seed."""
     return [sequences[i] for i in seeded_subsample(len(sequences), max_sequences, seed)]
-
-
-def imgt_column(positions, length: int) -> list[str]:
-    """The IMGT CDR3 number of each residue position (1-based) of a CDR3 of `length` residues."""
-    from seqattr.generative.imgt import imgt_positions
-
-    numbers = imgt_positions(length)
-    return [numbers[int(p) - 1] for p in positions]
 
 
 def convergence(history: pd.DataFrame, training: dict) -> dict:
@@ -59,10 +63,6 @@ def null_model(sequences_path, null_path, history_path, *, model: dict, training
     stratum for CDR3s of mixed lengths), to that set's own floor; `retries` runs at half the
     learning rate while it stops above the tolerance. Its history holds the excess over the
     floor, which on a real set is an in-sample one (`null_model`'s docstring)."""
-    from seqattr.gama.null_model import train_null_model
-    from seqattr.generative.checkpoint import save_model
-    from seqattr.generative.engine import training_settings
-
     set_threads(threads)
     sequences = read_table(sequences_path)["sequence"].tolist()
     started = time.perf_counter()
@@ -86,15 +86,9 @@ def information_background(background, imgt: bool) -> tuple[str, pd.DataFrame | 
     workflow resolves it: None (uniform; no table), a canonical set file (the set's
     non-binders, named "negatives"), or a reference set's spec (source, path, ...: read
     as a set's `negatives` is, named "reference:<file name>")."""
-    from pathlib import Path
-
-    from seqattr.gama.information import background_table
-
     if background is None:
         return UNIFORM, None
     if isinstance(background, dict):
-        from seqattr.generative.steps import read_real_set
-
         frame, _ = read_real_set({"min_size": 1, **background})
         name = f"reference:{Path(background['path']).name}"
     else:
@@ -111,9 +105,6 @@ def stratum_information(model_path, tokens: dict, *, model: dict, set_name: str,
     """({length: information profile (L,)}, {length: each sequence's terms (N, L)}) of the
     trained model on each stratum's attributed token rows, against `table` (None: uniform)
     at the stratum's columns (IMGT positions when `imgt`)."""
-    from seqattr.gama.information import information_profile, sequence_information, stratum_background
-    from seqattr.generative.imgt import imgt_positions
-
     lstm = load_model(model_path, expected=expectation(model, set_name))
     profiles, terms = {}, {}
     for length, rows in tokens.items():
@@ -137,7 +128,7 @@ def ig(model_path, sequences_path, output, *, options: dict, set_name: str, mode
     options = IGOptions.from_config(options)
     sequences = attributed_sequences(read_table(sequences_path)["sequence"].tolist(), options.max_sequences,
                                      options.seed)
-    pairs = scorings(options.modes, options.readouts)
+    pairs = ig_pairs(options.modes, options.readouts)
     started = time.perf_counter()
     lstm = load_model(model_path, expected=expectation(model, set_name))
     kept, counts = strata([len(s) for s in sequences], 1 if len({len(s) for s in sequences}) == 1 else min_stratum)
@@ -179,9 +170,6 @@ def residue_views(ig_initial_paths, ig_trained_paths, model_paths, sequences_pat
     mutational scan (mean over replicates' trained models, on the attributed sequences),
     and, with non-binders, each one's Spearman rho with the binder/non-binder log-odds
     over the (position, residue) cells."""
-    from seqattr.gama.figures import residue_figure
-    from seqattr.gama.residues import cell_agreement, mutational_scan, residue_map, summarise_residue_map
-
     set_threads(threads)
     maps = []
     for replicate, (initial_path, trained_path) in enumerate(zip(ig_initial_paths, ig_trained_paths), start=1):
@@ -191,34 +179,20 @@ def residue_views(ig_initial_paths, ig_trained_paths, model_paths, sequences_pat
                 maps.append(residue_map(trained[length][(mode, readout)], initial[length][(mode, readout)],
                                         tokens[length], imgt).assign(mode=mode, readout=readout,
                                                                      replicate=replicate))
-    long = pd.concat(maps, ignore_index=True)
-    per_replicate = summarise_residue_map(long, ["mode", "readout", "replicate"])
-    keys = ["mode", "readout", "column", "residue"]
-    residues = (per_replicate.groupby(keys, sort=False)
-                .agg(ig_trained=("ig_trained", "mean"), ig_initial=("ig_initial", "mean"),
-                     difference=("difference", "mean"), difference_sd=("difference", "std"), n=("n", "first"))
-                .reset_index())
+    residues = replicates_residue_map(maps)
     sequences = attributed_sequences(read_table(sequences_path)["sequence"].tolist(), max_sequences, seed)
-    scans = []
-    for replicate, path in enumerate(model_paths, start=1):
-        lstm = load_model(path, expected=expectation(model, set_name))
-        scans.append(mutational_scan(lstm, sequences, imgt).assign(replicate=replicate))
-    scan = (pd.concat(scans, ignore_index=True).groupby(["column", "residue"], sort=False)
-            .agg(delta_ll=("delta_ll", "mean"), delta_ll_sd=("delta_ll", "std"), n=("n", "first")).reset_index())
+    scan = replicates_scan([mutational_scan(load_model(path, expected=expectation(model, set_name)), sequences,
+                                            imgt).assign(replicate=replicate)
+                            for replicate, path in enumerate(model_paths, start=1)])
     rows = []
     if negatives_residues is not None:
-        truth = read_table(negatives_residues, dtype={"column": str})
-        rows.append({"view": "mutational_scan", "mode": "", "readout": "", **cell_agreement(scan, "delta_ll", truth)})
-        for (mode, readout), part in residues.groupby(["mode", "readout"], sort=False):
-            rows.append({"view": "ig_difference", "mode": mode, "readout": readout,
-                         **cell_agreement(part, "difference", truth)})
+        rows = agreement_rows(scan, residues, read_table(negatives_residues, dtype={"column": str}))
         for row in rows:
             log.info("%s %s/%s vs binder/non-binder log-odds: Spearman rho %.3f over %d cells", row["view"],
                      row["mode"], row["readout"], row["spearman_rho"], row["n_cells"])
-    agreement = pd.DataFrame(rows, columns=["view", "mode", "readout", "spearman_rho", "spearman_p", "n_cells"])
     write_table(residues.round(6), residue_map_path)
     write_table(scan.round(6), scan_path)
-    write_table(agreement.round(6), agreement_path)
+    write_table(pd.DataFrame(rows, columns=AGREEMENT_COLUMNS).round(6), agreement_path)
     save_figure(residue_figure(residues, scan, set_name), png, pdf)
 
 
@@ -246,190 +220,107 @@ def gama(ig_initial_path, ig_trained_path, matrix_path, profile_path, bootstrap_
          set_name: str | None = None, background=None, scorings=None) -> None:
     """One replicate's scorings from its two models' IG (`ig`): every (mode, readout) x
     metric x reduction: the matrices, the profiles and, when `bootstrap` > 0, that many
-    bootstrap profiles over the attributed sequences (`replicates.bootstrap_profiles`,
-    seeded by (seed, replicate)). Every profile row carries the replicate's convergence
+    bootstrap profiles over the attributed sequences (`profiles.bootstrap_frame`, seeded
+    by (seed, replicate)). Every profile row carries the replicate's convergence
     (`convergence`), read from its history. `imgt` (a CDR3 set, e.g. from an AIRR file):
     each position also gets its IMGT CDR3 number (`imgt_position`, `generative.imgt`).
 
-    The metrics in `metric.NULL_METRICS` read the null model's IG (`ig_null_path`, an `ig`
-    file of the replicate's null model; `null_history_path` adds its excess over the
-    shuffled set's floor, `null_excess_nll`); those in `metric.INFORMATION_METRICS` read
-    the trained model itself (`trained_model_path`, checked against `model` and
-    `set_name`) on the attributed token rows, against `background`
-    (`information_background`; None: uniform), named in the column `information_background`
-    of those metrics' rows (no `matrix` for `information`: it has none; it reads no IG, so
-    its profile is one set of rows, "-" for the mode, readout and reduction). `scorings`
-    ("mode/readout/metric/reduction" strings): only these GAMA scorings, and every
-    baseline among `metrics`, are written (None: every one computed)."""
-    from seqattr.gama.metric import INFORMATION_METRICS, NULL_METRICS
-
+    What each metric reads is `read_replicate_ig`'s: the null model's IG
+    (`ig_null_path`; `null_history_path` adds its excess over the shuffled set's floor,
+    `null_excess_nll`), the trained model (`trained_model_path`, `model`, `set_name`)
+    against `background`. `information` has no matrix and reads no IG, so its profile is
+    one set of rows, "-" for the mode, readout and reduction. `scorings`
+    (`vocabulary.Scoring` strings, mode/readout/ig_start/metric/reduction with the gama
+    section's IG start): only these GAMA scorings, and every baseline among `metrics`, are
+    written (None: every one computed)."""
     set_threads(threads)
-    ig_initial, ig_trained = read_ig(ig_initial_path), read_ig(ig_trained_path)
-    check_same_layout(ig_initial, ig_trained, ig_initial_path, ig_trained_path)
-    if len(ig_trained) > 1 and not imgt:
-        raise ValueError("sequences of several lengths are compared on IMGT CDR3 positions only (a CDR3 set)")
-    ig_null = None
-    if set(metrics) & set(NULL_METRICS):
-        if ig_null_path is None:
-            raise ValueError(f"metrics {sorted(set(metrics) & set(NULL_METRICS))} need the null model's IG")
-        ig_null = read_ig(ig_null_path)
-        check_same_layout(ig_null, ig_trained, ig_null_path, ig_trained_path)
-    information, information_terms, background_name = {}, {}, None
-    if set(metrics) & set(INFORMATION_METRICS):
-        if trained_model_path is None or model is None:
-            raise ValueError(f"metrics {sorted(set(metrics) & set(INFORMATION_METRICS))} need the trained model")
-        background_name, table = information_background(background, imgt)
-        information, information_terms = stratum_information(trained_model_path, read_ig_tokens(ig_trained_path),
-                                                             model=model, set_name=set_name, imgt=imgt, table=table)
-        log.info("replicate %d: information against the %s background", replicate, background_name)
-    counts = {length: next(iter(tensors.values())).shape[0] for length, tensors in ig_trained.items()}
-    n_attributed = sum(counts.values())
-    profiles, matrices = {}, {}
-    for length in ig_trained:
-        rows, matrices[length] = [], {}
-        for (mode, readout, metric, reduction), matrix, profile in scoring_profiles(
-                ig_trained[length], ig_initial[length], metrics, reductions,
-                ig_null=ig_null[length] if ig_null is not None else None, information=information.get(length)):
-            if reduction == reductions[0] and matrix is not None:
-                matrices[length][(mode, readout, metric)] = matrix
-            rows.append(pd.DataFrame({"mode": mode, "readout": readout, "metric": metric, "reduction": reduction,
-                                      "position": range(1, len(profile) + 1), "importance": profile.numpy()}))
-        profiles[length] = pd.concat(rows, ignore_index=True)
-    profile = selected(_stratified_profile(profiles, counts, SCORING, imgt), scorings)
-    profile["kind"] = profile["metric"].map(metric_kind)
-    profile["rank"] = (profile.groupby(SCORING, sort=False)["importance"]
-                       .rank(ascending=False, method="first", na_option="bottom").astype(int))
+    ig = read_replicate_ig(ig_initial_path, ig_trained_path, metrics, imgt=imgt, ig_null_path=ig_null_path,
+                           trained_model_path=trained_model_path, model=model, set_name=set_name,
+                           background=background)
+    if ig.background is not None:
+        log.info("replicate %d: information against the %s background", replicate, ig.background)
+    per_length, matrices = stratum_scorings(ig, metrics, reductions)
+    profile = ranked(selected(stratified_profile(per_length, ig.counts, SCORING, imgt), scorings))
     for key, part in profile.groupby(SCORING, sort=False):
         log.info("%s: top positions %s", "/".join(key), part.sort_values("rank")
                  [("imgt_position" if imgt else "position")].head(4).tolist())
-    tables = []
-    kept = set(map(tuple, profile[["mode", "readout", "metric"]].drop_duplicates().to_numpy()))
-    for key in [key for key in matrices[next(iter(matrices))] if key in kept]:
-        per_length = {length: matrices[length][key] for length in matrices}
-        matrix = (next(iter(per_length.values())) if len(per_length) == 1
-                  else combine_matrices(per_length, counts)[0])
-        tables.append(matrix_table(matrix, key[0]).assign(readout=key[1], metric=key[2]))
-    matrix_columns = ["mode", "readout", "metric", "output_pos", "input_pos", "score"]
-    matrix = pd.concat(tables)[matrix_columns] if tables else pd.DataFrame(columns=matrix_columns)  # information alone
-    write_table(matrix.round({"score": 6}), matrix_path)
-    columns = SCORING + ["kind", "position"] + (["imgt_position"] if imgt else []) + ["importance", "rank"]
-    profile = profile[columns + (["n_sequences"] if imgt else [])].round({"importance": 6})
-    if background_name is not None:  # which background the information baseline is measured against
-        profile.insert(profile.columns.get_loc("kind") + 1, "information_background",
-                       profile["metric"].map(lambda m: background_name if m in INFORMATION_METRICS else ""))
-    profile = profile.assign(replicate=replicate, n_attributed=n_attributed)
+    write_table(matrix_frame(matrices, ig.counts, profile).round({"score": 6}), matrix_path)
+    profile = with_convergence(replicate_profile(profile, ig, imgt, replicate), history_path, null_history_path,
+                               training or {}, replicate)
+    write_table(profile, profile_path)
+    if bootstrap_path is not None:
+        started = time.perf_counter()
+        write_table(bootstrap_frame(ig, metrics, reductions, bootstrap, seed, replicate, imgt, scorings),
+                    bootstrap_path)
+        log.info("replicate %d: %d bootstrap draws over %d sequences: %.1f s", replicate, bootstrap,
+                 sum(ig.counts.values()), time.perf_counter() - started)
+
+
+def read_replicate_ig(ig_initial_path, ig_trained_path, metrics, *, imgt: bool, ig_null_path=None,
+                      trained_model_path=None, model: dict | None = None, set_name: str | None = None,
+                      background=None) -> ReplicateIG:
+    """What one replicate's `metrics` read (`profiles.ReplicateIG`): the two models' IG
+    (`read_ig`, the same strata and scorings), the null model's IG for the metrics that
+    need a null model (`vocabulary.NULL_METRICS`), and for those that read the trained
+    model (`vocabulary.INFORMATION_METRICS`) its information on the attributed token rows
+    against `background` (`information_background`; None: uniform)."""
+    ig = ReplicateIG(read_ig(ig_initial_path), read_ig(ig_trained_path))
+    check_same_layout(ig.initial, ig.trained, ig_initial_path, ig_trained_path)
+    if len(ig.trained) > 1 and not imgt:
+        raise ValueError("sequences of several lengths are compared on IMGT CDR3 positions only (a CDR3 set)")
+    if needs_null_model(metrics):
+        if ig_null_path is None:
+            raise ValueError(f"metrics {sorted(set(metrics) & set(NULL_METRICS))} need the null model's IG")
+        ig.null = read_ig(ig_null_path)
+        check_same_layout(ig.null, ig.trained, ig_null_path, ig_trained_path)
+    if needs_trained_model(metrics):
+        if trained_model_path is None or model is None:
+            raise ValueError(f"metrics {sorted(set(metrics) & set(INFORMATION_METRICS))} need the trained model")
+        ig.background, table = information_background(background, imgt)
+        ig.information, ig.information_terms = stratum_information(
+            trained_model_path, read_ig_tokens(ig_trained_path), model=model, set_name=set_name, imgt=imgt,
+            table=table)
+    return ig
+
+
+def with_convergence(profile: pd.DataFrame, history_path, null_history_path, training: dict,
+                     replicate: int) -> pd.DataFrame:
+    """The profile with the replicate's convergence (`CONVERGENCE_COLUMNS`, from its
+    history) and its null model's excess (`null_excess_nll`), where their files are given."""
     if history_path is not None:
-        state = convergence(read_table(history_path), training or {})
+        state = convergence(read_table(history_path), training)
         profile = profile.assign(**{k: state[k] for k in CONVERGENCE_COLUMNS}).round(
             {"train_nll": 6, "val_nll": 6, "excess_nll": 6, "nll_gap": 6})
         log.info("replicate %d: kept epoch %d of %d, train NLL %.4f, held-out NLL %.4f (gap %.4f); %s criterion %s",
                  replicate, state["epoch"], state["epochs"], state["train_nll"], state["val_nll"], state["nll_gap"],
                  state["criterion"], "met" if state["converged"] else "NOT met")
     if null_history_path is not None:
-        null_state = convergence(read_table(null_history_path), training or {})
+        null_state = convergence(read_table(null_history_path), training)
         profile = profile.assign(null_excess_nll=round(null_state["excess_nll"], 6))
-    write_table(profile, profile_path)
-    if bootstrap_path is not None:
-        started = time.perf_counter()
-        several = len(ig_trained) > 1
-        draws = {length: bootstrap_profiles(ig_trained[length], ig_initial[length], metrics, reductions, bootstrap,
-                                            [seed, replicate] + ([length] if several else []),
-                                            ig_null=ig_null[length] if ig_null is not None else None,
-                                            information=information_terms.get(length))
-                 for length in ig_trained}
-        if several and bootstrap > 0:
-            draws = _stratified_profile(draws, counts, SCORING + ["draw"], imgt)[SCORING + ["draw", "position",
-                                                                                           "importance"]]
-        else:
-            draws = next(iter(draws.values()))
-        draws = selected(draws, scorings)
-        write_table(draws.assign(replicate=replicate).round({"importance": 6}), bootstrap_path)
-        log.info("replicate %d: %d bootstrap draws over %d sequences: %.1f s", replicate, bootstrap, n_attributed,
-                 time.perf_counter() - started)
-
-
-SCORING = ["mode", "readout", "metric", "reduction"]
-
-
-def selected(frame: pd.DataFrame, scorings=None) -> pd.DataFrame:
-    """The rows of the listed scorings ("mode/readout/metric/reduction") and of every
-    baseline; all rows when `scorings` is None or empty."""
-    if not scorings or frame.empty:
-        return frame
-    labels = frame[SCORING].astype(str).agg("/".join, axis=1)
-    keep = labels.isin(set(scorings)) | frame["metric"].map(metric_kind).eq("baseline")
-    return frame[keep].reset_index(drop=True)
-
-
-def _stratified_profile(profiles: dict, counts: dict, keys: list[str], imgt: bool) -> pd.DataFrame:
-    """One length stratum's profile as it is (with its IMGT numbers and count when `imgt`),
-    or several strata combined on IMGT positions (`strata.combine_profiles`)."""
-    if len(profiles) > 1:
-        return combine_profiles(profiles, counts, keys)
-    ((length, frame),) = profiles.items()
-    frame = frame.copy()
-    if imgt:
-        frame["imgt_position"] = imgt_column(frame["position"], length)
-        frame["n_sequences"] = counts[length]
-    return frame
-
-
-def check_finite_importances(profile: pd.DataFrame, path, set_name: str) -> None:
-    """InputError for an importance that is NaN or infinite: it would be ranked (last, or
-    first) and counted in the top-4 stability as if it were a measurement."""
-    import numpy as np
-
-    bad = profile[~np.isfinite(pd.to_numeric(profile["importance"], errors="coerce"))]
-    if "reduction" in bad:
-        # The output role of the first position is undefined by construction (it is predicted
-        # from START alone; `metric._output_role`): NaN there is not a degenerate set.
-        bad = bad[~((bad["reduction"] == "output") & (bad["position"] == 1))]
-    if len(bad):
-        row = bad.iloc[0]
-        scoring = ", ".join(f"{key} {row[key]}" for key in SCORING if key in row)
-        raise InputError(f"{path}: set {set_name or '?'}: the importance of position {row['position']} ({scoring}) "
-                         f"is {row['importance']} ({len(bad)} rows not finite); a set this small or this uniform "
-                         f"cannot be scored, give more (and more varied) sequences")
+    return profile
 
 
 def summarise(profile_paths, bootstrap_paths, matrix_paths, profile_path, matrix_path, *, level: float = 0.95,
               set_name: str = "") -> None:
     """The set's profile and matrix over its replicates: per scoring and position the mean
-    importance, sd over replicates, bootstrap interval and top-4 stability
-    (`replicates.summarise_replicates`), with the replicates' convergence beside every row
-    (`replicates.convergence_summary`); the matrix is the mean (and sd) over replicates."""
+    importance, sd over replicates, bootstrap interval and top-4 stability, with the
+    replicates' convergence beside every row (`replicates.set_summary`); the matrix is the
+    mean (and sd) over replicates (`replicates.mean_matrix`)."""
     # IMGT positions are labels, not numbers: read as floats, 111.10 would become 111.1
     tables = [read_table(path, dtype={"imgt_position": str}) for path in profile_paths]
     for path, table in zip(profile_paths, tables):
         check_finite_importances(table, path, set_name)
     profiles = pd.concat(tables, ignore_index=True)
     boots = [read_table(path) for path in bootstrap_paths]
-    summary = summarise_replicates(profiles, pd.concat(boots, ignore_index=True) if boots else pd.DataFrame(),
-                                   level)
-    # what each scoring is (`metric.metric_kind`): gama, gama+baseline or baseline
-    summary.insert(summary.columns.get_loc("reduction") + 1, "kind", summary["metric"].map(metric_kind))
-    if "imgt_position" in profiles:  # a CDR3 set: each position's IMGT number and how many sequences it has
-        numbers = dict(zip(profiles["position"], profiles["imgt_position"]))
-        summary.insert(summary.columns.get_loc("position") + 1, "imgt_position", summary["position"].map(numbers))
-        contributing = profiles.groupby("position")["n_sequences"].first()
-        summary["n_sequences"] = summary["position"].map(contributing)
-    if "information_background" in profiles:  # the information baseline's background, per metric
-        background = profiles.groupby("metric")["information_background"].first().fillna("")
-        summary.insert(summary.columns.get_loc("kind") + 1, "information_background",
-                       summary["metric"].map(background).fillna(""))
-    states = profiles.drop_duplicates("replicate")
-    if "criterion" in profiles:
-        state = convergence_summary(states[[c for c in CONVERGENCE_COLUMNS if c in states]].to_dict("records"))
-        summary = summary.assign(**state)
+    summary, state = set_summary(profiles, pd.concat(boots, ignore_index=True) if boots else pd.DataFrame(), level,
+                                 CONVERGENCE_COLUMNS)
+    if state:
         log.info("%s: %s criterion met by %s replicates; mean train NLL %.4f, held-out NLL %.4f (gap %s)", set_name,
                  state["criterion"], state["converged_replicates"], state["train_nll"], state["val_nll"],
                  f"{state['nll_gap']:.4f}" if "nll_gap" in state else "not recorded")
-    summary = summary.assign(n_attributed=int(states["n_attributed"].iloc[0]))
     write_table(summary.round(6), profile_path)
     matrices = pd.concat([read_table(path) for path in matrix_paths], ignore_index=True)
-    keys = ["mode", "readout", "metric", "output_pos", "input_pos"]
-    mean = (matrices.groupby(keys, sort=False, dropna=False)["score"].agg(score="mean", sd="std").reset_index())
-    write_table(mean.round(6), matrix_path)
+    write_table(mean_matrix(matrices).round(6), matrix_path)
 
 
 def figures(matrix_path, profile_path, heatmap_png, heatmap_pdf, profile_png, profile_pdf, *, name: str,
@@ -437,8 +328,6 @@ def figures(matrix_path, profile_path, heatmap_png, heatmap_pdf, profile_png, pr
     """The GAMA heatmap and profile of a set (the mean over its replicates, with the
     bootstrap interval as error bars and each replicate as a dot); a synthetic set's
     implanted positions are marked."""
-    from seqattr.gama.figures import gama_heatmap, gama_profile
-
     truth = set(read_table(truth_path)["position"]) if truth_path else set()
     replicates = pd.concat([read_table(path) for path in replicate_paths]) if replicate_paths else None
     save_figure(gama_heatmap(read_table(matrix_path), name), heatmap_png, heatmap_pdf)

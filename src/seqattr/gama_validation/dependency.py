@@ -26,29 +26,23 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from seqattr.schema import schema_defaults
-from seqattr.gama_validation.detection import DEFAULT_THRESHOLD_Z
+from seqattr.gama.edges import residue_edges
+from seqattr.gama.scoring import model_scorings
+from seqattr.gama.vocabulary import Scoring, metric_kind
+from seqattr.gama_validation.dependency_sets import DependencySet
+from seqattr.gama_validation.detection import DEFAULT_THRESHOLD_Z, score_profile
+from seqattr.gama_validation.edges import edge_auprc, edge_table, null_edge_draws, position_auroc, threshold_fpr
 from seqattr.gama_validation.experiments import DependencyExperiment
-from seqattr.gama.metric import metric_kind
+from seqattr.gama_validation.model_free import Scored, model_free_scores
+from seqattr.generative.alphabet import tokenize
+from seqattr.generative.schedule import BENCHMARK_KEYS, train_on_generator
+from seqattr.schema import schema_defaults
 
 log = logging.getLogger(__name__)
 
 # Sequences the model-free baselines and GAMA read: one seeded sample of the set, drawn
 # with a stream apart from the training samples (the seed's high bits).
 SAMPLE_STREAM = 7_919
-MODEL_FREE = ("logo", "mi_apc", "potts_apc")
-
-
-@dataclass
-class Scored:
-    """One scoring of an experiment: its key (mode, readout, IG baseline, metric,
-    reduction; model-free baselines: "-" for the IG fields), its per-position profile,
-    its residue edge matrix (L, L) or None, and the null draws (D, L, L) or None."""
-
-    key: tuple[str, str, str, str, str]
-    profile: np.ndarray
-    edges: np.ndarray | None = None
-    null_edges: np.ndarray | None = None
 
 
 @dataclass
@@ -69,23 +63,18 @@ class DependencyResult:
 
 
 def dependency_set(experiment: DependencyExperiment):
-    from seqattr.gama_validation.dependency_sets import DependencySet
-
     return DependencySet(kind=experiment.kind, length=experiment.length,
                          signal_to_noise=experiment.signal_to_noise, seed=experiment.seed,
                          distances=tuple(experiment.distances), parity_at=experiment.parity_at)
 
 
 def run_dependency_experiment(experiment: DependencyExperiment, schedule: dict, ig_options, *,
-                              baselines=("zero",), metrics=("gama",), reductions=("input",), scorings=None,
+                              ig_starts=("zero",), metrics=("gama",), reductions=("input",), scorings=None,
                               model_free=("logo",), null_draws: int = 50) -> DependencyResult:
     """Train the set's model and null model, attribute, score every scoring (those in
-    `scorings`, "mode/readout/baseline/metric/reduction" strings, when given; else the
+    `scorings`, `vocabulary.Scoring`s or their strings, when given; else the
     cross product) and the model-free baselines. `ig_options.max_sequences` sequences of
     the set's sample are attributed (`n_sequences` drawn, which the baselines read)."""
-    from seqattr.generative.alphabet import tokenize
-    from seqattr.generative.schedule import BENCHMARK_KEYS, train_on_generator
-
     started = time.perf_counter()
     generator = dependency_set(experiment)
     rng = np.random.default_rng([experiment.seed, SAMPLE_STREAM])
@@ -107,7 +96,7 @@ def run_dependency_experiment(experiment: DependencyExperiment, schedule: dict, 
     gama_started = time.perf_counter()
     keep = rng.permutation(len(sample))[: ig_options.max_sequences or len(sample)]
     tokens = tokenize([sample[i] for i in np.sort(keep)])
-    scored = attribute(trained, initial, null, tokens, ig_options, baselines=baselines, metrics=metrics,
+    scored = attribute(trained, initial, null, tokens, ig_options, ig_starts=ig_starts, metrics=metrics,
                        reductions=reductions, scorings=scorings, null_draws=null_draws, seed=experiment.seed)
     scored += model_free_scores(sample, model_free)
     return DependencyResult(
@@ -118,17 +107,13 @@ def run_dependency_experiment(experiment: DependencyExperiment, schedule: dict, 
         gama_seconds=time.perf_counter() - gama_started, seconds=time.perf_counter() - started)
 
 
-def attribute(trained, initial, null, tokens, ig_options, *, baselines, metrics, reductions, scorings=None,
+def attribute(trained, initial, null, tokens, ig_options, *, ig_starts, metrics, reductions, scorings=None,
               null_draws: int = 50, seed: int = 0) -> list[Scored]:
     """Every scoring of the trained model (`gama.scoring.model_scorings`; reference: its
     initial state; the null metrics: the null model) with its residue edges and, per entry,
     the null model's bootstrap draws of the same metric (`gama_validation.edges.null_edge_draws`)."""
-    from seqattr.gama.edges import residue_edges
-    from seqattr.gama.scoring import model_scorings
-    from seqattr.gama_validation.edges import null_edge_draws
-
     results, draws_of = [], {}
-    for scoring in model_scorings(trained, initial, tokens, ig_options, baselines=baselines, metrics=metrics,
+    for scoring in model_scorings(trained, initial, tokens, ig_options, ig_starts=ig_starts, metrics=metrics,
                                   reductions=reductions, null=null, scorings=scorings):
         edges, draws = None, None
         if scoring.matrix is not None:
@@ -142,43 +127,19 @@ def attribute(trained, initial, null, tokens, ig_options, *, baselines, metrics,
     return results
 
 
-def model_free_scores(sequences: list[str], names) -> list[Scored]:
-    """The model-free baselines on `sequences`: logo (column information, no edges),
-    mi_apc and potts_apc (edge matrices; per position the larger of its two roles, each
-    the max over its partners)."""
-    from seqattr.gama.edges import position_scores, symmetric_to_edges
-    from seqattr.gama.information import logo_information
-    from seqattr.gama.pairwise import apc, mutual_information, potts_couplings
-
-    results = []
-    for name in names:
-        if name not in MODEL_FREE:
-            raise ValueError(f"model-free baseline {name!r}: allowed {MODEL_FREE}")
-        if name == "logo":
-            results.append(Scored(("-", "-", "-", "logo", "-"), np.asarray(logo_information(sequences), dtype=float)))
-            continue
-        matrix = apc(mutual_information(sequences) if name == "mi_apc" else potts_couplings(sequences))
-        edges = symmetric_to_edges(matrix)
-        results.append(Scored(("-", "-", "-", name, "max"), position_scores(edges, "max"), edges))
-    return results
-
-
 DEPENDENCY_COLUMNS = [
     "experiment", "design", "set_kind", "signal_to_noise", "seed", "planted_positions", "planted_edges",
-    "mode", "readout", "baseline", "metric", "reduction", "kind", "edge_auprc", "position_auroc", "fnr_rank",
+    "mode", "readout", "ig_start", "metric", "reduction", "kind", "edge_auprc", "position_auroc", "fnr_rank",
     "fnr_threshold", "fpr_threshold", "threshold_z", "top_positions", "criterion", "learned_fraction",
     "learned_fraction_goal", "converged", "train_nll", "test_nll", "entropy_floor", "uniform_nll", "excess_nll",
     "tolerance", "converged_excess", "attempts", "epochs", "null_excess_nll", "null_converged", "n_sequences",
     "n_attributed"]
-EDGE_COLUMNS = ["experiment", "mode", "readout", "baseline", "metric", "kind", "input", "output", "score", "rank",
+EDGE_COLUMNS = ["experiment", "mode", "readout", "ig_start", "metric", "kind", "input", "output", "score", "rank",
                 "planted", "null_mean", "null_sd", "null_p"]
 
 
 def dependency_rows(result: DependencyResult, threshold_z: float = DEFAULT_THRESHOLD_Z) -> list[dict]:
     """The grid table's rows of one dependency experiment: one per scoring and baseline."""
-    from seqattr.gama_validation.edges import edge_auprc, edge_table, position_auroc, threshold_fpr
-    from seqattr.gama_validation.grid import score_profile
-
     experiment, state, null_state = result.experiment, result.state, result.null_state
     planted = sorted(result.planted_positions)
     converged = (state["learned_fraction"] >= state["learned_fraction_goal"] if planted
@@ -199,7 +160,7 @@ def dependency_rows(result: DependencyResult, threshold_z: float = DEFAULT_THRES
     }
     rows = []
     for scored in result.scored:
-        mode, readout, baseline, metric, reduction = scored.key
+        mode, readout, ig_start, metric, reduction = scored.key
         if planted:
             position = score_profile(scored.profile, planted, threshold_z)
             position["position_auroc"] = position_auroc(scored.profile, planted)
@@ -211,7 +172,7 @@ def dependency_rows(result: DependencyResult, threshold_z: float = DEFAULT_THRES
         auprc = float("nan")
         if scored.edges is not None and result.planted_edges:
             auprc = edge_auprc(edge_table(scored.edges, result.planted_edges))
-        rows.append({**common, "mode": mode, "readout": readout, "baseline": baseline, "metric": metric,
+        rows.append({**common, "mode": mode, "readout": readout, "ig_start": ig_start, "metric": metric,
                      "reduction": reduction, "kind": metric_kind(metric), "edge_auprc": auprc, **position})
     return rows
 
@@ -219,16 +180,14 @@ def dependency_rows(result: DependencyResult, threshold_z: float = DEFAULT_THRES
 def dependency_edges(result: DependencyResult) -> pd.DataFrame:
     """Every scoring's ranked edges (those with an edge matrix), the null model's bootstrap
     distribution beside each GAMA entry."""
-    from seqattr.gama_validation.edges import edge_table
-
     frames, seen = [], set()
     for scored in result.scored:
-        mode, readout, baseline, metric, _ = scored.key
+        mode, readout, ig_start, metric, _ = scored.key
         if scored.edges is None or scored.key[:4] in seen:  # the reductions of one matrix share its edges
             continue
         seen.add(scored.key[:4])
         table = edge_table(scored.edges, result.planted_edges, scored.null_edges)
-        frames.append(table.assign(experiment=result.experiment.id, mode=mode, readout=readout, baseline=baseline,
+        frames.append(table.assign(experiment=result.experiment.id, mode=mode, readout=readout, ig_start=ig_start,
                                    metric=metric, kind=metric_kind(metric)))
     if not frames:
         return pd.DataFrame(columns=EDGE_COLUMNS)
@@ -246,9 +205,7 @@ def dependency_summary(frame: pd.DataFrame, choosing_seeds=(0,)) -> pd.DataFrame
     reached their learned-fraction goal, the lowest learned fraction, and, over the
     experiments whose model converged, the mean (and lowest) edge AUPRC, the mean position
     AUROC and the threshold rule's FNR and FPR (on the null set, FPR over every position)."""
-    from seqattr.gama_validation.grid import scoring_label
-
-    frame = frame.assign(scoring=frame.apply(scoring_label, axis=1),
+    frame = frame.assign(scoring=frame.apply(lambda row: Scoring.of_row(row).label(), axis=1),
                          converged=frame["converged"].astype(str).str.lower() == "true",
                          seed_role=np.where(frame["seed"].isin(list(choosing_seeds)), "choose", "confirm"))
     rows = []

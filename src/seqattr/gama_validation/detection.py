@@ -90,3 +90,15 @@ def _check_positions(implanted: Iterable[int], length: int) -> list[int]:
     if len(set(implanted)) != len(implanted):
         raise ValueError(f"implanted positions {implanted} repeat")
     return implanted
+
+
+def score_profile(importance, implanted, threshold_z: float = DEFAULT_THRESHOLD_Z) -> dict:
+    """FNR by rank and by threshold (and the threshold's FPR) for one profile."""
+    importance = np.asarray(importance, dtype=float)
+    order = np.argsort(-np.where(np.isfinite(importance), importance, -np.inf), kind="stable")
+    return {
+        "fnr_rank": false_negative_rate(detected_by_rank(importance, implanted)),
+        "fnr_threshold": false_negative_rate(detected_by_threshold(importance, implanted, threshold_z)),
+        "fpr_threshold": false_positive_rate(importance, implanted, threshold_z),
+        "top_positions": ",".join(str(int(i) + 1) for i in order[:len(list(implanted))]),
+    }

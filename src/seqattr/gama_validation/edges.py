@@ -29,9 +29,12 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import torch
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from seqattr.gama.edges import position_scores, residue_edges, symmetric_to_edges, upper_mask
+from seqattr.gama.metric import score_matrix
+from seqattr.gama.vocabulary import NULL_METRICS
 from seqattr.gama_validation.detection import DEFAULT_THRESHOLD_Z, modified_z
 
 __all__ = ["residue_edges", "symmetric_to_edges", "position_scores", "edge_table", "edge_auprc", "position_auroc",
@@ -122,13 +125,8 @@ def null_edge_draws(ig_null, ig_reference, metric: str, draws: int = 50, seed: i
     with, when that is not the null model (the initial model, for gama, effect_size and
     spread): null[rows] against reference[rows], the same rows. None when the reference is
     the null model (a scoring under reference "null"); the metrics that read the null model
-    (`metric.NULL_METRICS`) always are, and ignore `ig_reference`: null[rows_a] against
+    (`vocabulary.NULL_METRICS`) always are, and ignore `ig_reference`: null[rows_a] against
     null[rows_b], two independent resamples."""
-    # torch only here: the table and the measures read numpy arrays, so a summary can use them without torch
-    import torch
-
-    from seqattr.gama.metric import NULL_METRICS, score_matrix
-
     if metric == "information":
         raise ValueError("metric 'information' has no matrix: it reads the model, not its IG")
     if draws < 1:

@@ -12,8 +12,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from seqattr.gama.metric import KINDS, metric_kind  # noqa: E402
-from seqattr.gama_validation.grid import SCORING_COLUMNS, fnr_summary, scoring_label  # noqa: E402
+from seqattr.gama.vocabulary import AUTHORS_CODE, KINDS, PAPER_SCORING, Scoring, kind_label, metric_kind  # noqa: E402
+from seqattr.gama_validation.dependency import dependency_summary  # noqa: E402
+from seqattr.gama_validation.grid import fnr_summary, scoring_label  # noqa: E402
 
 RULE_STYLE = {"fnr_rank": ("-", "o", None), "fnr_threshold": ("--", "s", "none")}  # line, marker, marker fill
 RULE_LABEL = {"fnr_rank": "rank rule (top-k)", "fnr_threshold": "threshold rule (modified z > {z:g})"}
@@ -22,7 +23,7 @@ RULE_LABEL = {"fnr_rank": "rank rule (top-k)", "fnr_threshold": "threshold rule 
 # Above this many scorings the line panels (one row each) stop being readable: one heatmap.
 MAX_LINE_SCORINGS = 6
 # The paper's scoring in the authors' code and as the paper describes it, marked in the heatmap.
-PAPER_SCORINGS = ("published/mean_logit/zero/gama/input", "exact/mean_logit/zero/gama/input")
+PAPER_SCORINGS = (Scoring(AUTHORS_CODE, *PAPER_SCORING.key[1:]).format(), PAPER_SCORING.format())
 
 
 # The scorings pre-registered for real sets and for the dependency benchmark
@@ -47,7 +48,7 @@ def fnr_heatmap(frame: pd.DataFrame, chosen=()):
     SNR >= 0.5: GAMA scorings, then those that add the information baseline ("GAMA +
     baseline: "), then the baselines ("baseline: ", one row each: no IG setting changes
     them), apart below a line, so that a baseline is never read as a GAMA result. The
-    `chosen` scorings (mode/readout/baseline/metric/reduction) that the frame has come
+    `chosen` scorings (`vocabulary.Scoring` strings) that the frame has come
     first, in their order, above a line: the few a reader should look at."""
     frame = frame.assign(scoring=frame.apply(scoring_label, axis=1), kind=frame["metric"].map(metric_kind),
                          ok=_converged(frame))
@@ -60,7 +61,7 @@ def fnr_heatmap(frame: pd.DataFrame, chosen=()):
     order = (high if len(high) else frame).groupby("scoring")["fnr_rank"].mean().sort_values(kind="stable")
     ranked = list(order.index) + [s for s in dict.fromkeys(frame["scoring"]) if s not in order.index]
     kinds = dict(zip(frame["scoring"], frame["kind"]))
-    first = [label for label in (scoring_label(dict(zip(SCORING_COLUMNS, c.split("/")))) for c in chosen)
+    first = [label for label in (Scoring(*c.split("/")).label() for c in chosen)
              if label in kinds]
     scorings = first + [s for kind in KINDS for s in ranked if kinds[s] == kind and s not in first]
     values = np.full((len(scorings), len(columns)), np.nan)
@@ -90,7 +91,7 @@ def fnr_heatmap(frame: pd.DataFrame, chosen=()):
     fig.colorbar(image, ax=ax, fraction=0.03, pad=0.01, label="FNR (%), rank rule")
     n = frame["experiment"].nunique()
     fig.suptitle(f"GAMA synthetic grid: false-negative rate of the implanted positions, {n} experiments\n"
-                 "mean over position sets and seeds; rows: mode/readout/baseline/metric/reduction, by kind "
+                 "mean over position sets and seeds; rows: mode/readout/ig_start/metric/reduction, by kind "
                  "(GAMA; GAMA + baseline; baseline: no IG), each best first (SNR >= 0.5); bold: the paper's; "
                  "*: a model not converged", fontsize=9)
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.45 / fig.get_figheight()))  # room for the title above the logic labels
@@ -107,7 +108,7 @@ def _converged(frame: pd.DataFrame) -> pd.Series:
 
 
 def fnr_lines(frame: pd.DataFrame):
-    """FNR (%) against signal-to-noise: rows = scoring (mode/readout/baseline/metric/reduction),
+    """FNR (%) against signal-to-noise: rows = scoring (mode/readout/ig_start/metric/reduction),
     columns = logic, colour = motif size, solid = rank rule, dashed = threshold rule.
     A hollow grey ring marks a point where not every experiment's model converged."""
     summary = fnr_summary(frame)
@@ -149,7 +150,7 @@ def fnr_lines(frame: pd.DataFrame):
                bbox_to_anchor=(0.5, -0.02 - 0.02 * len(labels) / 3))
     n = frame["experiment"].nunique()
     fig.suptitle(f"GAMA synthetic grid: false-negative rate of the implanted positions\n"
-                 f"{n} experiment{'s' if n != 1 else ''}; scoring = mode/readout/baseline/metric/reduction; dotted line: 5%")
+                 f"{n} experiment{'s' if n != 1 else ''}; scoring = mode/readout/ig_start/metric/reduction; dotted line: 5%")
     return fig
 
 
@@ -206,8 +207,6 @@ def negatives_figure(per_column: pd.DataFrame, per_residue: pd.DataFrame, result
     scoring against each truth (KL; the supervised baselines: logistic regression and, when
     computed, the CNN with Integrated Gradients, marked as not converged where it did not),
     baselines labelled."""
-    from seqattr.gama.metric import kind_label
-
     fig, axes = plt.subplots(1, 3, figsize=(16, max(4.5, 0.22 * result[["mode", "readout", "metric",
                                                                           "reduction"]].drop_duplicates().shape[0]
                                                         + 2)), gridspec_kw={"width_ratios": [1.2, 1.4, 1.6]})
@@ -260,12 +259,10 @@ def dependency_figure(frame: pd.DataFrame, chosen=()):
     then the model-free baselines) in each set kind x SNR column, over the experiments
     whose model reached its learned-fraction goal (all seeds; '*' where some did not);
     the null set's column is the threshold rule's false-positive rate (%) instead."""
-    from seqattr.gama_validation.dependency import dependency_summary
-
     summary = dependency_summary(frame, choosing_seeds=()).drop(columns="seed_role")
     labels = list(dict.fromkeys(frame.apply(scoring_label, axis=1)))
     kinds = dict(zip(summary["scoring"], summary["kind"]))
-    chosen = [scoring_label(dict(zip(SCORING_COLUMNS, scoring.split("/")))) for scoring in chosen]
+    chosen = [Scoring(*scoring.split("/")).label() for scoring in chosen]
     first = [label for label in chosen if label in labels]
     scorings = first + [s for kind in KINDS for s in labels if kinds.get(s) == kind and s not in first]
     columns = [(kind, snr) for kind in dict.fromkeys(frame["set_kind"]) if kind != "uniform"

@@ -14,19 +14,26 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from seqattr.gama_validation.detection import (DEFAULT_THRESHOLD_Z, detected_by_rank, detected_by_threshold,
-                                              false_negative_rate, false_positive_rate)
-from seqattr.gama.metric import kind_label, metric_kind
+from seqattr.gama_validation.detection import DEFAULT_THRESHOLD_Z, score_profile
+from seqattr.gama.null_model import train_null_model
+from seqattr.gama.scoring import model_profiles
+from seqattr.gama.vocabulary import Scoring, metric_kind, needs_null_model
 from seqattr.gama_validation.experiments import Experiment
+from seqattr.gama_validation.model_free import model_free_scores
+from seqattr.generative.alphabet import tokenize
+from seqattr.generative.engine import train_to_floor, training_defaults
+from seqattr.generative.entropy import entropy_floor, signal_weight, true_token_nll
+from seqattr.generative.paper_protocol import paper_attributed_indices, paper_positive_set
+from seqattr.generative.sets import synthetic_positive_set
 from seqattr.runtime import seeded_subsample
 
 log = logging.getLogger(__name__)
 
 GRID_COLUMNS = ["experiment", "protocol", "logic", "positions", "motif_size", "signal_to_noise", "seed", "mode",
-                "readout", "baseline", "metric", "reduction", "kind", "fnr_rank", "fnr_threshold", "fpr_threshold",
+                "readout", "ig_start", "metric", "reduction", "kind", "fnr_rank", "fnr_threshold", "fpr_threshold",
                 "threshold_z", "top_positions", "train_nll", "val_nll", "entropy_floor", "excess_nll", "converged",
                 "epochs", "null_excess_nll", "null_converged", "n_sequences", "n_attributed"]
-SCORING_COLUMNS = ["mode", "readout", "baseline", "metric", "reduction"]
+SCORING_COLUMNS = list(Scoring.field_names())
 # Wall-clock seconds of an experiment (the same for every mode: GAMA runs them together),
 # in their own table so that the grid table is byte-identical across reruns.
 TIMING_COLUMNS = ["experiment", "train_seconds", "gama_seconds", "seconds"]
@@ -39,10 +46,6 @@ def experiment_set(experiment: Experiment, protocol: str, n_attributed: int | No
     `sample_seed` (the experiment's seed when None); paper: the authors' generator with
     `n_sequences` signal sequences and their attributed sample (`generative.paper_protocol`).
     """
-    from seqattr.generative.entropy import signal_weight
-    from seqattr.generative.paper_protocol import paper_attributed_indices, paper_positive_set
-    from seqattr.generative.sets import synthetic_positive_set
-
     if protocol == "paper":
         frame, truth = paper_positive_set(experiment.length, experiment.positions, experiment.logic,
                                           experiment.signal_to_noise, experiment.seed,
@@ -63,18 +66,6 @@ def attribution_sample(n_sequences: int, n_attributed: int | None, seed: int) ->
     signal sequences are unknown; the same subsampler as the GAMA stage's.
     """
     return seeded_subsample(n_sequences, n_attributed, seed)
-
-
-def score_profile(importance, implanted, threshold_z: float = DEFAULT_THRESHOLD_Z) -> dict:
-    """FNR by rank and by threshold (and the threshold's FPR) for one profile."""
-    importance = np.asarray(importance, dtype=float)
-    order = np.argsort(-np.where(np.isfinite(importance), importance, -np.inf), kind="stable")
-    return {
-        "fnr_rank": false_negative_rate(detected_by_rank(importance, implanted)),
-        "fnr_threshold": false_negative_rate(detected_by_threshold(importance, implanted, threshold_z)),
-        "fpr_threshold": false_positive_rate(importance, implanted, threshold_z),
-        "top_positions": ",".join(str(int(i) + 1) for i in order[:len(list(implanted))]),
-    }
 
 
 @dataclass
@@ -102,9 +93,6 @@ def train_models(sequences: list[str], train_config: dict, seed: int, true_nll, 
     is trained again at half the learning rate, up to twice (`engine.train_to_floor`). The
     null model has the same settings and initial weights on the column-shuffled set,
     trained to that set's own floor."""
-    from seqattr.gama.null_model import train_null_model
-    from seqattr.generative.engine import train_to_floor
-
     initial, trained, history = train_to_floor(sequences, train_config, seed, true_nll)
     models = TrainedModels(initial, trained, history)
     if with_null:
@@ -137,11 +125,11 @@ class ExperimentResult:
 
 
 def run_experiment(experiment: Experiment, train_config: dict, ig_options, *, protocol: str = "clean",
-                   baselines=("zero",), metrics=("gama",), reductions=("input",),
+                   ig_starts=("zero",), metrics=("gama",), reductions=("input",),
                    reference: str = "initial", scorings=None, model_free=()) -> ExperimentResult:
     """Generate, train to the entropy floor, attribute: every scoring, i.e. mode x readout
-    (`ig_options`, an `IGOptions`) x IG baseline x metric x reduction, all from the same
-    models and one IG pass per model and baseline.
+    (`ig_options`, an `IGOptions`) x IG start x metric x reduction, all from the same
+    models and one IG pass per model and IG start.
 
     The attributed sample: `ig_options.max_sequences` sequences (clean: drawn with
     `ig_options.seed`; paper: the authors' sample, `experiment_set`). The result records
@@ -152,18 +140,12 @@ def run_experiment(experiment: Experiment, train_config: dict, ig_options, *, pr
     model (`train_models`), whose excess and convergence the result records as
     null_excess_nll and null_converged (NaN and empty without it). `reference` "initial"
     compares the trained model with its untrained initial state (the paper); "null"
-    compares it with the null model instead. `scorings` ("mode/readout/baseline/metric/
-    reduction" strings): only these GAMA scorings, and every baseline among `metrics`, are
-    kept (None: the whole cross product);
+    compares it with the null model instead. `scorings` (`vocabulary.Scoring`s or their
+    strings): only these GAMA scorings, and every baseline among `metrics`, are kept (None:
+    the whole cross product);
     `model_free` (logo, mi_apc, potts_apc): model-free baselines on the whole set, added
     as profiles keyed ("-", "-", "-", name, reduction).
     """
-    from seqattr.gama.metric import NULL_METRICS
-    from seqattr.gama.scoring import model_profiles
-    from seqattr.generative.alphabet import tokenize
-    from seqattr.generative.engine import training_defaults
-    from seqattr.generative.entropy import entropy_floor, true_token_nll
-
     if reference not in ("initial", "null"):
         raise ValueError(f"reference {reference!r}: allowed initial, null")
     started = time.perf_counter()
@@ -179,7 +161,7 @@ def run_experiment(experiment: Experiment, train_config: dict, ig_options, *, pr
     true_nll = true_token_nll(sequences, protocol, experiment.logic, experiment.positions,
                               truth["token"].tolist(), weight)
 
-    with_null = bool(set(metrics) & set(NULL_METRICS)) or reference == "null"
+    with_null = needs_null_model(metrics) or reference == "null"
     train_started = time.perf_counter()
     models = train_models(sequences, train_config, experiment.seed, true_nll, with_null)
     train_seconds = time.perf_counter() - train_started
@@ -200,11 +182,9 @@ def run_experiment(experiment: Experiment, train_config: dict, ig_options, *, pr
     gama_started = time.perf_counter()
     tokens = tokenize([sequences[i] for i in keep])
     profiles = model_profiles(models.trained, models.null if reference == "null" else models.initial, tokens,
-                              ig_options, baselines=baselines, metrics=metrics, reductions=reductions, null=models.null,
+                              ig_options, ig_starts=ig_starts, metrics=metrics, reductions=reductions, null=models.null,
                               scorings=scorings)
     if model_free:
-        from seqattr.gama_validation.dependency import model_free_scores
-
         profiles += [(scored.key, scored.profile) for scored in model_free_scores(sequences, model_free)]
     gama_seconds = time.perf_counter() - gama_started
     return ExperimentResult(
@@ -219,19 +199,19 @@ def grid_rows(result: ExperimentResult, threshold_z: float = DEFAULT_THRESHOLD_Z
     against the implanted positions (`score_profile`)."""
     experiment = result.experiment
     rows = []
-    for (mode, readout, baseline, metric, reduction), profile in result.profiles:
+    for (mode, readout, ig_start, metric, reduction), profile in result.profiles:
         profile = np.asarray(profile, dtype=float)
         if profile.shape != (experiment.length,):
             raise RuntimeError(f"{experiment.id}: importance profile has shape {profile.shape}, "
                                f"expected ({experiment.length},)")
         scores = score_profile(profile, experiment.positions, threshold_z)
         log.info("%s [%s/%s/%s/%s/%s]: top %s, FNR rank %.2f, FNR threshold %.2f", experiment.id, mode, readout,
-                 baseline, metric, reduction, scores["top_positions"], scores["fnr_rank"], scores["fnr_threshold"])
+                 ig_start, metric, reduction, scores["top_positions"], scores["fnr_rank"], scores["fnr_threshold"])
         rows.append({
             "experiment": experiment.id, "protocol": result.protocol, "logic": experiment.logic,
             "positions": ",".join(map(str, experiment.positions)), "motif_size": len(experiment.positions),
             "signal_to_noise": experiment.signal_to_noise, "seed": experiment.seed, "mode": mode,
-            "readout": readout, "baseline": baseline, "metric": metric, "reduction": reduction,
+            "readout": readout, "ig_start": ig_start, "metric": metric, "reduction": reduction,
             "kind": metric_kind(metric), **scores,
             "threshold_z": threshold_z, "train_nll": result.train_nll, "val_nll": result.val_nll,
             "entropy_floor": result.entropy_floor, "excess_nll": result.excess_nll, "converged": result.converged,
@@ -269,12 +249,8 @@ def stack_grid(frames: list[pd.DataFrame], columns=GRID_COLUMNS) -> pd.DataFrame
 
 
 def scoring_label(row) -> str:
-    """mode/readout/baseline/metric/reduction, named by its kind (`metric.kind_label`): a
-    baseline reads no IG, so it is one row, "baseline: <metric>", whatever the IG settings."""
-    kind = metric_kind(row["metric"])
-    if kind == "baseline":
-        return kind_label(kind, str(row["metric"]))
-    return kind_label(kind, "/".join(str(row[column]) for column in SCORING_COLUMNS))
+    """The scoring of a table row named by its kind (`vocabulary.Scoring.label`)."""
+    return Scoring.of_row(row).label()
 
 
 def fnr_summary(frame: pd.DataFrame) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from seqattr import InputError
-from seqattr.gama.permutation import PERMUTATION_DRAWS, permutation_p  # noqa: F401 (re-exported)
+from seqattr.gama_validation.permutation import PERMUTATION_DRAWS, permutation_p  # noqa: F401 (re-exported)
 
 
 def per_position_energy(contributions: pd.DataFrame, n_records: int, slice_length: int) -> pd.DataFrame:
@@ -106,7 +106,7 @@ def replicate_rhos(replicates: pd.DataFrame, energy: pd.DataFrame) -> pd.DataFra
 def mode_agreement(profile: pd.DataFrame, top: int = 4) -> pd.DataFrame:
     """For each pair of modes in a profile table, within each (readout, metric, reduction)
     that both modes have: Spearman rho of their importances and their top-`top`
-    positions, so one can read whether the published code's gradient accumulation
+    positions, so one can read whether the authors' code's gradient accumulation
     changes the conclusion (the paper names four key Mason residues)."""
     others = [c for c in ("readout", "metric", "reduction") if c in profile.columns]
     groups = profile.groupby(others, sort=False) if others else [((), profile)]

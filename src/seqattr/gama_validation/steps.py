@@ -13,13 +13,15 @@ from seqattr.gama_validation.detection import DEFAULT_THRESHOLD_Z
 from seqattr.gama_validation.dependency import (DEPENDENCY_COLUMNS, dependency_edges, dependency_rows,
                                                 dependency_summary, run_dependency_experiment)
 from seqattr.gama_validation.experiments import DependencyExperiment, expand_grid
-from seqattr.gama.metric import metric_kind
 from seqattr.gama.options import IGOptions
+from seqattr.gama.vocabulary import metric_kind
+from seqattr.gama_validation.negatives import compare, truth_tables
 from seqattr.gama_validation.grid import (TIMING_COLUMNS, format_grid, grid_frame, grid_rows, run_experiment,
                                          stack_grid, timing_frame)
 from seqattr.gama_validation.ground_truth import (PERMUTATION_DRAWS, SCORING, ground_truth_table, mode_agreement,
                                                   per_position_energy, replicate_rhos)
 from seqattr.generative.absolut import read_absolut_contributions
+from seqattr.generative.engine import training_settings
 from seqattr.io import read_table, write_table
 from seqattr.runtime import set_threads
 
@@ -40,7 +42,7 @@ def grid_experiment(output, timing_output, *, experiment: str, grid: dict, gener
     threshold_z = grid.get("threshold_z", DEFAULT_THRESHOLD_Z)
     if isinstance(spec, DependencyExperiment):
         result = run_dependency_experiment(
-            spec, {**grid["schedule"], "tolerance": grid["tolerance"]}, options, baselines=grid["baselines"],
+            spec, {**grid["schedule"], "tolerance": grid["tolerance"]}, options, ig_starts=grid["ig_starts"],
             metrics=grid["metrics"], reductions=grid["reductions"], scorings=grid.get("scorings"),
             model_free=grid.get("model_free", ["logo"]), null_draws=grid.get("null_draws", 50))
         rows = dependency_rows(result, threshold_z)
@@ -50,11 +52,9 @@ def grid_experiment(output, timing_output, *, experiment: str, grid: dict, gener
                   "seconds": result.seconds}
         write_table(timing_frame([{"experiment": spec.id, **timing}]), timing_output)
         return
-    from seqattr.generative.engine import training_settings
-
     train = training_settings(generative["model"], generative["training"], grid["train"])
     result = run_experiment(spec, {**train, "tolerance": grid["tolerance"]}, options, protocol=grid["protocol"],
-                            baselines=grid["baselines"], metrics=grid["metrics"], reductions=grid["reductions"],
+                            ig_starts=grid["ig_starts"], metrics=grid["metrics"], reductions=grid["reductions"],
                             scorings=grid.get("scorings"), model_free=grid.get("model_free", ["logo"]))
     rows = grid_rows(result, threshold_z)
     write_table(format_grid(grid_frame(rows)), output)
@@ -146,13 +146,11 @@ def vs_negatives(sequences, negatives, profile, table, truth_table, residue_tabl
                  replicate_profiles=(), imgt: bool = False, bootstrap: int = 200, draws: int = PERMUTATION_DRAWS,
                  seed: int = 0, cnn: dict | None = None, threads: int = 1) -> None:
     """Every GAMA scoring's profile (mean over replicates) against how the set's binders
-    differ from its non-binders (`gama.negatives`): per-column KL with a bootstrap interval,
+    differ from its non-binders (`gama_validation.negatives`): per-column KL with a bootstrap interval,
     the supervised logistic baseline and, with `cnn` (`gama.negatives_cnn`) enabled, the
     CNN + Integrated Gradients baseline with its convergence (`truth_table`), per column x
     residue log-odds and weights (`residue_table`), Spearman rho, permutation p and top-4
     overlap per scoring and truth (`table`), and the figure."""
-    from seqattr.gama.negatives import compare, truth_tables
-
     binders, non_binders = read_table(sequences)["sequence"], read_table(negatives)["sequence"]
     per_column, per_residue = truth_tables(binders, non_binders, imgt, draws=bootstrap, seed=seed, cnn=cnn,
                                            threads=threads)

@@ -15,10 +15,10 @@ exceeds `min_val_auroc`.
 A model that fails any of these gives no attribution: its importance is NaN and a warning
 is logged, since the IG of a model that has not learned the task describes only noise.
 
-Importance per column: Integrated Gradients (captum) of the binder logit from an all-zero
-baseline, on a seeded sample of at most `max_attributed` binders; the |IG| summed over the
-20 residue channels at the column, averaged over the sampled binders that have a residue
-there (NaN where none has). With a zero baseline and one-hot input only the present
+Importance per column: Integrated Gradients (captum) of the binder logit on the path from
+the all-zero input (IG start zero), on a seeded sample of at most `max_attributed`
+binders; the |IG| summed over the 20 residue channels at the column, averaged over the
+sampled binders that have a residue there (NaN where none has). Starting from zero, with one-hot input, only the present
 residue's channel has a non-zero attribution.
 
 The classify stage's CNN (`classify.models.cnn.GenomicBenchmarksCNN`) does not fit: its
@@ -179,7 +179,7 @@ def train_cnn(binders: np.ndarray, non_binders: np.ndarray, options: CnnOptions)
 
 def column_importance(model: nn.Module, binders: np.ndarray, ig_steps: int = 32, batch_size: int = 256) -> np.ndarray:
     """(C,) mean over the binders that have a residue at each column of the |IG| of the
-    binder logit (zero baseline) summed over the residue channels; NaN where none has one."""
+    binder logit (IG start zero) summed over the residue channels; NaN where none has one."""
     from captum.attr import IntegratedGradients
 
     model.eval()

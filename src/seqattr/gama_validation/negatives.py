@@ -14,12 +14,12 @@ of mixed-length ones, `generative.imgt`), with a pseudocount `PSEUDOCOUNT` per r
   non-binders (classes weighted to equal total weight), whose per-position importance is
   the mean over binders of |w[c, r_c] - mean_r w[c, r]| (the binder's residue against an
   average residue there);
-- a second supervised baseline, `cnn_ig` (`gama.supervised`, optional): a small 1-D CNN
+- a second supervised baseline, `cnn_ig` (`gama_validation.supervised`, optional): a small 1-D CNN
   on the same one-hot columns, attributed with Integrated Gradients on the binders; NaN,
   with its convergence columns saying why, when the CNN did not converge.
 
 `compare` scores every GAMA scoring's profile against each truth: Spearman rho over the
-columns, the permutation p (`gama.permutation.permutation_p`), the top-k
+columns, the permutation p (`gama_validation.permutation.permutation_p`), the top-k
 overlap and the rho of each replicate's profile.
 """
 
@@ -30,39 +30,12 @@ import pandas as pd
 from scipy import stats
 
 from seqattr.generative.alphabet import AMINO_ACIDS
+from seqattr.gama.columns import PSEUDOCOUNT, columns_of, frequencies, one_hot  # noqa: F401 (re-exported)
+from seqattr.gama_validation.permutation import permutation_p
+from seqattr.gama_validation.supervised import CnnOptions, cnn_ig_truth
 from seqattr.generative.sets import drop_shared  # noqa: F401 (re-exported)
 
-PSEUDOCOUNT = 0.5
 TRUTHS = ("kl", "logistic", "cnn_ig")
-INDEX = {residue: i for i, residue in enumerate(AMINO_ACIDS)}
-
-
-def columns_of(sequences, imgt: bool) -> tuple[list[str], list[str]]:
-    """(column labels, sequences written over them with '-' where absent): residue positions
-    "1".."L" for one length without IMGT, else IMGT CDR3 positions."""
-    sequences = list(sequences)
-    if imgt:
-        from seqattr.generative.imgt import imgt_alignment
-
-        return imgt_alignment(sequences)
-    lengths = {len(s) for s in sequences}
-    if len(lengths) != 1:
-        raise ValueError(f"sequences of lengths {sorted(lengths)} need IMGT columns (imgt=True)")
-    return [str(p) for p in range(1, lengths.pop() + 1)], sequences
-
-
-def one_hot(aligned: list[str], n_columns: int) -> np.ndarray:
-    """(N, C, 20) uint8; '-' is all zeros."""
-    codes = np.full((len(aligned), n_columns), -1, dtype=np.int64)
-    for i, row in enumerate(aligned):
-        codes[i] = [INDEX.get(ch, -1) for ch in row]
-    return (codes[:, :, None] == np.arange(len(AMINO_ACIDS))[None, None, :]).astype(np.uint8)
-
-
-def frequencies(counts: np.ndarray, pseudocount: float = PSEUDOCOUNT) -> np.ndarray:
-    """(C, 20) residue frequencies from counts (C, 20) with a pseudocount per residue."""
-    counts = counts + pseudocount
-    return counts / counts.sum(axis=1, keepdims=True)
 
 
 def kl_per_column(binder_counts: np.ndarray, non_binder_counts: np.ndarray,
@@ -127,8 +100,6 @@ def truth_tables(binder_sequences, non_binder_sequences, imgt: bool, draws: int 
                                "n_non_binders": counts_n.sum(axis=1), "kl": kl_per_column(counts_b, counts_n),
                                "kl_ci_low": low, "kl_ci_high": high, "logistic": logistic_importance(weights, b)})
     if cnn is not None:
-        from seqattr.gama.supervised import CnnOptions, cnn_ig_truth
-
         options = cnn if isinstance(cnn, CnnOptions) else CnnOptions.from_dict(cnn)
         if options.enabled:
             importance, summary = cnn_ig_truth(b, n, options, threads=threads)
@@ -163,8 +134,6 @@ def compare(profile: pd.DataFrame, replicates: pd.DataFrame | None, truth: pd.Da
     for a `cnn_ig` truth whose CNN did not converge: its importance is NaN, and so are the
     rho, p and overlap). Truths absent from `truth` (cnn_ig when off) get no rows. `column`
     names the profile's column that holds the truth's labels (position or imgt_position)."""
-    from seqattr.gama.permutation import permutation_p
-
     rows = []
     for key, part in profile.groupby(scoring, sort=False):
         joined = part.assign(_c=part[column].astype(str)).merge(truth, left_on="_c", right_on="column")

@@ -7,7 +7,7 @@ entropy, its own noise); and the couplings of a pseudo-likelihood Potts model
 (`potts_couplings`, as plmDCA: Ekeberg et al. 2013), which separate a direct pair from the
 chains of pairs that MI also sees. Both are symmetric (L, L) scores;
 `gama.edges.symmetric_to_edges` makes them an edge matrix. The per-position baseline is
-the logo (`gama.information.logo_information`).
+the logo (`model_free.logo_information`).
 
 Neither sees a dependency of three positions whose every pair is independent (a parity
 r_c = r_a + r_b mod 20 with uniform r_a, r_b): its pairwise MI is zero, and a pairwise
@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from seqattr.gama.information import N_RESIDUES, RESIDUES
+from seqattr.gama.columns import N_RESIDUES, RESIDUES
 
 
 def one_hot(sequences) -> np.ndarray:
