@@ -184,7 +184,8 @@ def test_match_table_filters_and_ranks(monkeypatch):
     strong = np.eye(4)[:, [0, 1, 2, 3, 0, 1]]
     weak = np.full((4, 6), 0.25)
     targets = [Motif(f"T{i}", f"tf{i}", "fam", np.full((4, 5), 0.25)) for i in range(3)]
-    monkeypatch.setattr(matching, "tomtom_pvalues", lambda queries, ts: np.array([[0.5, 1e-6, 0.01]]))
+    monkeypatch.setattr(matching, "tomtom_alignments", lambda queries, ts: (
+        np.array([[0.5, 1e-6, 0.01]]), np.array([[0, -1, 2]]), np.array([[0, 1, 0]])))
     diffuse = np.tile(np.array([[0.4], [0.1], [0.1], [0.4]]), (1, 40))  # 40 columns of ~0.28 bits
     table = matching.match_table([pattern("pos_0", strong), pattern("pos_1", weak), pattern("neg_0", strong, n=5),
                                   pattern("pos_2", diffuse)],
@@ -193,8 +194,28 @@ def test_match_table_filters_and_ranks(monkeypatch):
     first = table[table["motif"] == "pos_0"]
     assert first["target_id"].tolist() == ["T1", "T2"] and first["rank"].tolist() == [1, 2]
     np.testing.assert_allclose(first["q_value"], [3e-6, 0.015])
+    assert first["offset"].tolist() == [-1, 2] and first["strand"].tolist() == ["-", "+"]
     assert table.set_index("motif").loc[["pos_1", "neg_0", "pos_2"], "passed"].tolist() == [False, False, False]
     assert pattern("pos_2", diffuse).information > 4.0  # enough bits in all, too few per column
+
+
+def test_a_match_is_drawn_as_tomtom_aligned_it():
+    """A GATA pattern TCTTATCA beside JASPAR's TGATAAGA: on the minus strand the match is
+    drawn reverse complemented, TCTTATCA, with its column `offset` under the pattern's first."""
+    from seqattr.motifs import figures
+
+    gata = np.eye(4)[:, ["ACGT".index(base) for base in "TGATAAGA"]]
+    aligned = figures.aligned_target(gata, 0, "-")
+    assert "".join(aligned.idxmax(axis=1)) == "TCTTATCA" and aligned.index.tolist() == list(range(8))
+    shifted = figures.aligned_target(gata, 2, "+")
+    assert "".join(shifted.idxmax(axis=1)) == "TGATAAGA" and shifted.index.tolist() == list(range(-2, 6))
+    patterns = [pattern("pos_0", np.eye(4)[:, ["ACGT".index(base) for base in "TTATCA"]])]
+    table = pd.DataFrame([{"motif": "pos_0", "passed": True, "rank": 1, "target_id": "MA1", "target_name": "GATA1",
+                           "family": "GATA", "q_value": 1e-5, "offset": 2, "strand": "-"}])
+    figure = figures.match_figure(patterns, table, {"MA1": Motif("MA1", "GATA1", "GATA", gata)}, "toy")
+    axes = figure.axes
+    assert "reverse complement" in axes[2].get_title() and "q = 1e-05" in axes[2].get_title()
+    assert axes[1].get_xlim() == axes[2].get_xlim() == (-2.5, 5.5)  # TC before the pattern, TTATCA under it
 
 
 def motifs_table(rows):
