@@ -682,7 +682,7 @@ def final_outputs():
         outputs += [motifs_figure(ext, **entry) for entry in MOTIF_ENTRIES for ext in both]
         outputs += [enrichment_file(dataset) for dataset in MOTIF_DATASETS] + [PLANTED_RECALL, BASELINE_OVERLAP]
     for name in GENERATIVE_SETS:
-        outputs.append(generative_file("sample_summary.tsv", name))
+        outputs += [generative_file("sample_summary.tsv", name), generative_file("samples.airr.tsv", name)]
         outputs += [generative_figure(kind, ext, name) for kind in ("logo", "nll") for ext in both]
         outputs += [gama_file("gama_matrix.tsv", name), gama_file("profile.tsv", name)]
         outputs += [gama_figure(kind, ext, name) for kind in ("heatmap", "profile") for ext in both]
