@@ -685,6 +685,7 @@ def final_outputs():
         outputs += [generative_file("sample_summary.tsv", name), generative_file("samples.airr.tsv", name)]
         outputs += [generative_figure(kind, ext, name) for kind in ("logo", "nll") for ext in both]
         outputs += [gama_file("gama_matrix.tsv", name), gama_file("profile.tsv", name)]
+        outputs.append(gama_file("sequence_residues.tsv.gz", name))
         outputs += [gama_figure(kind, ext, name) for kind in ("heatmap", "profile") for ext in both]
         if len(GAMA["modes"]) > 1:
             outputs.append(gama_file("mode_agreement.tsv", name))
