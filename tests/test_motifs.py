@@ -432,3 +432,18 @@ def test_modisco_report_is_one_offline_page_with_its_tomtom_matches(tmp_path, mo
     assert "pos_patterns.pattern_0" in html and "MA2 tf2|A_B_family" in html
     images = re.findall(r'<img src="([^"]*)"', html)
     assert len(images) == 5 and all(src.startswith("data:image/png;base64,") for src in images)
+
+
+def test_contributions_are_a_bigwig_with_one_chromosome_per_sequence(tmp_path):
+    from figwig import BigWigReader, read_bigwig
+
+    from seqattr.motifs import formats
+
+    x = onehot(3, 12)
+    hypothetical = RNG.normal(size=(3, 4, 12)).astype(np.float32)
+    x[2, :, 10:] = 0  # padding: no base, no contribution
+    formats.write_attribution_bigwig(np.array(["s1", "s2", "s3"]), x, hypothetical, tmp_path / "c.bw")
+    assert BigWigReader(str(tmp_path / "c.bw")).chrom_sizes == {"s1": 12, "s2": 12, "s3": 12}
+    values = read_bigwig(str(tmp_path / "c.bw"), ["s1", "s2", "s3"], [0, 0, 0], 12)
+    np.testing.assert_allclose(values, (x * hypothetical).sum(axis=1), rtol=1e-6, atol=1e-7)
+    assert (values[2, 10:] == 0).all()

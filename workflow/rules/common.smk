@@ -321,7 +321,7 @@ MOTIF_DATABASE = f"{RESULTS}/motifs/database.meme"
 PLANTED_RECALL = f"{RESULTS}/motifs/planted_recall.tsv"
 BASELINE_OVERLAP = f"{RESULTS}/motifs/baseline_overlap.tsv"
 # What motif_discovery writes per (classifier, method) besides its figure.
-MOTIF_FORMATS = ("motifs.tsv", "motifs.meme", "modisco_results.h5", "seqlets.bed", "modisco_report.html")
+MOTIF_FORMATS = ("motifs.tsv", "motifs.meme", "modisco_results.h5", "seqlets.bed", "modisco_report.html", "contributions.bw")
 
 
 def ism_file(dataset="{dataset}", model="{model}", mask_ratio="{mask_ratio}", seed="{seed}"):
@@ -333,7 +333,7 @@ def motifs_file(
     name, dataset="{dataset}", model="{model}", mask_ratio="{mask_ratio}", seed="{seed}", attribution="{attribution}"
 ):
     """A (classifier, method)'s motifs.tsv (TOMTOM matches), patterns.npz (TF-MoDISco), or a file
-    other tools read: motifs.meme, modisco_results.h5, seqlets.bed, modisco_report.html."""
+    other tools read: motifs.meme, modisco_results.h5, seqlets.bed, modisco_report.html, contributions.bw."""
     return f"{RESULTS}/motifs/{dataset}/{classifier_stem(model, mask_ratio, seed)}.{attribution}.{name}"
 
 

@@ -99,6 +99,18 @@ rule motif_discovery:
                 "content": "seqlets (BED6)",
             },
         ),
+        bigwig=report(
+            motifs_file("contributions.bw"),
+            caption=report_caption("contributions_bigwig"),
+            category="Motifs",
+            subcategory="Files for other tools",
+            labels={
+                "dataset": "{dataset}",
+                "classifier": classifier_stem(),
+                "method": "{attribution}",
+                "content": "contributions (bigWig)",
+            },
+        ),
         modisco_report=report(
             motifs_file("modisco_report.html"),
             caption=report_caption("modisco_report"),

@@ -10,6 +10,9 @@
   input window), the pattern's name, a 0-1000 score and the strand.
 - modisco's HTML report (`modiscolite.report.report_motifs`) with its logos inlined, so the
   one file opens on its own and inside Snakemake's self-contained report.
+- The attribution as bigWig (figwig's writer): one chromosome per evaluated sequence (its
+  id, the input window's length), each base's contribution, the hypothetical contribution
+  of the base it holds (0 at padding). IGV shows it beside the BED on the same sequences.
 """
 
 from __future__ import annotations
@@ -111,6 +114,19 @@ def write_bed(table: pd.DataFrame, output) -> None:
     """BED: tab-separated, no header, no track line."""
     with atomic_path(output) as tmp:
         table[BED_COLUMNS].to_csv(tmp, sep="\t", header=False, index=False)
+
+
+def write_attribution_bigwig(sequence_ids, onehot: np.ndarray, hypothetical: np.ndarray, output) -> None:
+    """bigWig of the contributions (N, L) = sum over bases of one-hot x hypothetical, one
+    chromosome per sequence id, in the given order."""
+    from figwig import write_bigwig
+
+    contributions = (np.asarray(onehot, dtype=np.float32) * np.asarray(hypothetical, dtype=np.float32)).sum(axis=1)
+    ids = [str(identifier) for identifier in sequence_ids]
+    length = contributions.shape[1]
+    with atomic_path(output) as tmp:
+        write_bigwig(str(tmp), [(identifier, length) for identifier in ids], ids, np.zeros(len(ids), dtype=np.int64),
+                     np.ascontiguousarray(contributions, dtype=np.float32), n_jobs=1)
 
 
 def report_database(database: list[Motif], path) -> None:

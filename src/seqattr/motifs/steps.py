@@ -31,8 +31,8 @@ from seqattr.motifs.database import Motif, jaspar_motifs, planted_motifs, read_m
 from seqattr.motifs.discovery import run_modisco
 from seqattr.motifs.enrichment import enrichment_table, motif_presence
 from seqattr.motifs.figures import match_figure
-from seqattr.motifs.formats import (combine_meme, modisco_report, seqlet_bed, write_bed, write_discovered_meme,
-                                    write_modisco_h5)
+from seqattr.motifs.formats import (combine_meme, modisco_report, seqlet_bed, write_attribution_bigwig, write_bed,
+                                    write_discovered_meme, write_modisco_h5)
 from seqattr.motifs.matching import match_table
 from seqattr.motifs.recall import OVERLAP_COLUMNS, RECALL_COLUMNS, baseline_overlap, planted_recall
 from seqattr.runtime import resolve_device
@@ -107,10 +107,11 @@ def hypothetical_contributions(method: str, source_path, onehot_all: np.ndarray,
 def discover(source_path, encoded_path, database_path, table_output, patterns_output, png, pdf, *, method: str,
              title: str, planted: dict[str, str], mutation_rate: float, min_seqlets: int,
              min_information: float, top: int, options: dict, min_mean_information: float = 0.0,
-             name: str, meme_output, h5_output, bed_output, report_output) -> None:
+             name: str, meme_output, h5_output, bed_output, report_output, bigwig_output) -> None:
     """TF-MoDISco patterns of one (classifier, method), named `name/pattern`: their TOMTOM
     matches (motifs.tsv), the patterns file, the logo figure, and the files other tools
-    read (seqattr.motifs.formats): MEME, modisco_results.h5, seqlet BED6, modisco's report."""
+    read (seqattr.motifs.formats): MEME, modisco_results.h5, seqlet BED6, modisco's report,
+    the attribution bigWig."""
     encoded = load_encoded(encoded_path)
     database = read_meme(database_path) + planted_database(planted, mutation_rate)
     index, onehot, hypothetical = hypothetical_contributions(method, source_path, encoded.as_float(), encoded.mask)
@@ -135,6 +136,7 @@ def discover(source_path, encoded_path, database_path, table_output, patterns_ou
     write_discovered_meme(patterns, name, meme_output)
     write_modisco_h5(result, h5_output)
     write_bed(seqlet_bed(h5_output, patterns, encoded.ids[index], name), bed_output)
+    write_attribution_bigwig(encoded.ids[index], onehot, hypothetical, bigwig_output)
     start = time.perf_counter()
     modisco_report(h5_output, database, report_output, n_patterns=len(patterns),
                    trim_threshold=options["trim_threshold"])
