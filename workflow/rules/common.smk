@@ -321,7 +321,14 @@ MOTIF_DATABASE = f"{RESULTS}/motifs/database.meme"
 PLANTED_RECALL = f"{RESULTS}/motifs/planted_recall.tsv"
 BASELINE_OVERLAP = f"{RESULTS}/motifs/baseline_overlap.tsv"
 # What motif_discovery writes per (classifier, method) besides its figure.
-MOTIF_FORMATS = ("motifs.tsv", "motifs.meme", "modisco_results.h5", "seqlets.bed", "modisco_report.html", "contributions.bw")
+MOTIF_FORMATS = (
+    "motifs.tsv",
+    "motifs.meme",
+    "modisco_results.h5",
+    "seqlets.bed",
+    "modisco_report.html",
+    "contributions.bw",
+)
 
 
 def ism_file(dataset="{dataset}", model="{model}", mask_ratio="{mask_ratio}", seed="{seed}"):

@@ -212,7 +212,12 @@ rule motif_summary:
                 caption=report_caption("discovered_meme"),
                 category="Motifs",
                 subcategory="Files for other tools",
-                labels={"dataset": dataset, "classifier": "all", "method": "all", "content": "discovered motifs (MEME)"},
+                labels={
+                    "dataset": dataset,
+                    "classifier": "all",
+                    "method": "all",
+                    "content": "discovered motifs (MEME)",
+                },
             )
             for dataset in MOTIF_DATASETS
         ],
