@@ -181,6 +181,7 @@ def test_airr_junctions_are_trimmed_filtered_collapsed_and_counted(tmp_path):
     assert (record["missing_conserved_flank"], record["uppercased"], record["dropped_not_productive"],
             record["duplicate_rows_collapsed"], record["unique_sequences"]) == (1, 1, 1, 1, 3)
     assert "sequence" in record["missing_required_fields"].split(",")
+    assert record["airr_validation"].startswith("failed: 1 error; first: ") and "sequence" in record["airr_validation"]
     trimmed, _ = read_airr_set(path, flank_policy="trim")
     assert "ARDGG" in trimmed["sequence"].tolist()  # the C trimmed, the missing W kept as is
     filtered, record = read_airr_set(path, v_call="IGHV3", j_call="IGHJ4")
