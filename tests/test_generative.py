@@ -131,6 +131,30 @@ def test_training_defaults_are_the_schema_defaults_of_every_key_train_lstm_reads
     assert defaults["learning_rate"] > 0 and defaults["tolerance"] > 0
 
 
+# --- AIRR rearrangement output (seqattr.generative.airr_output) ---------------------------
+
+def test_samples_are_airr_rearrangements_that_airr_validates(tmp_path):
+    import airr
+    from airr.schema import RearrangementSchema
+
+    from seqattr.generative.airr_output import write_samples_airr
+
+    samples = pd.DataFrame({"id": ["sample1", "sample2"], "sequence": ["ARDYW", "AR"], "valid": [True, False],
+                            "novel": [True, False]})
+    write_samples_airr(samples, tmp_path / "samples.airr.tsv")
+    assert airr.validate_rearrangement(str(tmp_path / "samples.airr.tsv"))
+    read = airr.load_rearrangement(str(tmp_path / "samples.airr.tsv"))
+    assert set(RearrangementSchema.required) <= set(read.columns)
+    assert read["sequence_id"].tolist() == ["sample1", "sample2"] and read["cdr3_aa"].tolist() == ["ARDYW", "AR"]
+    assert read["productive"].tolist() == [True, False]
+    text = pd.read_csv(tmp_path / "samples.airr.tsv", sep="\t", dtype=str, keep_default_na=False)
+    assert text["valid"].tolist() == ["T", "F"] and text["novel"].tolist() == ["T", "F"]
+    assert (text["junction_aa"] == "").all() and (text["v_call"] == "").all() and not read["rev_comp"].any()
+    # joins back to samples.tsv.gz by sequence_id
+    joined = read[["sequence_id", "cdr3_aa"]].merge(samples, left_on="sequence_id", right_on="id")
+    assert (joined["cdr3_aa"] == joined["sequence"]).all() and len(joined) == 2
+
+
 # --- AIRR rearrangement input (seqattr.generative.airr_input) ------------------------------
 
 def _airr(tmp_path, rows, columns=("sequence_id", "junction_aa", "v_call", "j_call", "productive")):
@@ -157,6 +181,7 @@ def test_airr_junctions_are_trimmed_filtered_collapsed_and_counted(tmp_path):
     assert (record["missing_conserved_flank"], record["uppercased"], record["dropped_not_productive"],
             record["duplicate_rows_collapsed"], record["unique_sequences"]) == (1, 1, 1, 1, 3)
     assert "sequence" in record["missing_required_fields"].split(",")
+    assert record["airr_validation"].startswith("failed: 1 error; first: ") and "sequence" in record["airr_validation"]
     trimmed, _ = read_airr_set(path, flank_policy="trim")
     assert "ARDGG" in trimmed["sequence"].tolist()  # the C trimmed, the missing W kept as is
     filtered, record = read_airr_set(path, v_call="IGHV3", j_call="IGHJ4")

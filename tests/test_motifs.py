@@ -4,6 +4,8 @@ minutes on a cold cache, so the suite leaves them out (TOMTOM is replaced by fix
 p-values where a table is built); `make run` runs them on the demo, where
 planted_recall.tsv checks them against the planted truth."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -108,14 +110,43 @@ def test_saturation_mutagenesis_is_the_effect_of_each_substitution():
 
 # --- databases ----------------------------------------------------------------------
 
-def test_meme_round_trip_and_planted_ppms():
+def test_meme_round_trip_and_planted_ppms(tmp_path):
+    from memelite.io import read_meme as memelite_read
+
     motifs = database.planted_motifs({"a:ACGT": "ACGT"}, mutation_rate=0.04)
     np.testing.assert_allclose(motifs[0].ppm[:, 0], [0.97, 0.01, 0.01, 0.01])
     motifs.append(Motif("MA0001.1", "TF one", "Some family", np.full((4, 3), 0.25)))
-    back = database.parse_meme(database.meme_text(motifs), "x.meme")
+    database.write_meme(motifs, tmp_path / "x.meme")
+    back = database.read_meme(tmp_path / "x.meme")
     assert [(m.id, m.name, m.family) for m in back] == [("planted_ACGT", "a:ACGT", "planted"),
                                                           ("MA0001.1", "TF one", "Some family")]
     np.testing.assert_allclose(back[0].ppm, motifs[0].ppm, atol=1e-6)
+    assert list(memelite_read(str(tmp_path / "x.meme"))) == ["planted_ACGT a:ACGT|planted",
+                                                             "MA0001.1 TF_one|Some_family"]
+
+
+MEME_HEAD = "MEME version 4\n\nALPHABET= ACGT\n\nstrands: + -\n\n"
+
+
+@pytest.mark.parametrize("body, message", [
+    ("", "a MEME file with no motifs"),
+    ("MOTIF M1 one\nMOTIF M2 two\nletter-probability matrix: alength= 4 w= 1\n0.25 0.25 0.25 0.25\n",
+     "motif M1: no 'letter-probability matrix' line"),
+    ("MOTIF M1 one\nletter-probability matrix: alength= 4 w= 2\n0.25 0.25 0.25 0.25\n0.5 x 0.25 0.25\n",
+     "a motif's matrix is not ACGT probabilities of its stated width"),
+    ("MOTIF M1\nletter-probability matrix: alength= 4 w= 1\n1 0 0 0\n"
+     "MOTIF M1\nletter-probability matrix: alength= 4 w= 1\n0 1 0 0\n", "line 10: a second motif 'M1'"),
+    ("MOTIF\nletter-probability matrix: alength= 4 w= 1\n1 0 0 0\n", "line 7: MOTIF line without an identifier"),
+])
+def test_a_bad_meme_file_is_named_with_what_is_wrong(tmp_path, body, message):
+    path = tmp_path / "bad.meme"
+    path.write_text(MEME_HEAD + body)
+    with pytest.raises(DatabaseError) as error:
+        database.read_meme(path)
+    assert str(error.value).startswith(f"{path}: {message}")
+    path.write_text("id\tsequence\n")
+    with pytest.raises(DatabaseError, match="no 'MEME version' line"):
+        database.read_meme(path)
 
 
 def test_jaspar_release_is_read_offline_and_pinned():
@@ -153,7 +184,8 @@ def test_match_table_filters_and_ranks(monkeypatch):
     strong = np.eye(4)[:, [0, 1, 2, 3, 0, 1]]
     weak = np.full((4, 6), 0.25)
     targets = [Motif(f"T{i}", f"tf{i}", "fam", np.full((4, 5), 0.25)) for i in range(3)]
-    monkeypatch.setattr(matching, "tomtom_pvalues", lambda queries, ts: np.array([[0.5, 1e-6, 0.01]]))
+    monkeypatch.setattr(matching, "tomtom_alignments", lambda queries, ts: (
+        np.array([[0.5, 1e-6, 0.01]]), np.array([[0, -1, 2]]), np.array([[0, 1, 0]])))
     diffuse = np.tile(np.array([[0.4], [0.1], [0.1], [0.4]]), (1, 40))  # 40 columns of ~0.28 bits
     table = matching.match_table([pattern("pos_0", strong), pattern("pos_1", weak), pattern("neg_0", strong, n=5),
                                   pattern("pos_2", diffuse)],
@@ -162,8 +194,28 @@ def test_match_table_filters_and_ranks(monkeypatch):
     first = table[table["motif"] == "pos_0"]
     assert first["target_id"].tolist() == ["T1", "T2"] and first["rank"].tolist() == [1, 2]
     np.testing.assert_allclose(first["q_value"], [3e-6, 0.015])
+    assert first["offset"].tolist() == [-1, 2] and first["strand"].tolist() == ["-", "+"]
     assert table.set_index("motif").loc[["pos_1", "neg_0", "pos_2"], "passed"].tolist() == [False, False, False]
     assert pattern("pos_2", diffuse).information > 4.0  # enough bits in all, too few per column
+
+
+def test_a_match_is_drawn_as_tomtom_aligned_it():
+    """A GATA pattern TCTTATCA beside JASPAR's TGATAAGA: on the minus strand the match is
+    drawn reverse complemented, TCTTATCA, with its column `offset` under the pattern's first."""
+    from seqattr.motifs import figures
+
+    gata = np.eye(4)[:, ["ACGT".index(base) for base in "TGATAAGA"]]
+    aligned = figures.aligned_target(gata, 0, "-")
+    assert "".join(aligned.idxmax(axis=1)) == "TCTTATCA" and aligned.index.tolist() == list(range(8))
+    shifted = figures.aligned_target(gata, 2, "+")
+    assert "".join(shifted.idxmax(axis=1)) == "TGATAAGA" and shifted.index.tolist() == list(range(-2, 6))
+    patterns = [pattern("pos_0", np.eye(4)[:, ["ACGT".index(base) for base in "TTATCA"]])]
+    table = pd.DataFrame([{"motif": "pos_0", "passed": True, "rank": 1, "target_id": "MA1", "target_name": "GATA1",
+                           "family": "GATA", "q_value": 1e-5, "offset": 2, "strand": "-"}])
+    figure = figures.match_figure(patterns, table, {"MA1": Motif("MA1", "GATA1", "GATA", gata)}, "toy")
+    axes = figure.axes
+    assert "reverse complement" in axes[2].get_title() and "q = 1e-05" in axes[2].get_title()
+    assert axes[1].get_xlim() == axes[2].get_xlim() == (-2.5, 5.5)  # TC before the pattern, TTATCA under it
 
 
 def motifs_table(rows):
@@ -239,7 +291,7 @@ def test_motif_database_copies_a_meme_file_and_summary_writes_both_tables(tmp_pa
     from seqattr.motifs import steps
 
     meme = tmp_path / "in.meme"
-    meme.write_text(database.meme_text([Motif("MA2", "GATA1", "GATA", np.eye(4))]))
+    database.write_meme([Motif("MA2", "GATA1", "GATA", np.eye(4))], meme)
     steps.motif_database(tmp_path / "db.meme", release="JASPAR2024", path=str(meme))
     assert [m.id for m in database.read_meme(tmp_path / "db.meme")] == ["MA2"]
     table = tmp_path / "cnn.ig.motifs.tsv"
@@ -277,3 +329,121 @@ def test_the_demo_plans_the_motifs_jobs_and_refuses_an_unshipped_release(tmp_pat
     assert failed.returncode != 0
     assert "motifs.jaspar_release: 'JASPAR1999' is not a JASPAR release that the installed pyjaspar ships" in (
         failed.stdout + failed.stderr)
+
+
+# --- files for other tools (MEME, modisco_results.h5, BED6, modisco's report) --------
+
+def modisco_output():
+    """A TF-MoDISco result built from modiscolite's own Seqlet and TrackSet: one pattern of
+    width 8 whose core (columns 2-5, GATA) carries all the contribution, seen on the plus
+    strand in sequence 0 at [2, 10) and on the minus strand in sequence 1 at [5, 13)."""
+    from types import SimpleNamespace
+
+    from modiscolite.core import Seqlet, TrackSet
+
+    sequences = ["CCCCGATACCCCCCCCCCCC", "CCCCCCCTATCCCCCCCCCC", "CCCCCCCCCCCCCCCCCCCC"]
+    x = np.zeros((3, 20, 4), dtype=np.float32)
+    for row, sequence in enumerate(sequences):
+        x[row, np.arange(20), ["ACGT".index(base) for base in sequence]] = 1
+    contrib = np.zeros_like(x)
+    contrib[0, 4:8] = x[0, 4:8]
+    contrib[1, 7:11] = x[1, 7:11]
+    seqlets = TrackSet(x, contrib, contrib).create_seqlets([Seqlet(0, 2, 10, False), Seqlet(1, 5, 13, True)])
+    found = SimpleNamespace(seqlets=seqlets, subclusters=None,
+                            sequence=np.mean([s.sequence for s in seqlets], axis=0),
+                            contrib_scores=np.mean([s.contrib_scores for s in seqlets], axis=0),
+                            hypothetical_contribs=np.mean([s.hypothetical_contribs for s in seqlets], axis=0))
+    patterns = discovery.patterns_from_modisco({1: [found], -1: None})
+    return discovery.ModiscoResult(patterns, [found], None, 20), np.array(["s0", "s1", "s2"]), sequences
+
+
+def test_modisco_h5_is_modiscolite_s_layout_and_seqlets_are_bed6_on_the_core(tmp_path):
+    import h5py
+
+    from seqattr.motifs import formats
+
+    result, ids, sequences = modisco_output()
+    assert result.patterns[0].consensus == "GATA" and result.patterns[0].trim_start == 2
+    formats.write_modisco_h5(result, tmp_path / "modisco_results.h5")
+    with h5py.File(tmp_path / "modisco_results.h5", "r") as h5:
+        assert list(h5) == ["pos_patterns"] and list(h5["pos_patterns"]) == ["pattern_0"]
+        assert h5.attrs["window_size"] == 20
+        pattern = h5["pos_patterns/pattern_0"]
+        assert {"sequence", "contrib_scores", "hypothetical_contribs", "seqlets"} <= set(pattern)
+        assert pattern["sequence"].shape == (8, 4)
+        assert pattern["seqlets/n_seqlets"][0] == 2
+        assert pattern["seqlets/is_revcomp"][:].tolist() == [False, True]
+    formats.write_bed(formats.seqlet_bed(tmp_path / "modisco_results.h5", result.patterns, ids, "cnn_r0_s0/ig"),
+                      tmp_path / "seqlets.bed")
+    # What a BED reader checks: six tab-separated columns, 0 <= start < end, integer scores
+    # 0-1000, strands + or -; the interval, reverse complemented on '-', holds the core.
+    bed = pd.read_csv(tmp_path / "seqlets.bed", sep="\t", header=None, names=formats.BED_COLUMNS)
+    assert bed[["chrom", "start", "end", "name", "score", "strand"]].values.tolist() == [
+        ["s0", 4, 8, "cnn_r0_s0/ig/pos_0", 1000, "+"], ["s1", 7, 11, "cnn_r0_s0/ig/pos_0", 1000, "-"]]
+    complement = str.maketrans("ACGT", "TGCA")
+    for row in bed.itertuples():
+        site = sequences[int(row.chrom[1:])][row.start:row.end]
+        assert (site if row.strand == "+" else site.translate(complement)[::-1]) == "GATA"
+
+
+def test_discovered_motifs_are_meme_named_classifier_method_pattern(tmp_path):
+    from memelite.io import read_meme as memelite_read
+
+    from seqattr.motifs import formats
+
+    result, _, _ = modisco_output()
+    formats.write_discovered_meme(result.patterns, "cnn_r0_s0/ig", tmp_path / "a.meme")
+    formats.write_discovered_meme(result.patterns, "cnn_r0_s0/ism", tmp_path / "b.meme")
+    read = memelite_read(str(tmp_path / "a.meme"))
+    assert list(read) == ["cnn_r0_s0/ig/pos_0 GATA"]
+    np.testing.assert_allclose(read["cnn_r0_s0/ig/pos_0 GATA"], result.patterns[0].ppm)
+    assert "Background letter frequencies\nA 0.25 C 0.25 G 0.25 T 0.25" in (tmp_path / "a.meme").read_text()
+    formats.combine_meme([tmp_path / "a.meme", tmp_path / "b.meme"], tmp_path / "all.meme")
+    assert [m.id for m in database.read_meme(tmp_path / "all.meme")] == ["cnn_r0_s0/ig/pos_0", "cnn_r0_s0/ism/pos_0"]
+    with pytest.raises(ValueError, match="also in an earlier file"):
+        formats.combine_meme([tmp_path / "a.meme", tmp_path / "a.meme"], tmp_path / "twice.meme")
+
+
+def test_modisco_report_is_one_offline_page_with_its_tomtom_matches(tmp_path, monkeypatch):
+    """modiscolite's report with ttl=True (memelite's TOMTOM, here fixed results for the
+    numba-free suite): one page, every logo inlined, the matches named as the database has them."""
+    import socket
+
+    from modiscolite import report
+
+    from seqattr.motifs import formats
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the report opened a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    targets = [Motif(f"MA{i}", f"tf{i}", "A/B family", np.full((4, 5), 0.25)) for i in range(4)]
+
+    def fixed_tomtom(queries, target_ppms, n_nearest):
+        assert len(queries) == 1 and len(target_ppms) == 4
+        return (np.array([[1e-6, 1e-3, 0.1]]), None, None, None, None, np.array([[2, 0, 1]]))
+
+    monkeypatch.setattr(report, "tomtom", fixed_tomtom)
+    result, _, _ = modisco_output()
+    formats.write_modisco_h5(result, tmp_path / "modisco_results.h5")
+    formats.modisco_report(tmp_path / "modisco_results.h5", targets, tmp_path / "report.html", n_patterns=1,
+                           trim_threshold=0.3)
+    html = (tmp_path / "report.html").read_text()
+    assert "pos_patterns.pattern_0" in html and "MA2 tf2|A_B_family" in html
+    images = re.findall(r'<img src="([^"]*)"', html)
+    assert len(images) == 5 and all(src.startswith("data:image/png;base64,") for src in images)
+
+
+def test_contributions_are_a_bigwig_with_one_chromosome_per_sequence(tmp_path):
+    from figwig import BigWigReader, read_bigwig
+
+    from seqattr.motifs import formats
+
+    x = onehot(3, 12)
+    hypothetical = RNG.normal(size=(3, 4, 12)).astype(np.float32)
+    x[2, :, 10:] = 0  # padding: no base, no contribution
+    formats.write_attribution_bigwig(np.array(["s1", "s2", "s3"]), x, hypothetical, tmp_path / "c.bw")
+    assert BigWigReader(str(tmp_path / "c.bw")).chrom_sizes == {"s1": 12, "s2": 12, "s3": 12}
+    values = read_bigwig(str(tmp_path / "c.bw"), ["s1", "s2", "s3"], [0, 0, 0], 12)
+    np.testing.assert_allclose(values, (x * hypothetical).sum(axis=1), rtol=1e-6, atol=1e-7)
+    assert (values[2, 10:] == 0).all()

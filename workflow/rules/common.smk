@@ -317,6 +317,15 @@ MOTIF_DATASETS = unique(entry["dataset"] for entry in MOTIF_ENTRIES)
 MOTIF_DATABASE = f"{RESULTS}/motifs/database.meme"
 PLANTED_RECALL = f"{RESULTS}/motifs/planted_recall.tsv"
 BASELINE_OVERLAP = f"{RESULTS}/motifs/baseline_overlap.tsv"
+# What motif_discovery writes per (classifier, method) besides its figure.
+MOTIF_FORMATS = (
+    "motifs.tsv",
+    "motifs.meme",
+    "modisco_results.h5",
+    "seqlets.bed",
+    "modisco_report.html",
+    "contributions.bw",
+)
 
 
 def ism_file(dataset="{dataset}", model="{model}", mask_ratio="{mask_ratio}", seed="{seed}"):
@@ -327,7 +336,8 @@ def ism_file(dataset="{dataset}", model="{model}", mask_ratio="{mask_ratio}", se
 def motifs_file(
     name, dataset="{dataset}", model="{model}", mask_ratio="{mask_ratio}", seed="{seed}", attribution="{attribution}"
 ):
-    """A (classifier, method)'s motifs.tsv (TOMTOM matches) or patterns.npz (TF-MoDISco)."""
+    """A (classifier, method)'s motifs.tsv (TOMTOM matches), patterns.npz (TF-MoDISco), or a file
+    other tools read: motifs.meme, modisco_results.h5, seqlets.bed, modisco_report.html, contributions.bw."""
     return f"{RESULTS}/motifs/{dataset}/{classifier_stem(model, mask_ratio, seed)}.{attribution}.{name}"
 
 
@@ -335,6 +345,11 @@ def motifs_figure(
     ext, dataset="{dataset}", model="{model}", mask_ratio="{mask_ratio}", seed="{seed}", attribution="{attribution}"
 ):
     return f"{FIGURES}/motifs/{dataset}/{classifier_stem(model, mask_ratio, seed)}.{attribution}.{ext}"
+
+
+def discovered_meme(dataset="{dataset}"):
+    """Every (classifier, method)'s discovered motifs of a dataset in one MEME file."""
+    return f"{RESULTS}/motifs/{dataset}/discovered.meme"
 
 
 def enrichment_file(dataset="{dataset}"):
@@ -666,13 +681,15 @@ def final_outputs():
     if RECOVERY_ENTRIES:
         outputs += [saliency_table("motif_recovery")] + [saliency_figure("motif_recovery", ext) for ext in both]
     if MOTIF_ENTRIES:
-        outputs += [motifs_file("motifs.tsv", **entry) for entry in MOTIF_ENTRIES]
+        outputs += [motifs_file(name, **entry) for entry in MOTIF_ENTRIES for name in MOTIF_FORMATS]
+        outputs += [discovered_meme(dataset) for dataset in MOTIF_DATASETS]
         outputs += [motifs_figure(ext, **entry) for entry in MOTIF_ENTRIES for ext in both]
         outputs += [enrichment_file(dataset) for dataset in MOTIF_DATASETS] + [PLANTED_RECALL, BASELINE_OVERLAP]
     for name in GENERATIVE_SETS:
-        outputs.append(generative_file("sample_summary.tsv", name))
+        outputs += [generative_file("sample_summary.tsv", name), generative_file("samples.airr.tsv", name)]
         outputs += [generative_figure(kind, ext, name) for kind in ("logo", "nll") for ext in both]
         outputs += [gama_file("gama_matrix.tsv", name), gama_file("profile.tsv", name)]
+        outputs.append(gama_file("sequence_residues.tsv.gz", name))
         outputs += [gama_figure(kind, ext, name) for kind in ("heatmap", "profile") for ext in both]
         if len(GAMA["modes"]) > 1:
             outputs.append(gama_file("mode_agreement.tsv", name))

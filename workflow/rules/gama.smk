@@ -194,3 +194,36 @@ rule plot_gama:
         runtime=10,
     script:
         "../scripts/plot_gama.py"
+
+
+rule gama_sequence_residues:
+    input:
+        ig_initial=lambda wildcards: gama_replicate_files("ig_initial.pt", wildcards.set),
+        ig_trained=lambda wildcards: gama_replicate_files("ig_trained.pt", wildcards.set),
+        sequences=generative_file("sequences.tsv.gz"),
+    output:
+        report(
+            gama_file("sequence_residues.tsv.gz"),
+            caption=report_caption("gama_sequence_residues"),
+            category="GAMA",
+            subcategory="Files for other tools",
+            labels={"set": "{set}", "content": "per-sequence residue IG (joins by sequence_id)"},
+        ),
+    log:
+        log_file("gama", "{set}.sequence_residues"),
+    benchmark:
+        benchmark_file("gama", "{set}.sequence_residues")
+    group:
+        "generative"
+    conda:
+        "../envs/torch.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_mb(TORCH_MB),
+        runtime=20,
+    params:
+        imgt=lambda wildcards: GENERATIVE["sets"][wildcards.set]["source"] == "airr",
+        max_sequences=GAMA["max_sequences"],
+        seed=GAMA["seed"],
+    script:
+        "../scripts/gama_sequence_residues.py"

@@ -115,6 +115,13 @@ rule sample_generative:
     output:
         samples=generative_file("samples.tsv.gz"),
         summary=generative_file("sample_summary.tsv"),
+        airr=report(
+            generative_file("samples.airr.tsv"),
+            caption=report_caption("generative_samples_airr"),
+            category="GAMA",
+            subcategory="Files for other tools",
+            labels={"set": "{set}", "content": "samples as AIRR rearrangements"},
+        ),
     log:
         log_file("generative", "{set}.sample"),
     benchmark:

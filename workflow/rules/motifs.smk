@@ -63,6 +63,66 @@ rule motif_discovery:
     output:
         table=motifs_file("motifs.tsv"),
         patterns=motifs_file("patterns.npz"),
+        meme=report(
+            motifs_file("motifs.meme"),
+            caption=report_caption("motif_meme"),
+            category="Motifs",
+            subcategory="Files for other tools",
+            labels={
+                "dataset": "{dataset}",
+                "classifier": classifier_stem(),
+                "method": "{attribution}",
+                "content": "discovered motifs (MEME)",
+            },
+        ),
+        h5=report(
+            motifs_file("modisco_results.h5"),
+            caption=report_caption("modisco_h5"),
+            category="Motifs",
+            subcategory="Files for other tools",
+            labels={
+                "dataset": "{dataset}",
+                "classifier": classifier_stem(),
+                "method": "{attribution}",
+                "content": "modisco_results.h5",
+            },
+        ),
+        bed=report(
+            motifs_file("seqlets.bed"),
+            caption=report_caption("seqlet_bed"),
+            category="Motifs",
+            subcategory="Files for other tools",
+            labels={
+                "dataset": "{dataset}",
+                "classifier": classifier_stem(),
+                "method": "{attribution}",
+                "content": "seqlets (BED6)",
+            },
+        ),
+        bigwig=report(
+            motifs_file("contributions.bw"),
+            caption=report_caption("contributions_bigwig"),
+            category="Motifs",
+            subcategory="Files for other tools",
+            labels={
+                "dataset": "{dataset}",
+                "classifier": classifier_stem(),
+                "method": "{attribution}",
+                "content": "contributions (bigWig)",
+            },
+        ),
+        modisco_report=report(
+            motifs_file("modisco_report.html"),
+            caption=report_caption("modisco_report"),
+            category="Motifs",
+            subcategory="TF-MoDISco reports",
+            labels={
+                "dataset": "{dataset}",
+                "classifier": classifier_stem(),
+                "method": "{attribution}",
+                "content": "modisco report with TOMTOM matches",
+            },
+        ),
         png=report(
             motifs_figure("png"),
             caption=report_caption("motif_logos"),
@@ -88,6 +148,7 @@ rule motif_discovery:
         runtime=30,
     params:
         title=lambda w: f"{w.dataset}: {classifier_name(w.model, w.mask_ratio, w.seed)}, {w.attribution}",
+        name=lambda w: f"{classifier_stem(w.model, w.mask_ratio, w.seed)}/{w.attribution}",
         planted=lambda w: planted_consensuses(w.dataset),
         mutation_rate=lambda w: planted_mutation_rate(w.dataset),
         min_seqlets=MOTIFS["min_seqlets"],
@@ -140,10 +201,26 @@ rule motif_enrichment:
 rule motif_summary:
     input:
         tables=[motifs_file("motifs.tsv", **entry) for entry in MOTIF_ENTRIES],
+        meme=[motifs_file("motifs.meme", **entry) for entry in MOTIF_ENTRIES],
         enrichment=[enrichment_file(dataset) for dataset in MOTIF_DATASETS],
     output:
         recall=PLANTED_RECALL,
         overlap=BASELINE_OVERLAP,
+        combined=[
+            report(
+                discovered_meme(dataset),
+                caption=report_caption("discovered_meme"),
+                category="Motifs",
+                subcategory="Files for other tools",
+                labels={
+                    "dataset": dataset,
+                    "classifier": "all",
+                    "method": "all",
+                    "content": "discovered motifs (MEME)",
+                },
+            )
+            for dataset in MOTIF_DATASETS
+        ],
     log:
         log_file("motifs", "summary"),
     benchmark:
@@ -156,5 +233,12 @@ rule motif_summary:
         enrichment_files={dataset: enrichment_file(dataset) for dataset in MOTIF_DATASETS},
         planted={dataset: planted_consensuses(dataset) for dataset in MOTIF_DATASETS},
         q_threshold=MOTIFS["q_threshold"],
+        combined_meme={
+            dataset: (
+                [motifs_file("motifs.meme", **entry) for entry in MOTIF_ENTRIES if entry["dataset"] == dataset],
+                discovered_meme(dataset),
+            )
+            for dataset in MOTIF_DATASETS
+        },
     script:
         "../scripts/motif_summary.py"

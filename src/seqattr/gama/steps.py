@@ -332,3 +332,19 @@ def figures(matrix_path, profile_path, heatmap_png, heatmap_pdf, profile_png, pr
     replicates = pd.concat([read_table(path) for path in replicate_paths]) if replicate_paths else None
     save_figure(gama_heatmap(read_table(matrix_path), name), heatmap_png, heatmap_pdf)
     save_figure(gama_profile(read_table(profile_path), name, truth, replicates), profile_png, profile_pdf)
+
+
+def sequence_residues(ig_initial_paths, ig_trained_paths, sequences_path, output, *, set_name: str,
+                      imgt: bool = False, max_sequences: int | None = None, seed: int = 0) -> None:
+    """GAMA's per-residue IG of every attributed sequence and replicate as one long table
+    (`gama.sequence_residues`), `sequence_id` the set's `id`."""
+    from seqattr.gama.sequence_residues import sequence_residue_table
+
+    table = read_table(sequences_path, dtype={"id": str})
+    ids = attributed_sequences(table["id"].tolist(), max_sequences, seed)
+    sequences = attributed_sequences(table["sequence"].tolist(), max_sequences, seed)
+    frames = [sequence_residue_table(set_name, ids, sequences, read_ig(trained_path), read_ig(initial_path),
+                                     read_ig_tokens(trained_path), imgt=imgt, replicate=replicate)
+              for replicate, (initial_path, trained_path) in enumerate(zip(ig_initial_paths, ig_trained_paths), 1)]
+    write_table(pd.concat(frames, ignore_index=True).round({"ig_trained": 6, "ig_initial": 6, "difference": 6}),
+                output)

@@ -2,7 +2,7 @@
 
 Read with the AIRR Community's `airr` package (`airr.load_rearrangement`, strict validation
 off: real files often lack required fields such as `sequence` or the cigars; which ones
-are missing is recorded). Per row, in this order:
+are missing is recorded, with what `airr.validate_rearrangement` says of the file). Per row, in this order:
 
 1. `productive`: rows whose `productive` is false are dropped (counted) when
    `productive_only` and the column exists; a file without it is recorded as such.
@@ -56,6 +56,27 @@ def _call_matches(calls, prefix: str) -> bool:
     return any(call.strip().startswith(prefix) for call in str(calls).split(","))
 
 
+def airr_validation(path) -> str:
+    """What `airr.validate_rearrangement` says of the file, on one line: `passed`, or
+    `failed` with the number of errors it reported and the first of them."""
+    import contextlib
+    import io
+
+    import airr
+
+    messages = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(messages):
+            valid = airr.validate_rearrangement(str(path), debug=True)
+    except Exception as error:  # an unreadable file: the reader raises before validating
+        return f"failed: {type(error).__name__}: {' '.join(str(error).split())}"
+    if valid:
+        return "passed"
+    errors = [" ".join(line.split()) for line in messages.getvalue().splitlines() if "validation error" in line]
+    first = errors[0].split(" has validation error: ", 1)[-1] if errors else "no message"
+    return f"failed: {len(errors)} error{'s' if len(errors) != 1 else ''}; first: {first}"
+
+
 def load_airr(path) -> pd.DataFrame:
     """The AIRR rearrangement table at `path` (all columns kept), or one InputError."""
     import airr
@@ -96,7 +117,8 @@ def read_airr_set(path, *, column: str = "auto", flank_policy: str = "drop", v_c
         raise ValueError(f"flank_policy {flank_policy!r}: allowed {FLANK_POLICIES}")
     path = Path(path)
     frame = load_airr(path)
-    record = {"rows": len(frame), "missing_required_fields": ",".join(_missing_required(frame)) or "none"}
+    record = {"rows": len(frame), "airr_validation": airr_validation(path),
+              "missing_required_fields": ",".join(_missing_required(frame)) or "none"}
     if column == "auto":
         column = "cdr3_aa" if "cdr3_aa" in frame.columns and frame["cdr3_aa"].notna().any() else "junction_aa"
     if column not in frame.columns:

@@ -13,6 +13,7 @@ from seqattr import InputError
 from seqattr.figures import save_figure
 from seqattr.generative.absolut import read_absolut_contributions
 from seqattr.generative.airr_input import read_airr_set
+from seqattr.generative.airr_output import write_samples_airr
 from seqattr.generative.alphabet import END, START, detokenize, tokenize_padded
 from seqattr.generative.checkpoint import expectation, load_model, save_model
 from seqattr.generative.engine import mean_nll, train_lstm, training_defaults, training_settings
@@ -126,10 +127,10 @@ def train(sequences_path, initial_path, trained_path, history_path, timing_path,
 
 
 def sample(trained_path, sequences_path, samples_path, summary_path, *, n: int, temperature: float,
-           max_length: int, seed: int, set_name: str, model: dict, threads: int = 1) -> None:
+           max_length: int, seed: int, set_name: str, model: dict, threads: int = 1, airr_path=None) -> None:
     """Draw sequences and report validity (END reached, no START inside, training lengths),
     novelty (valid samples not in the training set) and the model's NLL on the samples and
-    on the training set (nats per token)."""
+    on the training set (nats per token); the samples also as AIRR rearrangements at `airr_path`."""
     seed_everything(seed, threads)
     lstm = load_model(trained_path, expected=expectation(model, set_name))
     training = read_table(sequences_path)["sequence"].tolist()
@@ -145,6 +146,8 @@ def sample(trained_path, sequences_path, samples_path, summary_path, *, n: int, 
     novel = [v and t not in known for t, v in zip(texts, valid)]
     samples = pd.DataFrame({"id": [f"sample{i + 1}" for i in range(n)], "sequence": texts, "valid": valid, "novel": novel})
     write_table(samples, samples_path)
+    if airr_path is not None:
+        write_samples_airr(samples, airr_path)
     good = [t for t, v in zip(texts, valid) if v]
     sample_nll = mean_nll(lstm, *tokenize_padded(good)) if good else float("nan")
     train_nll = mean_nll(lstm, *tokenize_padded(training))

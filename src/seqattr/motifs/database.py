@@ -61,65 +61,66 @@ def jaspar_motifs(release: str, collection: str = "CORE", tax_group: str = "vert
     return motifs
 
 
-def meme_text(motifs: list[Motif]) -> str:
-    """A MEME (version 4) file; the family goes in the MOTIF line's name field after a '|'."""
-    lines = ["MEME version 4", "", f"ALPHABET= {BASES}", "", "strands: + -", "",
-             "Background letter frequencies", "A 0.25 C 0.25 G 0.25 T 0.25", ""]
-    for motif in motifs:
-        name = motif.name.replace(" ", "_") + (f"|{motif.family.replace(' ', '_')}" if motif.family else "")
-        lines += [f"MOTIF {motif.id} {name}",
-                  f"letter-probability matrix: alength= 4 w= {motif.ppm.shape[1]} nsites= 20 E= 0"]
-        lines += [" ".join(f"{value:.6f}" for value in column) for column in motif.ppm.T]
-        lines.append("")
-    return "\n".join(lines)
+def meme_key(motif: Motif) -> str:
+    """A motif's MOTIF line after the keyword: its id, then its name with the family after a
+    '|' (spaces as '_', since MEME fields are space-separated)."""
+    name = motif.name.replace(" ", "_") + (f"|{motif.family.replace(' ', '_')}" if motif.family else "")
+    return f"{motif.id} {name}" if name else motif.id
 
 
-def parse_meme(text: str, source: str) -> list[Motif]:
-    """Motifs of a MEME file's text; DatabaseError naming `source` for anything else."""
-    lines = text.splitlines()
-    if not any(line.startswith("MEME version") for line in lines[:20]):
-        raise DatabaseError(f"{source}: not a MEME motif file (no 'MEME version' line at its start)")
-    motifs, i = [], 0
-    while i < len(lines):
-        line = lines[i]
-        if not line.startswith("MOTIF"):
-            i += 1
-            continue
-        fields = line.split()[1:]
-        if not fields:
-            raise DatabaseError(f"{source}: line {i + 1}: MOTIF line without an identifier")
-        motif_id, label = fields[0], (fields[1] if len(fields) > 1 else fields[0])
-        name, _, family = label.partition("|")
-        j = i + 1
-        while j < len(lines) and not lines[j].startswith("letter-probability"):
-            if lines[j].startswith("MOTIF"):
-                break
-            j += 1
-        if j >= len(lines) or not lines[j].startswith("letter-probability"):
-            raise DatabaseError(f"{source}: motif {motif_id}: no 'letter-probability matrix' line")
-        try:
-            width = int(lines[j].split("w=")[1].split()[0])
-            rows = [list(map(float, lines[j + 1 + k].split())) for k in range(width)]
-            ppm = np.array(rows, dtype=np.float64).T
-        except (IndexError, ValueError):
-            raise DatabaseError(f"{source}: motif {motif_id}: its matrix (line {j + 1}) is not {BASES} "
-                                f"probabilities of the stated width") from None
-        if ppm.shape != (4, width) or np.any(ppm < 0):
-            raise DatabaseError(f"{source}: motif {motif_id}: its matrix is not 4 non-negative columns per position")
-        ppm = ppm / np.maximum(ppm.sum(axis=0, keepdims=True), 1e-12)
-        motifs.append(Motif(motif_id, name.replace("_", " "), family.replace("_", " "), ppm))
-        i = j + 1 + width
-    if not motifs:
-        raise DatabaseError(f"{source}: a MEME file with no motifs")
-    return motifs
+def write_meme(motifs: list[Motif], path) -> None:
+    """A MEME (version 4) file with a uniform background, by memelite's writer."""
+    from memelite.io import write_meme as memelite_write
+
+    keys = [meme_key(motif) for motif in motifs]
+    if len(set(keys)) != len(keys):
+        raise DatabaseError(f"{path}: two motifs share a MOTIF line ({keys[len(set(keys))]!r} among them)")
+    memelite_write(str(path), {key: np.asarray(motif.ppm, dtype=np.float64) for key, motif in zip(keys, motifs)})
 
 
 def read_meme(path) -> list[Motif]:
+    """Motifs of a MEME file, by memelite's reader; DatabaseError naming the file for
+    anything that is not one (memelite's reader itself checks nothing: it skips to the
+    first MOTIF line and keeps the last of two equal MOTIF lines)."""
+    from memelite.io import read_meme as memelite_read
+
+    path = str(path)
     try:
-        text = Path(path).read_text()
+        with open(path) as handle:
+            lines = handle.read().splitlines()
     except UnicodeDecodeError:
         raise DatabaseError(f"{path}: not a MEME motif file (not text)") from None
-    return parse_meme(text, str(path))
+    if not any(line.startswith("MEME version") for line in lines[:20]):
+        raise DatabaseError(f"{path}: not a MEME motif file (no 'MEME version' line at its start)")
+    motif_lines = [(number, " ".join(line[5:].split())) for number, line in enumerate(lines, 1)
+                   if line.startswith("MOTIF")]
+    starts = [number for number, _ in motif_lines] + [len(lines) + 1]
+    for (number, key), following in zip(motif_lines, starts[1:]):
+        if not key:
+            raise DatabaseError(f"{path}: line {number}: MOTIF line without an identifier")
+        if not any(line.startswith("letter") for line in lines[number:following - 1]):
+            raise DatabaseError(f"{path}: motif {key.split()[0]}: no 'letter-probability matrix' line")
+    try:
+        matrices = memelite_read(path)
+    except (AttributeError, IndexError, ValueError):  # no 'w=' in a matrix line, a short or non-numeric row
+        raise DatabaseError(f"{path}: a motif's matrix is not {BASES} probabilities of its stated width "
+                            f"(after 'letter-probability matrix: alength= 4 w= ...')") from None
+    seen = set()
+    for number, key in motif_lines:
+        if key in seen:
+            raise DatabaseError(f"{path}: line {number}: a second motif {key!r}")
+        seen.add(key)
+    motifs = []
+    for key, ppm in matrices.items():
+        motif_id, _, label = key.partition(" ")
+        name, _, family = (label.split()[0] if label else motif_id).partition("|")
+        if ppm.shape[0] != 4 or np.any(ppm < 0):
+            raise DatabaseError(f"{path}: motif {motif_id}: its matrix is not 4 non-negative columns per position")
+        ppm = ppm / np.maximum(ppm.sum(axis=0, keepdims=True), 1e-12)
+        motifs.append(Motif(motif_id, name.replace("_", " "), family.replace("_", " "), ppm))
+    if not motifs:
+        raise DatabaseError(f"{path}: a MEME file with no motifs")
+    return motifs
 
 
 def planted_motifs(consensuses: dict[str, str], mutation_rate: float = 0.05) -> list[Motif]:

@@ -26,6 +26,7 @@ class Pattern:
     ppm: np.ndarray  # (4, w) base frequencies of the trimmed seqlets
     cwm: np.ndarray  # (4, w) mean contribution of the observed bases (trimmed)
     information: float  # bits in the trimmed PPM, summed over its positions
+    trim_start: int = 0  # where the trimmed core starts in TF-MoDISco's (untrimmed) pattern and its seqlets
 
     @property
     def consensus(self) -> str:
@@ -73,7 +74,7 @@ def patterns_from_modisco(metaclusters: dict[int, list], trim_threshold: float =
             start, end = trim_span(cwm, ppm, trim_threshold)
             ppm, cwm = ppm[:, start:end], cwm[:, start:end]
             patterns.append(Pattern(f"{prefix}_{rank}", sign, len(pattern.seqlets), ppm, cwm,
-                                    float(information_per_position(ppm).sum())))
+                                    float(information_per_position(ppm).sum()), start))
     return patterns
 
 
@@ -82,9 +83,17 @@ def passes(pattern: Pattern, min_seqlets: int, min_information: float, min_mean_
             and pattern.information >= min_mean_information * pattern.ppm.shape[1])
 
 
+@dataclass(frozen=True)
+class ModiscoResult:
+    patterns: list[Pattern]  # trimmed, pos_* then neg_*
+    positive: list | None  # TF-MoDISco's own SeqletSets, as modiscolite.io.save_hdf5 takes them
+    negative: list | None
+    length: int  # the sequences' length: the window every seqlet coordinate is relative to
+
+
 def run_modisco(onehot: np.ndarray, hypothetical: np.ndarray, *, window: int = 21, flank: int = 10,
                 max_seqlets: int = 2000, n_leiden_runs: int = 8, min_metacluster_size: int = 50,
-                final_min_cluster_size: int = 20, trim_threshold: float = 0.3) -> list[Pattern]:
+                final_min_cluster_size: int = 20, trim_threshold: float = 0.3) -> ModiscoResult:
     """TF-MoDISco-lite on float one-hot (N, 4, L) and hypothetical contributions (N, 4, L)."""
     from modiscolite.tfmodisco import TFMoDISco
 
@@ -94,4 +103,5 @@ def run_modisco(onehot: np.ndarray, hypothetical: np.ndarray, *, window: int = 2
                                    flank_size=flank, max_seqlets_per_metacluster=max_seqlets,
                                    n_leiden_runs=n_leiden_runs, min_metacluster_size=min_metacluster_size,
                                    final_min_cluster_size=final_min_cluster_size)
-    return patterns_from_modisco({1: positive, -1: negative}, trim_threshold)
+    return ModiscoResult(patterns_from_modisco({1: positive, -1: negative}, trim_threshold), positive, negative,
+                         x.shape[1])

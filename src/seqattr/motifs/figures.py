@@ -20,9 +20,23 @@ def information_logo(ppm: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame((ppm * information_per_position(ppm)[None, :]).T, columns=list(BASES))
 
 
+def aligned_target(target_ppm: np.ndarray, offset: int, strand: str) -> pd.DataFrame:
+    """A match's logo in bits as TOMTOM aligned it to the query: reverse complemented on
+    strand '-', indexed so that the query's column 0 is position 0 (the target's column
+    `offset` of that strand sits there)."""
+    ppm = np.asarray(target_ppm, dtype=np.float64)
+    if strand == "-":
+        ppm = ppm[::-1, ::-1]
+    logo = information_logo(ppm)
+    logo.index = np.arange(ppm.shape[1]) - int(offset)
+    return logo
+
+
 def match_figure(patterns, matches: pd.DataFrame, database: dict, title: str, max_rows: int = 12):
     """One row per passed pattern (at most max_rows): its contribution-weighted logo (CWM),
-    its PPM in bits, and the PPM of its best match, labelled with name, family and q."""
+    its PPM in bits, and the PPM of its best match aligned to it by TOMTOM's offset and
+    strand (reverse complemented where TOMTOM's best alignment is to the minus strand),
+    labelled with name, family, strand and q."""
     best = matches[(matches["passed"].astype(bool)) & (matches["rank"] == 1)].set_index("motif")
     shown = [pattern for pattern in patterns if pattern.name in best.index][:max_rows]
     n = max(len(shown), 1)
@@ -39,10 +53,17 @@ def match_figure(patterns, matches: pd.DataFrame, database: dict, title: str, ma
         logomaker.Logo(information_logo(pattern.ppm), ax=axes[row, 1], color_scheme="classic")
         axes[row, 1].set_ylim(0, 2)
         target = database.get(match["target_id"])
+        span = (-0.5, pattern.ppm.shape[1] - 0.5)
         if target is not None:
-            logomaker.Logo(information_logo(target.ppm), ax=axes[row, 2], color_scheme="classic")
+            aligned = aligned_target(target.ppm, match["offset"], match["strand"])
+            logomaker.Logo(aligned, ax=axes[row, 2], color_scheme="classic")
             axes[row, 2].set_ylim(0, 2)
-        axes[row, 2].set_title(f"{match['target_name']} ({match['target_id']}) {match['family']}\n"
+            span = (min(span[0], aligned.index[0] - 0.5), max(span[1], aligned.index[-1] + 0.5))
+        # The pattern and its match on one scale of positions: column for column as TOMTOM aligned them.
+        for ax in axes[row]:
+            ax.set_xlim(*span)
+        orientation = "reverse complement" if match["strand"] == "-" else "as in the database"
+        axes[row, 2].set_title(f"{match['target_name']} ({match['target_id']}) {match['family']}, {orientation}\n"
                                f"q = {match['q_value']:.2g}", fontsize=8)
         for ax in axes[row]:
             ax.tick_params(labelsize=6)

@@ -8,6 +8,7 @@ numba's cache in a writable folder (`use_numba_cache`).
 Hypothetical-contribution file of ISM (.npz): index (N,) rows of the test split, targets
 (N,), hypothetical (N, 4, L) float32, seconds (the mutagenesis's wall time).
 Patterns file (.npz): per pattern, name, sign, n_seqlets and its trimmed PPM and CWM.
+The other files of a (classifier, method) are in the formats other tools read (seqattr.motifs.formats).
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ from seqattr.data.encoding import load_encoded
 from seqattr.figures import save_figure
 from seqattr.io import atomic_path, read_json, read_table, save_npz, write_table
 from seqattr.motifs.contributions import attention_hypothetical, ig_hypothetical, saturation_mutagenesis
-from seqattr.motifs.database import Motif, jaspar_motifs, meme_text, planted_motifs, read_meme
+from seqattr.motifs.database import Motif, jaspar_motifs, planted_motifs, read_meme, write_meme
 from seqattr.motifs.discovery import run_modisco
 from seqattr.motifs.enrichment import enrichment_table, motif_presence
 from seqattr.motifs.figures import match_figure
+from seqattr.motifs.formats import (combine_meme, modisco_report, seqlet_bed, write_attribution_bigwig, write_bed,
+                                    write_discovered_meme, write_modisco_h5)
 from seqattr.motifs.matching import match_table
 from seqattr.motifs.recall import OVERLAP_COLUMNS, RECALL_COLUMNS, baseline_overlap, planted_recall
 from seqattr.runtime import resolve_device
@@ -60,7 +63,7 @@ def motif_database(output, *, release: str, path: str | None = None) -> None:
     motifs = read_meme(path) if path else jaspar_motifs(release)
     log.info("motif database: %d motifs from %s", len(motifs), path or f"JASPAR {release} CORE vertebrates")
     with atomic_path(output) as tmp:
-        tmp.write_text(meme_text(motifs))
+        write_meme(motifs, tmp)
 
 
 def planted_database(planted: dict[str, str], mutation_rate: float) -> list[Motif]:
@@ -103,14 +106,18 @@ def hypothetical_contributions(method: str, source_path, onehot_all: np.ndarray,
 
 def discover(source_path, encoded_path, database_path, table_output, patterns_output, png, pdf, *, method: str,
              title: str, planted: dict[str, str], mutation_rate: float, min_seqlets: int,
-             min_information: float, top: int, options: dict, min_mean_information: float = 0.0) -> None:
-    """TF-MoDISco patterns of one (classifier, method), their TOMTOM matches (motifs.tsv),
-    the patterns file and the logo figure."""
+             min_information: float, top: int, options: dict, min_mean_information: float = 0.0,
+             name: str, meme_output, h5_output, bed_output, report_output, bigwig_output) -> None:
+    """TF-MoDISco patterns of one (classifier, method), named `name/pattern`: their TOMTOM
+    matches (motifs.tsv), the patterns file, the logo figure, and the files other tools
+    read (seqattr.motifs.formats): MEME, modisco_results.h5, seqlet BED6, modisco's report,
+    the attribution bigWig."""
     encoded = load_encoded(encoded_path)
     database = read_meme(database_path) + planted_database(planted, mutation_rate)
     index, onehot, hypothetical = hypothetical_contributions(method, source_path, encoded.as_float(), encoded.mask)
     start = time.perf_counter()
-    patterns = run_modisco(onehot, hypothetical, **{key: options[key] for key in DISCOVERY_OPTIONS})
+    result = run_modisco(onehot, hypothetical, **{key: options[key] for key in DISCOVERY_OPTIONS})
+    patterns = result.patterns
     log.info("TF-MoDISco on %s (%d sequences): %d patterns in %.1f s", source_path, len(index), len(patterns),
              time.perf_counter() - start)
     start = time.perf_counter()
@@ -126,6 +133,14 @@ def discover(source_path, encoded_path, database_path, table_output, patterns_ou
              width=np.array([p.ppm.shape[1] for p in patterns], dtype=np.int64))  # ppm/cwm split at these widths
     figure = match_figure(patterns, table, {motif.id: motif for motif in database}, title)
     save_figure(figure, png, pdf)
+    write_discovered_meme(patterns, name, meme_output)
+    write_modisco_h5(result, h5_output)
+    write_bed(seqlet_bed(h5_output, patterns, encoded.ids[index], name), bed_output)
+    write_attribution_bigwig(encoded.ids[index], onehot, hypothetical, bigwig_output)
+    start = time.perf_counter()
+    modisco_report(h5_output, database, report_output, n_patterns=len(patterns),
+                   trim_threshold=options["trim_threshold"])
+    log.info("modisco report: %.1f s", time.perf_counter() - start)
 
 
 def enrichment(encoded_path, classes_path, database_path, output, *, n_eval, eval_seed: int,
@@ -141,8 +156,11 @@ def enrichment(encoded_path, classes_path, database_path, output, *, n_eval, eva
 
 
 def motif_summary(recall_output, overlap_output, *, tables: list[dict], enrichment_files: dict[str, str],
-                  planted: dict[str, dict[str, str]], q_threshold: float) -> None:
-    """planted_recall.tsv (synthetic datasets) and baseline_overlap.tsv (every dataset).
+                  planted: dict[str, dict[str, str]], q_threshold: float,
+                  combined_meme: dict[str, tuple[list[str], str]] | None = None) -> None:
+    """planted_recall.tsv (synthetic datasets) and baseline_overlap.tsv (every dataset), and
+    per dataset one MEME file of every (classifier, method)'s discovered motifs
+    (`combined_meme`: dataset -> (its MEME files, the combined file)).
 
     Each entry of `tables`: dataset, model, mask_ratio, seed, attribution (the method) and
     its motifs.tsv `path`;
@@ -163,4 +181,6 @@ def motif_summary(recall_output, overlap_output, *, tables: list[dict], enrichme
                 else pd.DataFrame(columns=RECALL_COLUMNS), recall_output)
     write_table(pd.concat(overlaps, ignore_index=True)[OVERLAP_COLUMNS] if overlaps
                 else pd.DataFrame(columns=OVERLAP_COLUMNS), overlap_output)
+    for paths, output in (combined_meme or {}).values():
+        combine_meme(paths, output)
 
