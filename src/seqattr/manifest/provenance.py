@@ -36,6 +36,14 @@ def git_state(folder: str | Path) -> dict:
     return {"commit": commit, "dirty": dirty}
 
 
+def seqattr_version() -> str | None:
+    """The installed seqattr release (pyproject.toml's version); None when it is not installed."""
+    try:
+        return importlib.metadata.version("seqattr")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
 def package_versions() -> dict:
     versions = {"python": sys.version.split()[0]}
     for name in PACKAGES:
@@ -90,6 +98,10 @@ def build_manifest(config: dict, inputs: list[str], outputs: list[str], workflow
     manifest = {
         "run": config.get("run"),
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "version": seqattr_version(),
+        # the Snakefile's folder: a local checkout (whose git state follows) or the URL a
+        # module was read from
+        "workflow_source": str(workflow_dir),
         "git": git_state(workflow_dir),
         "versions": package_versions(),
         "machine": device_info(),
