@@ -51,11 +51,11 @@ def test_the_stage_order_is_the_snakefile_s():
 # its top-level modules (`seqattr` itself is the package's __init__, which re-exports the
 # errors). A module may import its own room and the rooms below it, never one above. The
 # shared modules sit below the stages, the stages follow the Snakefile's order, and the
-# workflow's checker (`config`, which calls every stage's checks) and the rule scripts'
-# helpers (`workflow`) sit on top.
+# workflow's checker (`config`, which calls every stage's checks), the rule scripts'
+# helpers (`workflow`) and the `seqattr` command (`cli`) sit on top.
 ROOMS = ["errors", "seqattr", "names", "schema", "io", "minimums", "runtime", "input_lengths", "figures",
          "data", "classify", "saliency", "motifs", "generative", "gama", "gama_validation", "report", "manifest",
-         "config", "workflow"]
+         "config", "workflow", "cli"]
 SRC = REPO / "src"
 
 

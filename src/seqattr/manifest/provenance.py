@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from seqattr import installed_version
+
 
 PACKAGES = ("seqattr", "torch", "snakemake", "snakemake-executor-plugin-slurm", "numpy", "scipy", "pandas",
             "matplotlib", "biopython", "genomic-benchmarks", "captum", "logomaker", "tqdm", "PyYAML")
@@ -34,14 +36,6 @@ def git_state(folder: str | Path) -> dict:
     except (OSError, subprocess.CalledProcessError):
         return {"commit": None, "dirty": None}
     return {"commit": commit, "dirty": dirty}
-
-
-def seqattr_version() -> str | None:
-    """The installed seqattr release (pyproject.toml's version); None when it is not installed."""
-    try:
-        return importlib.metadata.version("seqattr")
-    except importlib.metadata.PackageNotFoundError:
-        return None
 
 
 def package_versions() -> dict:
@@ -98,7 +92,7 @@ def build_manifest(config: dict, inputs: list[str], outputs: list[str], workflow
     manifest = {
         "run": config.get("run"),
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "version": seqattr_version(),
+        "version": installed_version(),
         # the Snakefile's folder: a local checkout (whose git state follows) or the URL a
         # module was read from
         "workflow_source": str(workflow_dir),
