@@ -5,7 +5,7 @@
 # the record in docs/record/, config/README.md from the schema); a test fails when the
 # committed ones differ.
 # Each creates .venv from the pinned requirements on first use.
-PYTHON ?= python3
+PYTHON ?= python3.12
 VENV := .venv
 STAMP := $(VENV)/.installed
 CORES ?= all

@@ -27,7 +27,7 @@ def test_manifest_hashes_files_and_records_changes(tmp_path):
     first = build_manifest({"run": "r", "k": 1}, [str(data)], [str(out)], tmp_path)
     assert first["inputs"][str(data)] == hashlib.sha256(b"ACGT\n").hexdigest() == sha256(data)
     assert first["outputs"][str(out)] == sha256(out)
-    assert first["versions"]["torch"].startswith("2.13.0")
+    assert first["versions"]["torch"].startswith("2.14.1")
     assert first["machine"]["device"] == "cpu" or first["machine"]["gpus"]
     assert first["git"] == {"commit": None, "dirty": None}  # tmp_path is no checkout
     assert first["version"] == first["versions"]["seqattr"] == project_version()
