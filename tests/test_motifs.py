@@ -236,11 +236,11 @@ def test_attention_for_the_cnn_is_refused():
 
 def test_motif_database_copies_a_meme_file_and_summary_writes_both_tables(tmp_path):
     from seqattr.io import read_table, write_table
-    from seqattr.motifs import steps
+    from seqattr.motifs import summary_steps
 
     meme = tmp_path / "in.meme"
     meme.write_text(database.meme_text([Motif("MA2", "GATA1", "GATA", np.eye(4))]))
-    steps.motif_database(tmp_path / "db.meme", release="JASPAR2024", path=str(meme))
+    summary_steps.motif_database(tmp_path / "db.meme", release="JASPAR2024", path=str(meme))
     assert [m.id for m in database.read_meme(tmp_path / "db.meme")] == ["MA2"]
     table = tmp_path / "cnn.ig.motifs.tsv"
     write_table(motifs_table([
@@ -250,7 +250,7 @@ def test_motif_database_copies_a_meme_file_and_summary_writes_both_tables(tmp_pa
     enrichment_path = tmp_path / "enrichment.tsv"
     write_table(pd.DataFrame({"target_id": ["MA2"], "enriched_in": ["w"], "q_value": [1e-4]}), enrichment_path)
     entry = {"dataset": "toy", "model": "cnn", "mask_ratio": "0", "seed": "0", "attribution": "ig", "path": str(table)}
-    steps.motif_summary(tmp_path / "recall.tsv", tmp_path / "overlap.tsv", tables=[entry],
+    summary_steps.motif_summary(tmp_path / "recall.tsv", tmp_path / "overlap.tsv", tables=[entry],
                         enrichment_files={"toy": str(enrichment_path)}, planted={"toy": {"w:TGATAAGA": "TGATAAGA"}},
                         q_threshold=0.05)
     recalled = read_table(tmp_path / "recall.tsv")

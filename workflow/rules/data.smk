@@ -112,7 +112,7 @@ rule summarise_dataset:
     group:
         "dataset"
     conda:
-        "../envs/torch.yaml"
+        "../envs/data.yaml"
     resources:
         mem_mb=memory_mb(PYTHON_MB),
         runtime=10,
