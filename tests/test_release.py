@@ -59,3 +59,22 @@ def test_config_subcommand_names_the_file_and_key_of_a_bad_config(tmp_path):
 def test_no_subcommand_prints_the_usage(capsys):
     assert main([]) == 2
     assert "config" in capsys.readouterr().out
+
+
+def test_a_built_wheel_carries_the_workflow_schema(tmp_path):
+    """Outside a checkout (a deployed module's environment, the image) the library reads its
+    defaults from the schema the wheel carries (setup.py), the workflow's own."""
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", str(REPO),
+                    "-w", str(tmp_path)], check=True, capture_output=True)
+    [wheel] = tmp_path.glob("seqattr-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        packaged = archive.read("seqattr/config.schema.yaml")
+    assert packaged == (REPO / "workflow" / "schemas" / "config.schema.yaml").read_bytes()
+
+
+def test_the_library_reads_the_checkout_s_schema_in_a_checkout():
+    from seqattr.schema import CHECKOUT_SCHEMA, SCHEMA
+
+    assert SCHEMA == CHECKOUT_SCHEMA == REPO / "workflow" / "schemas" / "config.schema.yaml"
