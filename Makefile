@@ -5,15 +5,19 @@
 # the record in docs/record/, config/README.md from the schema); a test fails when the
 # committed ones differ.
 # Each creates .venv from the pinned requirements on first use.
-PYTHON ?= python3
+# The Python that makes .venv: the first of python3, python3.13 and python3.12 (on PATH, or
+# pyenv's installed versions, whose shims run only the selected one) that is 3.12 or newer.
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV := .venv
 STAMP := $(VENV)/.installed
 CORES ?= all
 
-.PHONY: run test lint docs clean-venv
+.PHONY: run test lint docs image clean-venv
 
 $(STAMP): requirements.txt pyproject.toml
-	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@test -n "$(PYTHON)" || { echo "no Python 3.12 or newer found: install one, or name it with PYTHON=..." >&2; exit 1; }
+	$(VENV)/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -r requirements.txt
 	$(VENV)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
@@ -42,6 +46,29 @@ lint: $(STAMP)
 docs: $(STAMP)
 	$(VENV)/bin/python -m seqattr.report.results_doc
 	$(VENV)/bin/python -m seqattr.report.config_doc
+
+# The container image (Containerfile) as localhost/seqattr:<version>, with buildah only (no
+# registry: its Debian base is made with debootstrap and imported). Needs root, Debian's
+# debootstrap and buildah, and the Debian mirror and the Python package index.
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+BASE_IMAGE := localhost/seqattr-base:trixie
+IMAGE := localhost/seqattr:$(VERSION)
+DEBIAN_MIRROR ?= http://deb.debian.org/debian
+
+# PIP_CA=/etc/ssl/certs/ca-certificates.crt where a proxy re-signs TLS: pip in the build
+# then trusts that bundle (mounted read-only for the build, not kept in the image).
+PIP_CA ?=
+PIP_CA_ARGS := $(if $(PIP_CA),--volume $(abspath $(PIP_CA)):/run/pip-ca.crt:ro --build-arg PIP_CERT=/run/pip-ca.crt)
+
+build/base.tar:
+	rm -rf build/rootfs && mkdir -p build
+	debootstrap --variant=minbase trixie build/rootfs $(DEBIAN_MIRROR)
+	tar -C build/rootfs -cf $@ .
+
+image: build/base.tar
+	container=$$(buildah from scratch) && buildah add $$container build/base.tar / \
+		&& buildah commit --rm $$container $(BASE_IMAGE)
+	buildah bud --layers --isolation chroot --build-arg BASE=$(BASE_IMAGE) $(PIP_CA_ARGS) -f Containerfile -t $(IMAGE) .
 
 clean-venv:
 	rm -rf $(VENV)

@@ -104,7 +104,7 @@ def paired_against(results: Path, reference: Path) -> None:
     from scipy import stats
 
     from seqattr.classify.comparison import CONFIDENCE, correct_matrix, paired_bootstrap, seed_paired_p
-    from seqattr.classify.steps import read_metrics
+    from seqattr.classify.summary_steps import read_metrics
     from seqattr.io import read_table
 
     def test_rows(run: Path) -> pd.DataFrame:

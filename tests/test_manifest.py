@@ -1,5 +1,6 @@
 import hashlib
 import json
+import tomllib
 
 import pytest
 
@@ -14,6 +15,10 @@ def test_config_changes_lists_dotted_keys():
     assert config_changes(new, new) == []
 
 
+def project_version() -> str:
+    return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+
+
 def test_manifest_hashes_files_and_records_changes(tmp_path):
     data = tmp_path / "in.txt"
     data.write_text("ACGT\n")
@@ -22,9 +27,11 @@ def test_manifest_hashes_files_and_records_changes(tmp_path):
     first = build_manifest({"run": "r", "k": 1}, [str(data)], [str(out)], tmp_path)
     assert first["inputs"][str(data)] == hashlib.sha256(b"ACGT\n").hexdigest() == sha256(data)
     assert first["outputs"][str(out)] == sha256(out)
-    assert first["versions"]["torch"].startswith("2.13.0")
+    assert first["versions"]["torch"].startswith("2.14.1")
     assert first["machine"]["device"] == "cpu" or first["machine"]["gpus"]
     assert first["git"] == {"commit": None, "dirty": None}  # tmp_path is no checkout
+    assert first["version"] == first["versions"]["seqattr"] == project_version()
+    assert first["workflow_source"] == str(tmp_path)
     assert "changed_since_previous" not in first
     out.write_text("y\n")
     second = build_manifest({"run": "r", "k": 2}, [str(data)], [str(out)], tmp_path, previous=first)

@@ -288,11 +288,11 @@ def test_attention_for_the_cnn_is_refused():
 
 def test_motif_database_copies_a_meme_file_and_summary_writes_both_tables(tmp_path):
     from seqattr.io import read_table, write_table
-    from seqattr.motifs import steps
+    from seqattr.motifs import summary_steps
 
     meme = tmp_path / "in.meme"
     database.write_meme([Motif("MA2", "GATA1", "GATA", np.eye(4))], meme)
-    steps.motif_database(tmp_path / "db.meme", release="JASPAR2024", path=str(meme))
+    summary_steps.motif_database(tmp_path / "db.meme", release="JASPAR2024", path=str(meme))
     assert [m.id for m in database.read_meme(tmp_path / "db.meme")] == ["MA2"]
     table = tmp_path / "cnn.ig.motifs.tsv"
     write_table(motifs_table([
@@ -302,7 +302,7 @@ def test_motif_database_copies_a_meme_file_and_summary_writes_both_tables(tmp_pa
     enrichment_path = tmp_path / "enrichment.tsv"
     write_table(pd.DataFrame({"target_id": ["MA2"], "enriched_in": ["w"], "q_value": [1e-4]}), enrichment_path)
     entry = {"dataset": "toy", "model": "cnn", "mask_ratio": "0", "seed": "0", "attribution": "ig", "path": str(table)}
-    steps.motif_summary(tmp_path / "recall.tsv", tmp_path / "overlap.tsv", tables=[entry],
+    summary_steps.motif_summary(tmp_path / "recall.tsv", tmp_path / "overlap.tsv", tables=[entry],
                         enrichment_files={"toy": str(enrichment_path)}, planted={"toy": {"w:TGATAAGA": "TGATAAGA"}},
                         q_threshold=0.05)
     recalled = read_table(tmp_path / "recall.tsv")
@@ -398,10 +398,10 @@ def test_discovered_motifs_are_meme_named_classifier_method_pattern(tmp_path):
     assert list(read) == ["cnn_r0_s0/ig/pos_0 GATA"]
     np.testing.assert_allclose(read["cnn_r0_s0/ig/pos_0 GATA"], result.patterns[0].ppm)
     assert "Background letter frequencies\nA 0.25 C 0.25 G 0.25 T 0.25" in (tmp_path / "a.meme").read_text()
-    formats.combine_meme([tmp_path / "a.meme", tmp_path / "b.meme"], tmp_path / "all.meme")
+    database.combine_meme([tmp_path / "a.meme", tmp_path / "b.meme"], tmp_path / "all.meme")
     assert [m.id for m in database.read_meme(tmp_path / "all.meme")] == ["cnn_r0_s0/ig/pos_0", "cnn_r0_s0/ism/pos_0"]
     with pytest.raises(ValueError, match="also in an earlier file"):
-        formats.combine_meme([tmp_path / "a.meme", tmp_path / "a.meme"], tmp_path / "twice.meme")
+        database.combine_meme([tmp_path / "a.meme", tmp_path / "a.meme"], tmp_path / "twice.meme")
 
 
 def test_modisco_report_is_one_offline_page_with_its_tomtom_matches(tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ from torch import nn
 from seqattr import InputError
 from seqattr.saliency.attribution import saliency_scores
 from seqattr.saliency.perturbation import perturbation_accuracy, removal_mask, remove_positions
-from seqattr.saliency.steps import evaluation_indices
+from seqattr.saliency.summary_steps import evaluation_indices
 from seqattr.saliency.recovery import motif_truth, per_sequence_auprc, per_sequence_auroc, recovery_summary
 from saliency_helpers import WindowModel
 

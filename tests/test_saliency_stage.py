@@ -11,7 +11,7 @@ from conftest import REPO
 from seqattr.config import ConfigError, validate_config
 from seqattr.data.encoding import EncodedSet, save_encoded
 from seqattr.io import read_table, write_json, write_table
-from seqattr.saliency import steps
+from seqattr.saliency import steps, summary_steps
 from saliency_helpers import WindowModel
 
 
@@ -47,13 +47,13 @@ def saliency_files(folder, methods=("attention", "ig", "grad_x_input")):
 
 def test_saliency_files_hold_the_evaluation_sample(planted):
     paths = saliency_files(planted)
-    data = steps.read_saliency(paths["ig"])
+    data = summary_steps.read_saliency(paths["ig"])
     assert set(data) == {"ids", "index", "labels", "predictions", "targets", "scores", "delta", "hypothetical"}
     assert data["scores"].shape == (50, 40) and data["scores"].dtype == np.float32
     # IG's per-base gradients, for the motifs stage: times the one-hot input they are the scores.
     onehot = np.load(planted / "test.npz")["onehot"][data["index"]].astype(np.float32)
     np.testing.assert_allclose((data["hypothetical"] * onehot).sum(axis=1), data["scores"], rtol=1e-5, atol=1e-7)
-    assert set(steps.read_saliency(paths["attention"])) == {"ids", "index", "labels", "predictions", "targets",
+    assert set(summary_steps.read_saliency(paths["attention"])) == {"ids", "index", "labels", "predictions", "targets",
                                                             "scores", "delta"}
     assert data["ids"].tolist() == [f"test_{i:03d}" for i in data["index"]]
     assert (data["predictions"] == data["labels"]).all()
@@ -82,7 +82,7 @@ def test_perturbation_table_recovery_and_figures(planted):
     assert (table[table["order"] == "bottom"]["accuracy"] == 1.0).all()
 
     summary = planted / "perturbation.tsv"
-    steps.perturbation_summary([table_path], summary, planted / "perturbation.png", planted / "perturbation.pdf",
+    summary_steps.perturbation_summary([table_path], summary, planted / "perturbation.png", planted / "perturbation.pdf",
                                planted / "deletion.tsv", planted / "deletion.png", planted / "deletion.pdf",
                                encoded_files={"tiny": str(planted / "test.npz")}, n_eval=50, eval_seed=1,
                                summary_fraction=0.2)
@@ -96,16 +96,16 @@ def test_perturbation_table_recovery_and_figures(planted):
     assert (deletion["cost_top"] > deletion["cost_random"]).all()
 
     entries = [dict(run, method=m, path=path) for m, path in paths.items()]
-    recovery = steps.motif_recovery_table(entries, {"tiny": planted / "motifs.tsv.gz"})
-    assert list(recovery.columns) == steps.RECOVERY_COLUMNS
+    recovery = summary_steps.motif_recovery_table(entries, {"tiny": planted / "motifs.tsv.gz"})
+    assert list(recovery.columns) == summary_steps.RECOVERY_COLUMNS
     assert (recovery["auroc_mean"] == 1.0).all() and (recovery["n"] == 50).all()
-    steps.motif_recovery(planted / "motif_recovery.tsv", planted / "motif_recovery.png",
+    summary_steps.motif_recovery(planted / "motif_recovery.tsv", planted / "motif_recovery.png",
                          planted / "motif_recovery.pdf", saliency_files=entries,
                          motifs_files={"tiny": planted / "motifs.tsv.gz"})
     logos = [{"classifier": run, "saliency_files": paths, "png": planted / "logos.png", "pdf": planted / "logos.pdf"}]
     heatmaps = [{"dataset": "tiny", "saliency_files": entries, "png": planted / "heatmap.png",
                  "pdf": planted / "heatmap.pdf"}]
-    steps.saliency_figures(logos=logos, heatmaps=heatmaps, encoded_files={"tiny": planted / "test.npz"},
+    summary_steps.saliency_figures(logos=logos, heatmaps=heatmaps, encoded_files={"tiny": planted / "test.npz"},
                            classes_files={"tiny": planted / "classes.json"},
                            motifs_files={"tiny": planted / "motifs.tsv.gz"}, width=20)
     for name in ("motif_recovery", "logos", "heatmap"):

@@ -9,7 +9,7 @@ from conftest import REPO
 from seqattr.config import ConfigError, check_config, validate_config
 from seqattr.data.encoding import EncodedSet, save_encoded
 from seqattr.classify.evaluation import METRIC_COLUMNS, binary_auroc
-from seqattr.classify import TRAINING_KEYS, steps
+from seqattr.classify import TRAINING_KEYS, steps, summary_steps
 from seqattr.io import read_table, write_json
 from seqattr.classify.models import build_model, load_checkpoint
 from seqattr.classify.engine import HISTORY_COLUMNS, HISTORY_FILE_COLUMNS, TIMING_COLUMNS, TrainingConfig, predict_logits, train_classifier, validation_split
@@ -153,7 +153,7 @@ def test_train_evaluate_aggregate_files(tmp_path):
         assert (predictions["predicted"] == predictions["label"]).mean() == pytest.approx(test_accuracy, abs=1e-6)
         assert table["n"].tolist() == [24, 100]
         outputs.append(f"{stem}.tsv")
-    table = steps.aggregate(outputs[::-1], tmp_path / "classification.tsv")
+    table = summary_steps.aggregate(outputs[::-1], tmp_path / "classification.tsv")
     assert list(table.columns) == METRIC_COLUMNS
     written = read_table(tmp_path / "classification.tsv", dtype={"mask_ratio": str})
     assert written[["model", "mask_ratio", "split"]].values.tolist() == [

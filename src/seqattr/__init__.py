@@ -1,7 +1,19 @@
 """seqattr: reproducible attribution for biological sequence models (AttnGen, GAMA)."""
 
-__version__ = "0.1.0"
+import importlib.metadata
 
 from seqattr.errors import ConfigError, InputError
 
-__all__ = ["ConfigError", "InputError", "__version__"]
+
+def installed_version() -> str | None:
+    """The installed release (pyproject.toml's version, read from the package metadata);
+    None when seqattr runs from a source folder that was never installed."""
+    try:
+        return importlib.metadata.version("seqattr")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+__version__ = installed_version()
+
+__all__ = ["ConfigError", "InputError", "__version__", "installed_version"]

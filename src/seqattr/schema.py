@@ -11,8 +11,12 @@ from pathlib import Path
 
 from seqattr.errors import ConfigError
 
-# The schema of the workflow this library belongs to (src/seqattr/ -> the repository root).
-SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+# The schema of the workflow this library belongs to: a checkout's (src/seqattr/ -> the
+# repository root, also for an editable install), else the copy an installed wheel carries
+# (setup.py).
+CHECKOUT_SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+PACKAGED_SCHEMA = Path(__file__).resolve().parent / "config.schema.yaml"
+SCHEMA = CHECKOUT_SCHEMA if CHECKOUT_SCHEMA.is_file() else PACKAGED_SCHEMA
 
 
 @functools.cache

@@ -67,7 +67,7 @@ rule aggregate_classification:
         benchmark_file("classify", "aggregate")
     localrule: True
     conda:
-        "../envs/torch.yaml"
+        "../envs/tables.yaml"
     script:
         "../scripts/aggregate_classification.py"
 
@@ -97,7 +97,7 @@ rule plot_classification:
         benchmark_file("classify", "plot")
     localrule: True
     conda:
-        "../envs/torch.yaml"  # the classify stage's steps import its torch models
+        "../envs/tables.yaml"
     params:
         histories={model_file(**run, ext="history.tsv"): run for run in CLASSIFIER_RUNS},
     script:
@@ -126,7 +126,7 @@ rule compare_classifiers:
         benchmark_file("classify", "compare")
     localrule: True
     conda:
-        "../envs/torch.yaml"
+        "../envs/tables.yaml"
     params:
         predictions={predictions_file(**run): run for run in CLASSIFIER_RUNS},
     script:

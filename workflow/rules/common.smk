@@ -103,10 +103,24 @@ GROUND_TRUTH_SETS = [s for s in GENERATIVE_SETS if GENERATIVE["sets"][s]["source
 NEGATIVE_SETS = [s for s in REAL_POSITIVE_SETS if GENERATIVE["sets"][s].get("negatives")]
 
 
+def shared_input(path):
+    """A data file that the config names outside results/ (a local dataset, a real set, a
+    reference set), marked `local()`: with a default storage provider (cloud executors,
+    profiles/kubernetes) Snakemake reads it at the path the config gives instead of
+    mapping it into the storage bucket (docs/running.md, "Kubernetes and cloud executors")."""
+    return local(path)
+
+
+def local_dataset_files(spec):
+    """A local dataset's input files (`datasets.<name>.local`), as shared inputs."""
+    return [shared_input(path) for path in local_input_files(spec)]
+
+
 def real_set_files(name):
     """A real set's input files: its own, and its non-binders' when it has them."""
     spec = GENERATIVE["sets"][name]
-    return [spec["path"]] + ([spec["negatives"]["path"]] if spec.get("negatives") else [])
+    paths = [spec["path"]] + ([spec["negatives"]["path"]] if spec.get("negatives") else [])
+    return [shared_input(path) for path in paths]
 
 
 GRID_EXPERIMENTS = expand_grid(GRID) if GRID else {}
@@ -150,7 +164,7 @@ def information_background_files(wildcards):
         return []
     if GAMA_BACKGROUND == "negatives":
         return [generative_file("negatives.tsv.gz", wildcards.set)]
-    return [GAMA_BACKGROUND["path"]]
+    return [shared_input(GAMA_BACKGROUND["path"])]
 
 
 # --- one path helper per artefact -----------------------------------------------------
@@ -712,7 +726,7 @@ def external_inputs():
     files = []
     for spec in DATASETS.values():
         if spec["source"] == "local":
-            files += local_input_files(spec["local"])
+            files += local_dataset_files(spec["local"])
     files += [path for name in REAL_POSITIVE_SETS for path in real_set_files(name)]
     return files
 
@@ -731,8 +745,16 @@ CLUSTER_MB_PER_INPUT_MB = 40
 
 
 def input_mb(input):
-    """Total size of a job's input files in MB (those that exist; all do when it is submitted)."""
-    return sum(os.path.getsize(path) for path in input if os.path.exists(path)) / 2**20
+    """Total size of a job's input files in MB. Snakemake's sizes (`input.size_mb`) ask a
+    storage provider for a remote file and the file system for a local one; where they
+    cannot be had (an input not made yet, as in a dry run, or a storage query that fails)
+    the local files that exist are counted and remote ones are not, so the request falls
+    back to the rule's base. os.path.getsize is never called on a remote input."""
+    try:
+        return input.size_mb
+    except Exception:
+        local_files = [path for path in input if not getattr(path, "is_storage", False)]
+        return sum(os.path.getsize(path) for path in local_files if os.path.exists(path)) / 2**20
 
 
 def memory_mb(base_mb):

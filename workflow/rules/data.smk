@@ -32,7 +32,7 @@ rule generate_synthetic_dataset:
 rule import_dataset:
     input:
         lambda wildcards: (
-            local_input_files(DATASETS[wildcards.dataset]["local"])
+            local_dataset_files(DATASETS[wildcards.dataset]["local"])
             if DATASETS[wildcards.dataset]["source"] == "local"
             else []
         ),
@@ -112,7 +112,7 @@ rule summarise_dataset:
     group:
         "dataset"
     conda:
-        "../envs/torch.yaml"
+        "../envs/data.yaml"
     resources:
         mem_mb=memory_mb(PYTHON_MB),
         runtime=10,

@@ -30,6 +30,6 @@ rule manifest:
         "../envs/torch.yaml"  # torch: versions and the GPU model
     params:
         config=config,
-        workflow_dir=str(WORKFLOW_DIR),
+        workflow_dir=WORKFLOW_SOURCE,
     script:
         "../scripts/manifest.py"

@@ -17,7 +17,7 @@ rule motif_database:
         benchmark_file("motifs", "database")
     localrule: True
     conda:
-        "../envs/torch.yaml"
+        "../envs/tables.yaml"
     params:
         release=MOTIFS["jaspar_release"],
         path=MOTIFS["database"],
@@ -227,7 +227,7 @@ rule motif_summary:
         benchmark_file("motifs", "summary")
     localrule: True
     conda:
-        "../envs/torch.yaml"
+        "../envs/tables.yaml"
     params:
         tables=[dict(entry, path=motifs_file("motifs.tsv", **entry)) for entry in MOTIF_ENTRIES],
         enrichment_files={dataset: enrichment_file(dataset) for dataset in MOTIF_DATASETS},

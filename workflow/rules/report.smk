@@ -24,7 +24,7 @@ rule report_tables:
         benchmark_file("report", "tables")
     localrule: True
     conda:
-        "../envs/report.yaml"
+        "../envs/tables.yaml"
     params:
         tables=[{key: table[key] for key in ("table", "html", "title")} for table in report_tables()],
     script:

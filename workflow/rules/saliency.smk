@@ -93,7 +93,7 @@ rule perturbation_summary:
         benchmark_file("saliency", "perturbation_summary")
     localrule: True
     conda:
-        "../envs/torch.yaml"
+        "../envs/tables.yaml"
     params:
         encoded_files={dataset: encoded_file("test", dataset) for dataset in SALIENCY_DATASETS},
         n_eval=SALIENCY["n_eval"],
@@ -123,7 +123,7 @@ rule motif_recovery:
         benchmark_file("saliency", "motif_recovery")
     localrule: True
     conda:
-        "../envs/torch.yaml"
+        "../envs/tables.yaml"
     params:
         saliency_files=[with_path(entry) for entry in RECOVERY_ENTRIES],
         motifs_files={dataset: dataset_file("motifs.tsv.gz", dataset) for dataset in RECOVERY_DATASETS},
@@ -171,7 +171,7 @@ rule saliency_figures:
         benchmark_file("saliency", "figures")
     localrule: True
     conda:
-        "../envs/torch.yaml"
+        "../envs/tables.yaml"
     params:
         plan=saliency_figure_plan(),
         encoded_files={dataset: encoded_file("test", dataset) for dataset in SALIENCY_DATASETS},

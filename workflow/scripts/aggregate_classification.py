@@ -1,5 +1,5 @@
-from seqattr.classify import steps
+from seqattr.classify import summary_steps
 from seqattr.workflow import logged
 
 with logged(snakemake.log[0]):
-    steps.aggregate(snakemake.input, snakemake.output[0])
+    summary_steps.aggregate(snakemake.input, snakemake.output[0])

@@ -1,6 +1,6 @@
-from seqattr.classify import steps
+from seqattr.classify import summary_steps
 from seqattr.workflow import logged
 
 with logged(snakemake.log[0]):
     o = snakemake.output
-    steps.compare(snakemake.input.metrics, snakemake.params.predictions, o.table, o.png, o.pdf)
+    summary_steps.compare(snakemake.input.metrics, snakemake.params.predictions, o.table, o.png, o.pdf)

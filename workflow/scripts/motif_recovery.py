@@ -1,7 +1,7 @@
-from seqattr.saliency import steps
+from seqattr.saliency import summary_steps
 from seqattr.workflow import logged
 
 with logged(snakemake.log[0]):
     o = snakemake.output
-    steps.motif_recovery(o.table, o.png, o.pdf, saliency_files=snakemake.params.saliency_files,
+    summary_steps.motif_recovery(o.table, o.png, o.pdf, saliency_files=snakemake.params.saliency_files,
                          motifs_files=snakemake.params.motifs_files)

@@ -9,14 +9,8 @@ from scipy.stats import rankdata
 
 from seqattr.classify import format_ratio
 from seqattr.classify.engine import predict_logits, validation_split
+from seqattr.classify.tables import METRIC_COLUMNS, PREDICTION_COLUMNS
 
-# No wall-clock columns: they live in each model's timing.tsv, so reruns give equal bytes.
-# epochs: trained; best_epoch: the kept state's (lowest validation loss); stopped_early:
-# whether the patience rule ended training (False: the epoch cap did, and the model may
-# still have been improving).
-METRIC_COLUMNS = ["dataset", "model", "mask_ratio", "seed", "split", "accuracy", "f1", "auroc", "n", "epochs",
-                  "best_epoch", "stopped_early"]
-PREDICTION_COLUMNS = ["id", "label", "predicted", "probability"]
 DIGITS = 6  # fixed rounding so reruns give identical bytes
 
 
@@ -84,11 +78,3 @@ def evaluate_model(model, checkpoint: dict, train, test, dataset: str, device,
                                 "probability": probabilities.max(1).round(DIGITS)}, columns=PREDICTION_COLUMNS)
     metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS).round({"accuracy": DIGITS, "f1": DIGITS, "auroc": DIGITS})
     return metrics, predictions
-
-
-def stack_metrics(tables: list[pd.DataFrame]) -> pd.DataFrame:
-    """The per-model tables as the sweep's classification table, in a fixed order."""
-    table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=METRIC_COLUMNS)
-    table["ratio_value"] = table["mask_ratio"].astype(float)
-    return (table.sort_values(["dataset", "model", "ratio_value", "seed", "split"], kind="stable")
-            .drop(columns="ratio_value")[METRIC_COLUMNS])

@@ -1,4 +1,5 @@
-"""The classification stage's steps, one per rule: files in, files out. The rule scripts
+"""The classification stage's training and evaluation steps, one per rule: files in, files out (the
+summary rules' steps, without torch, are in summary_steps.py). The rule scripts
 pass their paths, wildcards and the `classify` config section; everything else is built here.
 """
 
@@ -9,17 +10,14 @@ import logging
 import pandas as pd
 import torch
 
-from seqattr.classify import TRAINING_KEYS, attention_options, format_ratio
-from seqattr.classify.comparison import comparison_table
+from seqattr.classify import TRAINING_KEYS, attention_options
 from seqattr.classify.engine import (HISTORY_FILE_COLUMNS, TrainingConfig, train_classifier, training_summary,
                                      training_timing)
-from seqattr.classify.evaluation import evaluate_model, stack_metrics
-from seqattr.classify.figures import plot_accuracy_vs_ratio, plot_comparison, plot_learning_curves
+from seqattr.classify.evaluation import evaluate_model
 from seqattr.classify.models import build_model, expectation, load_checkpoint, read_checkpoint, save_checkpoint
 from seqattr.data.canonical import read_classes
 from seqattr.data.encoding import load_encoded
-from seqattr.figures import save_figure
-from seqattr.io import read_table, write_table
+from seqattr.io import write_table
 from seqattr.runtime import resolve_device, seed_everything, set_threads
 
 log = logging.getLogger(__name__)
@@ -68,37 +66,4 @@ def evaluate(model_path, train_path, test_path, classes_path, output_path, predi
                                         read_checkpoint(model_path), train, test, dataset, target, batch_size)
     write_table(predictions, predictions_path)
     write_table(table, output_path)
-    return table
-
-
-def read_metrics(path) -> pd.DataFrame:
-    return read_table(path, dtype={"mask_ratio": str})
-
-
-def aggregate(metric_paths, output_path) -> pd.DataFrame:
-    """Stack the per-model tables into the sweep's classification.tsv, in a fixed order."""
-    table = stack_metrics([read_metrics(path) for path in metric_paths])
-    write_table(table, output_path)
-    return table
-
-
-def plot(metrics_path, history_paths: dict[str, dict], curves_png, curves_pdf, ratio_png, ratio_pdf) -> None:
-    """Learning curves and accuracy vs mask ratio. `history_paths` maps each history file
-    to the classifier it belongs to (dataset, model, mask_ratio, seed)."""
-    histories = pd.concat([read_table(path).assign(**{**run, "mask_ratio": format_ratio(run["mask_ratio"])})
-                           for path, run in history_paths.items()], ignore_index=True)
-    save_figure(plot_learning_curves(histories), curves_png, curves_pdf)
-    save_figure(plot_accuracy_vs_ratio(read_metrics(metrics_path)), ratio_png, ratio_pdf)
-
-
-def compare(metrics_path, prediction_paths: dict[str, dict], output_path, png, pdf, *, seed: int = 0) -> pd.DataFrame:
-    """The comparison table (AttnGen vs the CNN: accuracy with paired intervals,
-    convergence, stability) and its figure. `prediction_paths` maps each classifier's
-    test predictions to the classifier (dataset, model, mask_ratio, seed)."""
-    metrics = read_metrics(metrics_path)
-    predictions = {(run["dataset"], run["model"], format_ratio(run["mask_ratio"]), int(run["seed"])):
-                   read_table(path, dtype={"id": str}) for path, run in prediction_paths.items()}
-    table = comparison_table(metrics, predictions, seed)
-    write_table(table, output_path)
-    save_figure(plot_comparison(table, metrics), png, pdf)
     return table

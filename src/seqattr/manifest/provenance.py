@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from seqattr import installed_version
+
 
 PACKAGES = ("seqattr", "torch", "snakemake", "snakemake-executor-plugin-slurm", "numpy", "scipy", "pandas",
             "matplotlib", "biopython", "genomic-benchmarks", "captum", "logomaker", "tqdm", "PyYAML")
@@ -90,6 +92,10 @@ def build_manifest(config: dict, inputs: list[str], outputs: list[str], workflow
     manifest = {
         "run": config.get("run"),
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "version": installed_version(),
+        # the Snakefile's folder: a local checkout (whose git state follows) or the URL a
+        # module was read from
+        "workflow_source": str(workflow_dir),
         "git": git_state(workflow_dir),
         "versions": package_versions(),
         "machine": device_info(),

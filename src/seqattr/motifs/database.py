@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from seqattr.io import atomic_path
 from seqattr.motifs import BASES
 
 
@@ -133,3 +134,19 @@ def planted_motifs(consensuses: dict[str, str], mutation_rate: float = 0.05) -> 
             ppm[BASES.index(base), position] = 1 - 0.75 * mutation_rate
         motifs.append(Motif(f"planted_{sequence}", name, "planted", ppm))
     return motifs
+
+
+def combine_meme(paths, output) -> None:
+    """One MEME file holding every motif of `paths` (MEME files whose MOTIF lines differ),
+    read and written by memelite."""
+    from memelite.io import read_meme as memelite_read
+    from memelite.io import write_meme as memelite_write
+
+    motifs = {}
+    for path in paths:
+        for key, ppm in memelite_read(str(path)).items():
+            if key in motifs:
+                raise ValueError(f"{path}: motif {key!r} is also in an earlier file")
+            motifs[key] = ppm
+    with atomic_path(output) as tmp:
+        memelite_write(str(tmp), motifs)

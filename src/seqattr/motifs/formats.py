@@ -44,22 +44,6 @@ def write_discovered_meme(patterns: list[Pattern], prefix: str, output) -> None:
         write_meme(discovered_motifs(patterns, prefix), tmp)
 
 
-def combine_meme(paths, output) -> None:
-    """One MEME file holding every motif of `paths` (MEME files whose MOTIF lines differ),
-    read and written by memelite."""
-    from memelite.io import read_meme as memelite_read
-    from memelite.io import write_meme as memelite_write
-
-    motifs = {}
-    for path in paths:
-        for key, ppm in memelite_read(str(path)).items():
-            if key in motifs:
-                raise ValueError(f"{path}: motif {key!r} is also in an earlier file")
-            motifs[key] = ppm
-    with atomic_path(output) as tmp:
-        memelite_write(str(tmp), motifs)
-
-
 def write_modisco_h5(result: ModiscoResult, output) -> None:
     """modisco_results.h5 by modiscolite.io.save_hdf5, `window_size` the sequences' length."""
     from modiscolite.io import save_hdf5

@@ -20,24 +20,23 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import torch
 
 from seqattr.data.encoding import load_encoded
 from seqattr.figures import save_figure
-from seqattr.io import atomic_path, read_json, read_table, save_npz, write_table
+from seqattr.io import read_json, save_npz, write_table
 from seqattr.motifs.contributions import attention_hypothetical, ig_hypothetical, saturation_mutagenesis
-from seqattr.motifs.database import Motif, jaspar_motifs, planted_motifs, read_meme, write_meme
+from seqattr.motifs.database import Motif, planted_motifs, read_meme, write_meme
 from seqattr.motifs.discovery import run_modisco
 from seqattr.motifs.enrichment import enrichment_table, motif_presence
 from seqattr.motifs.figures import match_figure
-from seqattr.motifs.formats import (combine_meme, modisco_report, seqlet_bed, write_attribution_bigwig, write_bed,
-                                    write_discovered_meme, write_modisco_h5)
+from seqattr.motifs.formats import (modisco_report, seqlet_bed, write_attribution_bigwig, write_bed, write_discovered_meme,
+                                    write_modisco_h5)
 from seqattr.motifs.matching import match_table
-from seqattr.motifs.recall import OVERLAP_COLUMNS, RECALL_COLUMNS, baseline_overlap, planted_recall
 from seqattr.runtime import resolve_device
 from seqattr.saliency.attribution import predict
-from seqattr.saliency.steps import evaluation_set, load_classifier
+from seqattr.saliency.steps import load_classifier
+from seqattr.saliency.summary_steps import evaluation_set
 
 log = logging.getLogger(__name__)
 
@@ -55,15 +54,6 @@ def use_numba_cache(folder, threads: int | None = None) -> None:
     os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(folder).resolve()))
     if threads:
         os.environ.setdefault("NUMBA_NUM_THREADS", str(threads))
-
-
-def motif_database(output, *, release: str, path: str | None = None) -> None:
-    """The matching database as a MEME file: `path` (checked to be MEME) or JASPAR CORE
-    vertebrates of `release` from pyjaspar's bundled copy."""
-    motifs = read_meme(path) if path else jaspar_motifs(release)
-    log.info("motif database: %d motifs from %s", len(motifs), path or f"JASPAR {release} CORE vertebrates")
-    with atomic_path(output) as tmp:
-        write_meme(motifs, tmp)
 
 
 def planted_database(planted: dict[str, str], mutation_rate: float) -> list[Motif]:
@@ -153,34 +143,3 @@ def enrichment(encoded_path, classes_path, database_path, output, *, n_eval, eva
     log.info("FIMO of %d motifs over %d sequences: %.1f s", len(database), len(index), time.perf_counter() - start)
     table = enrichment_table(database, presence, encoded.labels[index], list(read_json(classes_path)))
     write_table(table, output)
-
-
-def motif_summary(recall_output, overlap_output, *, tables: list[dict], enrichment_files: dict[str, str],
-                  planted: dict[str, dict[str, str]], q_threshold: float,
-                  combined_meme: dict[str, tuple[list[str], str]] | None = None) -> None:
-    """planted_recall.tsv (synthetic datasets) and baseline_overlap.tsv (every dataset), and
-    per dataset one MEME file of every (classifier, method)'s discovered motifs
-    (`combined_meme`: dataset -> (its MEME files, the combined file)).
-
-    Each entry of `tables`: dataset, model, mask_ratio, seed, attribution (the method) and
-    its motifs.tsv `path`;
-    `planted`: dataset -> planted motif name -> its consensus.
-    """
-    recalls, overlaps = [], []
-    for entry in tables:
-        table = read_table(entry["path"])
-        key = {"dataset": entry["dataset"], "model": entry["model"], "mask_ratio": float(entry["mask_ratio"]),
-               "seed": int(entry["seed"]), "method": entry["attribution"]}
-        if planted.get(entry["dataset"]):
-            ids = {name: f"planted_{sequence}" for name, sequence in planted[entry["dataset"]].items()}
-            recalls.append(planted_recall(table, ids, q_threshold).assign(**key))
-        # Class names stay text ('0' and '1' are names, not numbers).
-        enrichment_table = read_table(enrichment_files[entry["dataset"]], dtype={"class": str, "enriched_in": str})
-        overlaps.append(baseline_overlap(table, enrichment_table, q_threshold).assign(**key))
-    write_table(pd.concat(recalls, ignore_index=True)[RECALL_COLUMNS] if recalls
-                else pd.DataFrame(columns=RECALL_COLUMNS), recall_output)
-    write_table(pd.concat(overlaps, ignore_index=True)[OVERLAP_COLUMNS] if overlaps
-                else pd.DataFrame(columns=OVERLAP_COLUMNS), overlap_output)
-    for paths, output in (combined_meme or {}).values():
-        combine_meme(paths, output)
-
