@@ -44,7 +44,7 @@ class TinyNet(torch.nn.Module):
 
 # --- contributions ------------------------------------------------------------------
 
-def test_ig_hypothetical_times_input_is_the_saved_ig_and_delta_is_captum_s():
+def test_stored_hypothetical_times_input_is_the_saved_ig_and_delta_is_captum_s():
     from captum.attr import IntegratedGradients
 
     model, x = TinyNet().eval(), onehot(6, 12)
@@ -56,6 +56,35 @@ def test_ig_hypothetical_times_input_is_the_saved_ig_and_delta_is_captum_s():
                                                        n_steps=16, return_convergence_delta=True)
     np.testing.assert_allclose(attr.sum(dim=1).numpy(), result.scores, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(delta.numpy(), result.delta, rtol=1e-3, atol=1e-5)
+
+
+def test_deep_lift_shap_file_gives_discovery_its_hypothetical_contributions(tmp_path):
+    from seqattr.io import save_npz
+    from seqattr.motifs.steps import hypothetical_contributions
+
+    model, x = TinyNet().eval(), onehot(5, 12)
+    result = saliency_scores(model, x, "deep_lift_shap", shuffles=3)
+    index = np.array([0, 2, 3, 5, 6])
+    onehot_all = np.zeros((7, 4, 12), dtype=np.float32)
+    onehot_all[index] = x
+    save_npz(tmp_path / "s.npz", index=index, scores=result.scores, hypothetical=result.hypothetical)
+    rows, observed, hypothetical = hypothetical_contributions("deep_lift_shap", tmp_path / "s.npz", onehot_all,
+                                                              np.ones((7, 12), bool))
+    np.testing.assert_array_equal(rows, index)
+    np.testing.assert_array_equal(hypothetical, result.hypothetical)
+    np.testing.assert_allclose((observed * hypothetical).sum(axis=1), result.scores, rtol=1e-6, atol=1e-7)
+
+
+def test_deep_lift_shap_motifs_need_its_saliency_maps():
+    import yaml
+
+    with pytest.raises(ConfigError, match=r"^motifs.classifiers\[0\].methods: 'deep_lift_shap' reads the "
+                                          r"deep_lift_shap importance maps of cnn"):
+        demo_config(classifiers=[{"model": "cnn", "methods": ["deep_lift_shap"]}])
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    config["motifs"]["classifiers"] = [{"model": "cnn", "methods": ["deep_lift_shap"]}]
+    config["saliency"]["methods"]["cnn"].append("deep_lift_shap")
+    validate_config(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
 
 
 def test_other_methods_store_no_hypothetical():

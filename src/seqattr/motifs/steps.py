@@ -26,7 +26,7 @@ import torch
 from seqattr.data.encoding import load_encoded
 from seqattr.figures import save_figure
 from seqattr.io import atomic_path, read_json, read_table, save_npz, write_table
-from seqattr.motifs.contributions import attention_hypothetical, ig_hypothetical, saturation_mutagenesis
+from seqattr.motifs.contributions import attention_hypothetical, stored_hypothetical, saturation_mutagenesis
 from seqattr.motifs.database import Motif, jaspar_motifs, planted_motifs, read_meme, write_meme
 from seqattr.motifs.discovery import run_modisco
 from seqattr.motifs.enrichment import enrichment_table, motif_presence
@@ -91,16 +91,16 @@ def ism(model_path, encoded_path, classes_path, output, *, dataset: str, model: 
 
 
 def hypothetical_contributions(method: str, source_path, onehot_all: np.ndarray, valid_all: np.ndarray):
-    """(index, one-hot (N, 4, L), hypothetical (N, 4, L)) of a saliency file (attention, ig)
-    or an ISM file."""
+    """(index, one-hot (N, 4, L), hypothetical (N, 4, L)) of a saliency file (attention, ig,
+    deep_lift_shap) or an ISM file."""
     with np.load(source_path, allow_pickle=False) as data:
         source = {key: data[key] for key in data.files}
     index = source["index"]
     onehot = onehot_all[index].astype(np.float32)
     if method == "attention":
         return index, onehot, attention_hypothetical(source["scores"], onehot, valid_all[index])
-    if method == "ig":
-        return index, onehot, ig_hypothetical(source, str(source_path))
+    if method in ("ig", "deep_lift_shap"):
+        return index, onehot, stored_hypothetical(source, str(source_path))
     return index, onehot, source["hypothetical"].astype(np.float32)
 
 
