@@ -111,7 +111,7 @@ def discover(source_path, encoded_path, database_path, table_output, patterns_ou
     """TF-MoDISco patterns of one (classifier, method), named `name/pattern`: their TOMTOM
     matches (motifs.tsv), the patterns file, the logo figure, and the files other tools
     read (seqattr.motifs.formats): MEME, modisco_results.h5, seqlet BED6, modisco's report,
-    the attribution bigWig."""
+    the attribution bigWig (both on the genome when the dataset has coordinates)."""
     encoded = load_encoded(encoded_path)
     database = read_meme(database_path) + planted_database(planted, mutation_rate)
     index, onehot, hypothetical = hypothetical_contributions(method, source_path, encoded.as_float(), encoded.mask)
@@ -135,8 +135,9 @@ def discover(source_path, encoded_path, database_path, table_output, patterns_ou
     save_figure(figure, png, pdf)
     write_discovered_meme(patterns, name, meme_output)
     write_modisco_h5(result, h5_output)
-    write_bed(seqlet_bed(h5_output, patterns, encoded.ids[index], name), bed_output)
-    write_attribution_bigwig(encoded.ids[index], onehot, hypothetical, bigwig_output)
+    coordinates = None if encoded.coordinates is None else encoded.coordinates[index]
+    write_bed(seqlet_bed(h5_output, patterns, encoded.ids[index], name, coordinates), bed_output)
+    write_attribution_bigwig(encoded.ids[index], onehot, hypothetical, bigwig_output, coordinates)
     start = time.perf_counter()
     modisco_report(h5_output, database, report_output, n_patterns=len(patterns),
                    trim_threshold=options["trim_threshold"])
