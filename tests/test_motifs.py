@@ -552,7 +552,8 @@ def test_a_dataset_with_coordinates_gets_a_genome_bed_and_bigwig_from_the_workfl
     """tests/configs/coordinates.yaml end to end on a local table with coordinates (every
     other sequence on the minus strand, none overlapping): the seqlet BED is BED6 on the
     genome, each seqlet inside its sequence, and the bigWig holds each evaluated sequence's
-    DeepLIFT/SHAP contributions at its genome positions, minus-strand ones reversed."""
+    DeepLIFT/SHAP contributions at its genome positions, minus-strand ones reversed; the
+    convergence table has a row per evaluated sequence."""
     from figwig import BigWigReader, read_bigwig
 
     from conftest import snakemake
@@ -569,8 +570,13 @@ def test_a_dataset_with_coordinates_gets_a_genome_bed_and_bigwig_from_the_workfl
     (tmp_path / "coords.csv").write_text("id,label,sequence,chrom,start,end,strand\n" + "".join(rows))
     stem = tmp_path / "results" / "coordinates" / "motifs" / "located" / "cnn_r0_s0.deep_lift_shap"
     bed, bigwig = stem.with_name(stem.name + ".seqlets.bed"), stem.with_name(stem.name + ".contributions.bw")
-    snakemake(str(bed.relative_to(tmp_path)), str(bigwig.relative_to(tmp_path)), "--configfile",
+    convergence = tmp_path / "results" / "coordinates" / "saliency" / "convergence.tsv"
+    snakemake(str(bed.relative_to(tmp_path)), str(bigwig.relative_to(tmp_path)),
+              str(convergence.relative_to(tmp_path)), "--configfile",
               str(REPO / "tests" / "configs" / "coordinates.yaml"), workdir=tmp_path)
+    deltas = pd.read_csv(convergence, sep="\t")
+    assert len(deltas) == 150 and set(deltas["method"]) == {"deep_lift_shap"}
+    assert (deltas["max_pair_delta"] <= 1e-3).all()  # the job would have failed otherwise
     table = pd.read_csv(tmp_path / "coords.csv").set_index("id")
     located = table.reset_index().set_index(["chrom", "start"])
     # TF-MoDISco may find no pattern on a set this small (the BED is then empty): the
