@@ -33,6 +33,7 @@ LOCAL_RULES = {
     "perturbation_summary",
     "motif_recovery",
     "saliency_figures",
+    "saliency_convergence",
     "gama_grid_summary",
     "generative_set_hygiene",
     "motif_database",

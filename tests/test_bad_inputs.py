@@ -67,11 +67,61 @@ def bad_crc_gzip(text):
     return bytes(data)
 
 
+def located_rows(change=None, n_per_class=6):
+    """A table with genome coordinates, chr1:start-end on +, record (row) `change[0]`'s
+    fields replaced by `change[1]`."""
+    rows = []
+    for i, (name, label, sequence) in enumerate(good_rows(n_per_class)):
+        row = [name, label, sequence, "chr1", str(100 * i), str(100 * i + len(sequence)), "+"]
+        if change and change[0] == i:
+            row = [change[1].get(k, value) for k, value in enumerate(row)]
+        rows.append(row)
+    return csv(rows, header="id,label,sequence,chrom,start,end,strand")
+
+
 GOOD_TEST = {"test.fa": labelled_fasta(3, prefix="test_")}
 # A training file whose records a test file copies (a1 is its second record, a0 its first).
 LEAK_TRAIN = labelled_fasta(6)
 
+LOCATED = {"train": "train.csv", "test_fraction": 0.5, "id_column": "id"}
+
 DNA_CASES = {
+    "coordinates_end_not_after_start": (
+        {"train.csv": located_rows((1, {5: "100"}))}, LOCATED, {},
+        "{dir}/train.csv: record 'a1' (line 3), column 'end': 100 is not after start 100 (0-based, half-open as in "
+        "BED: end > start)"),
+    "coordinates_length_not_the_sequence_s": (
+        {"train.csv": located_rows((2, {5: "219"}))}, LOCATED, {},
+        "{dir}/train.csv: record 'a2' (line 4), column 'end': end - start is 19 but the sequence has 20 nt (0-based, "
+        "half-open as in BED: end - start is the length)"),
+    "coordinates_unknown_strand": (
+        {"train.csv": located_rows((3, {6: "."}))}, LOCATED, {},
+        "{dir}/train.csv: record 'a3' (line 5), column 'strand': '.' is not a strand (+ or -)"),
+    "coordinates_start_not_an_integer": (
+        {"train.csv": located_rows((0, {4: "1e3"}))}, LOCATED, {},
+        "{dir}/train.csv: record 'a0' (line 2), column 'start': '1e3' is not a non-negative integer (0-based, "
+        "half-open as in BED)"),
+    "coordinates_row_without_a_strand": (
+        {"train.csv": located_rows((4, {6: ""}))}, LOCATED, {},
+        "{dir}/train.csv: record 'a4' (line 6), column 'strand': empty; with coordinates every record needs all of "
+        "chrom, start, end, strand (1 record without them all)"),
+    "coordinates_column_missing": (
+        {"train.csv": csv([row[:6] for row in (r.split(",") for r in located_rows().splitlines()[1:])],
+                          header="id,label,sequence,chrom,start,end")}, LOCATED, {},
+        "{dir}/train.csv: has coordinate columns 'chrom', 'start', 'end' but no 'strand'; give all of chrom, start, "
+        "end, strand or none"),
+    "fasta_coordinates_in_some_ids": (
+        {"train.fa": fasta([("chr1:0-20(+) label=a", dna(1)[0]), ("a1 label=a", dna(1)[0])]
+                           + [(f"chr2:{20 * i}-{20 * i + 20}(-) label=b", s) for i, s in enumerate(dna(6))])},
+        {"train": "train.fa", "test_fraction": 0.5}, {},
+        "{dir}/train.fa: record 'a1' (number 2) has no chrom:start-end(strand) id but record 'chr1:0-20(+)' has; "
+        "give coordinates in every record's id or in none"),
+    "fasta_coordinates_of_another_length": (
+        {"train.fa": fasta([(f"chr2:{20 * i}-{20 * i + 21}(-) label={c}", s) for c in "ab"
+                            for i, s in enumerate(dna(6))])},
+        {"train": "train.fa", "test_fraction": 0.5}, {},
+        "{dir}/train.fa: record 'chr2:0-21(-)' (number 1), column 'end': end - start is 21 but the sequence has 20 nt "
+        "(0-based, half-open as in BED: end - start is the length)"),
     "fasta_gzip_truncated": (
         {"train.fa.gz": truncated_gzip(labelled_fasta())}, {"train": "train.fa.gz", "test_fraction": 0.5}, {},
         "{dir}/train.fa.gz: truncated or corrupt gzip file (Compressed file ended before the end-of-stream marker "

@@ -100,3 +100,24 @@ def test_failed_encoding_leaves_no_output(tmp_path):
         steps.encode(tmp_path / "train.tsv.gz", tmp_path / "test.tsv.gz", tmp_path / "classes.json",
                      tmp_path / "train.npz", tmp_path / "test.npz", length=4)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["classes.json", "test.tsv.gz", "train.tsv.gz"]
+
+
+def test_coordinates_travel_with_the_encoding_and_map_window_columns_to_the_genome(tmp_path):
+    """Position i of a minus-strand sequence is genome end - 1 - i; the window column of a
+    sequence's first nucleotide shifts with padding and cropping."""
+    from seqattr.data.coordinates import GenomeCoordinates
+
+    table = frame(["ACGTAC", "ACG", "ACGTACGT"])
+    table["chrom"], table["start"], table["end"], table["strand"] = ["c1", "c2", "c1"], [10, 0, 100], [16, 3, 108], \
+        ["+", "-", "-"]
+    encoded = encode_split(table, ["a"], 6, "centre", "zero", "t")
+    assert encoded.coordinates.offset.tolist() == [0, 2, -1]  # padded 2 on the left; cropped 1 at the start
+    save_encoded(encoded, tmp_path / "e.npz")
+    back = load_encoded(tmp_path / "e.npz").coordinates
+    assert isinstance(back, GenomeCoordinates) and back.chrom.tolist() == ["c1", "c2", "c1"]
+    genome, inside = back.genome_positions(6)
+    assert genome[0].tolist() == [10, 11, 12, 13, 14, 15] and inside[0].all()
+    assert inside[1].tolist() == [False, False, True, True, True, False] and genome[1, 2:5].tolist() == [2, 1, 0]
+    assert genome[2].tolist() == [106, 105, 104, 103, 102, 101]  # sequence positions 1-6 of 8, minus strand
+    assert load_encoded(tmp_path / "e.npz").onehot.shape == (3, 4, 6)
+    assert encode_split(frame(["ACGT"]), ["a"], 4, "centre", "zero", "t").coordinates is None

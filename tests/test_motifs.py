@@ -44,7 +44,7 @@ class TinyNet(torch.nn.Module):
 
 # --- contributions ------------------------------------------------------------------
 
-def test_ig_hypothetical_times_input_is_the_saved_ig_and_delta_is_captum_s():
+def test_stored_hypothetical_times_input_is_the_saved_ig_and_delta_is_captum_s():
     from captum.attr import IntegratedGradients
 
     model, x = TinyNet().eval(), onehot(6, 12)
@@ -56,6 +56,35 @@ def test_ig_hypothetical_times_input_is_the_saved_ig_and_delta_is_captum_s():
                                                        n_steps=16, return_convergence_delta=True)
     np.testing.assert_allclose(attr.sum(dim=1).numpy(), result.scores, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(delta.numpy(), result.delta, rtol=1e-3, atol=1e-5)
+
+
+def test_deep_lift_shap_file_gives_discovery_its_hypothetical_contributions(tmp_path):
+    from seqattr.io import save_npz
+    from seqattr.motifs.steps import hypothetical_contributions
+
+    model, x = TinyNet().eval(), onehot(5, 12)
+    result = saliency_scores(model, x, "deep_lift_shap", shuffles=3)
+    index = np.array([0, 2, 3, 5, 6])
+    onehot_all = np.zeros((7, 4, 12), dtype=np.float32)
+    onehot_all[index] = x
+    save_npz(tmp_path / "s.npz", index=index, scores=result.scores, hypothetical=result.hypothetical)
+    rows, observed, hypothetical = hypothetical_contributions("deep_lift_shap", tmp_path / "s.npz", onehot_all,
+                                                              np.ones((7, 12), bool))
+    np.testing.assert_array_equal(rows, index)
+    np.testing.assert_array_equal(hypothetical, result.hypothetical)
+    np.testing.assert_allclose((observed * hypothetical).sum(axis=1), result.scores, rtol=1e-6, atol=1e-7)
+
+
+def test_deep_lift_shap_motifs_need_its_saliency_maps():
+    import yaml
+
+    with pytest.raises(ConfigError, match=r"^motifs.classifiers\[0\].methods: 'deep_lift_shap' reads the "
+                                          r"deep_lift_shap importance maps of cnn"):
+        demo_config(classifiers=[{"model": "cnn", "methods": ["deep_lift_shap"]}])
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    config["motifs"]["classifiers"] = [{"model": "cnn", "methods": ["deep_lift_shap"]}]
+    config["saliency"]["methods"]["cnn"].append("deep_lift_shap")
+    validate_config(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
 
 
 def test_other_methods_store_no_hypothetical():
@@ -447,3 +476,119 @@ def test_contributions_are_a_bigwig_with_one_chromosome_per_sequence(tmp_path):
     values = read_bigwig(str(tmp_path / "c.bw"), ["s1", "s2", "s3"], [0, 0, 0], 12)
     np.testing.assert_allclose(values, (x * hypothetical).sum(axis=1), rtol=1e-6, atol=1e-7)
     assert (values[2, 10:] == 0).all()
+
+
+def read_bed6(path):
+    """A plain BED6 reader: six tab-separated fields, integer 0 <= start < end, an integer
+    score 0-1000 and a strand + or -, no header or track line."""
+    rows = []
+    for line in path.read_text().splitlines():
+        fields = line.split("\t")
+        assert len(fields) == 6, line
+        chrom, start, end, name, score, strand = fields
+        assert 0 <= int(start) < int(end) and 0 <= int(score) <= 1000 and strand in "+-", line
+        rows.append([chrom, int(start), int(end), name, int(score), strand])
+    return rows
+
+
+def genome_coordinates(chrom, start, end, strand, offset):
+    from seqattr.data.coordinates import GenomeCoordinates
+
+    return GenomeCoordinates(np.array(chrom), np.array(start, dtype=np.int64), np.array(end, dtype=np.int64),
+                             np.array(strand), np.array(offset, dtype=np.int64))
+
+
+def test_seqlets_of_sequences_with_coordinates_are_bed6_on_the_genome(tmp_path):
+    """s0 is chr1:1000-1020 on +, s1 chr1:2000-2020 on - (its window position i is genome
+    2019 - i, and its minus-strand seqlet is on + of the genome), s2 chr2:50-70 on +."""
+    from seqattr.motifs import formats
+
+    result, ids, sequences = modisco_output()
+    formats.write_modisco_h5(result, tmp_path / "modisco_results.h5")
+    coordinates = genome_coordinates(["chr1", "chr1", "chr2"], [1000, 2000, 50], [1020, 2020, 70], ["+", "-", "+"],
+                                     [0, 0, 0])
+    table = formats.seqlet_bed(tmp_path / "modisco_results.h5", result.patterns, ids, "cnn_r0_s0/ig", coordinates)
+    formats.write_bed(table, tmp_path / "seqlets.bed")
+    assert read_bed6(tmp_path / "seqlets.bed") == [["chr1", 1004, 1008, "cnn_r0_s0/ig/pos_0", 1000, "+"],
+                                                    ["chr1", 2009, 2013, "cnn_r0_s0/ig/pos_0", 1000, "+"]]
+    # The genome's plus strand there: s1 reverse complemented; the core reads GATA on it.
+    complement = str.maketrans("ACGT", "TGCA")
+    genome_s1 = sequences[1].translate(complement)[::-1]  # chr1:2000-2020, plus strand
+    assert genome_s1[2009 - 2000:2013 - 2000] == "GATA"
+    # A window whose column 0 is the sequence's position 3 (offset -3: its start was cropped),
+    # window columns [0, 5) are its positions [3, 8).
+    cropped = genome_coordinates(["chr5"], [500], [520], ["+"], [-3])
+    window = pd.DataFrame({"chrom": ["s0", "s0"], "start": [0, 18], "end": [5, 20], "name": "p", "score": 1,
+                           "strand": ["+", "-"]})
+    # The second, positions [21, 23), lies past the sequence's end and is dropped.
+    assert formats.genome_bed(window, ["s0"], cropped).values.tolist() == [["chr5", 503, 508, "p", 1, "+"]]
+
+
+def test_contributions_with_coordinates_are_a_genome_bigwig_mean_where_sequences_overlap(tmp_path):
+    """a = chr1:100-106 on +, b = chr1:103-109 on - (its position i at genome 108 - i), c =
+    chr2:0-4 on + padded to 6 (offset 1): read back with figwig's reader at genome positions."""
+    from figwig import BigWigReader, read_bigwig
+
+    from seqattr.motifs import formats
+
+    x = onehot(3, 6)
+    x[2, :, 0] = x[2, :, 5] = 0
+    hypothetical = RNG.normal(size=(3, 4, 6)).astype(np.float32)
+    contributions = (x * hypothetical).sum(axis=1)
+    coordinates = genome_coordinates(["chr1", "chr1", "chr2"], [100, 103, 0], [106, 109, 4], ["+", "-", "+"],
+                                     [0, 0, 1])
+    formats.write_attribution_bigwig(np.array(["a", "b", "c"]), x, hypothetical, tmp_path / "c.bw", coordinates)
+    assert BigWigReader(str(tmp_path / "c.bw")).chrom_sizes == {"chr1": 109, "chr2": 4}
+    chr1 = read_bigwig(str(tmp_path / "c.bw"), ["chr1"], [100], 9)[0]
+    b_on_genome = contributions[1][::-1]  # genome 103..108 = b's positions 5..0
+    expected = np.concatenate([contributions[0][:3], (contributions[0][3:] + b_on_genome[:3]) / 2, b_on_genome[3:]])
+    np.testing.assert_allclose(chr1, expected, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(read_bigwig(str(tmp_path / "c.bw"), ["chr2"], [0], 4)[0], contributions[2][1:5],
+                               rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.workflow
+def test_a_dataset_with_coordinates_gets_a_genome_bed_and_bigwig_from_the_workflow(tmp_path):
+    """tests/configs/coordinates.yaml end to end on a local table with coordinates (every
+    other sequence on the minus strand, none overlapping): the seqlet BED is BED6 on the
+    genome, each seqlet inside its sequence, and the bigWig holds each evaluated sequence's
+    DeepLIFT/SHAP contributions at its genome positions, minus-strand ones reversed; the
+    convergence table has a row per evaluated sequence."""
+    from figwig import BigWigReader, read_bigwig
+
+    from conftest import snakemake
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for i in range(1000):
+        sequence = "".join(rng.choice(list("ACGT"), size=60))
+        label = "gata" if i % 2 else "plain"
+        if label == "gata":
+            at = int(rng.integers(5, 45))
+            sequence = sequence[:at] + "TGATAAGA" + sequence[at + 8:]
+        rows.append(f"r{i},{label},{sequence},chr{i % 3 + 1},{1000 * i},{1000 * i + 60},{'+-'[(i // 2) % 2]}\n")
+    (tmp_path / "coords.csv").write_text("id,label,sequence,chrom,start,end,strand\n" + "".join(rows))
+    stem = tmp_path / "results" / "coordinates" / "motifs" / "located" / "cnn_r0_s0.deep_lift_shap"
+    bed, bigwig = stem.with_name(stem.name + ".seqlets.bed"), stem.with_name(stem.name + ".contributions.bw")
+    convergence = tmp_path / "results" / "coordinates" / "saliency" / "convergence.tsv"
+    snakemake(str(bed.relative_to(tmp_path)), str(bigwig.relative_to(tmp_path)),
+              str(convergence.relative_to(tmp_path)), "--configfile",
+              str(REPO / "tests" / "configs" / "coordinates.yaml"), workdir=tmp_path)
+    deltas = pd.read_csv(convergence, sep="\t")
+    assert len(deltas) == 150 and set(deltas["method"]) == {"deep_lift_shap"}
+    assert (deltas["max_pair_delta"] <= 1e-3).all()  # the job would have failed otherwise
+    table = pd.read_csv(tmp_path / "coords.csv").set_index("id")
+    located = table.reset_index().set_index(["chrom", "start"])
+    # TF-MoDISco may find no pattern on a set this small (the BED is then empty): the
+    # mapping of seqlets onto the genome is test_seqlets_of_sequences_with_coordinates_....
+    for chrom, start, end, name, score, strand in read_bed6(bed):
+        sequence_start = start // 1000 * 1000
+        assert (chrom, sequence_start) in located.index and end <= sequence_start + 60, (chrom, start, end)
+    saliency = np.load(tmp_path / "results" / "coordinates" / "saliency" / "located" / "cnn_r0_s0.deep_lift_shap.npz")
+    assert BigWigReader(str(bigwig)).chrom_sizes.keys() <= {"chr1", "chr2", "chr3"}
+    chroms = table.loc[saliency["ids"], "chrom"].tolist()
+    values = read_bigwig(str(bigwig), chroms, table.loc[saliency["ids"], "start"].to_numpy(), 60)
+    minus = (table.loc[saliency["ids"], "strand"] == "-").to_numpy()
+    expected = np.where(minus[:, None], saliency["scores"][:, ::-1], saliency["scores"])
+    np.testing.assert_allclose(values, expected, rtol=1e-5, atol=1e-6)
+    assert minus.any() and (~minus).any()

@@ -70,6 +70,71 @@ def test_ig_on_a_nonlinear_model_is_complete_and_batching_does_not_change_it():
     np.testing.assert_allclose(one.delta, one.scores.sum(1) - change, atol=1e-4)
 
 
+def test_deep_lift_shap_on_a_linear_model_is_the_weight_contrast_for_each_rows_own_class():
+    """For a linear model DeepLIFT is exact: base i's hypothetical contribution minus base
+    j's is W[target, i] - W[target, j] at every position, whatever the references."""
+    rng = np.random.default_rng(2)
+    weights = rng.normal(size=(2, 4, 16))
+    x = one_hot(rng.integers(0, 4, size=(7, 16)))
+    labels = np.array([0, 1, 1, 0, 1, 0, 0])
+    result = saliency_scores(Linear(weights), x, "deep_lift_shap", labels=labels, target="label", shuffles=3,
+                             batch_size=4)  # pairs split over passes, both classes explained
+    np.testing.assert_array_equal(result.targets, labels)
+    contrast = result.hypothetical - result.hypothetical[:, :1]
+    np.testing.assert_allclose(contrast, weights[labels] - weights[labels][:, :1], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(result.scores, (result.hypothetical * x).sum(axis=1), rtol=1e-6, atol=1e-6)
+    assert result.max_pair_delta.max() < 1e-4 and np.abs(result.delta).max() < 1e-4
+
+
+def tiny_models():
+    from seqattr.classify.models.attngen import AttnGen
+    from seqattr.classify.models.cnn import GenomicBenchmarksCNN
+
+    torch.manual_seed(0)
+    return {"cnn": GenomicBenchmarksCNN(30, 2, channels=[6, 4], kernel_size=5, hidden=8),
+            "attngen": AttnGen(30, 3, channels=6, hidden=8, dilations=[2])}
+
+
+def test_deep_lift_shap_converges_on_the_cnn_and_attngen_and_is_seeded():
+    x = one_hot(np.random.default_rng(3).integers(0, 4, size=(6, 30)))
+    for name, model in tiny_models().items():
+        model.train()  # switched to eval for the attribution and back
+        first = saliency_scores(model, x, "deep_lift_shap", shuffles=4, shuffle_seed=5)
+        assert model.training, name
+        assert first.max_pair_delta.max() < 1e-4, name
+        np.testing.assert_array_equal(first.scores, saliency_scores(model, x, "deep_lift_shap", shuffles=4,
+                                                                    shuffle_seed=5).scores)
+        assert not np.array_equal(first.scores, saliency_scores(model, x, "deep_lift_shap", shuffles=4,
+                                                                shuffle_seed=6).scores), name
+
+
+class FunctionalPooling(nn.Module):
+    """AttnGen's pooling as a plain einsum, which DeepLIFT has no rule for."""
+
+    def forward(self, features, weights):
+        return torch.einsum("ncl,nl->nc", features, weights)
+
+
+def test_attngen_pooling_without_tangermemes_rules_shows_in_the_deltas():
+    """The softmax module and the swapped-in BilinearOp are what make AttnGen's deltas
+    small: with the pooling and softmax as plain functions they are treated as linear."""
+    x = one_hot(np.random.default_rng(4).integers(0, 4, size=(6, 30)))
+    model = tiny_models()["attngen"].eval()
+    with_rules = saliency_scores(model, x, "deep_lift_shap", shuffles=4).max_pair_delta.max()
+    model.pool = FunctionalPooling()
+    model.softmax = nn.Identity()
+    model.normalise = lambda logits: torch.softmax(logits, dim=1)
+    without = saliency_scores(model, x, "deep_lift_shap", shuffles=4).max_pair_delta.max()
+    assert with_rules < 1e-5 < without and without > 100 * with_rules
+
+
+def test_deep_lift_shap_refuses_ambiguous_or_padded_positions():
+    x = one_hot(np.zeros((2, 10), dtype=int))
+    x[1, :, 3] = 0.25
+    with pytest.raises(ValueError, match="deep_lift_shap needs one-hot sequences .*1 of 2 rows"):
+        saliency_scores(Linear(np.zeros((2, 4, 10))), x, "deep_lift_shap")
+
+
 def test_attention_returns_the_models_importance_and_needs_one():
     x = one_hot(np.zeros((3, 10), dtype=int))
     result = saliency_scores(WindowModel(2, 5), x, "attention")

@@ -5,9 +5,11 @@ import copy
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 import yaml
 
 from conftest import REPO
+from seqattr import InputError
 from seqattr.config import ConfigError, validate_config
 from seqattr.data.encoding import EncodedSet, save_encoded
 from seqattr.io import read_table, write_json, write_table
@@ -36,12 +38,13 @@ def planted(tmp_path, monkeypatch):
     return tmp_path
 
 
-def saliency_files(folder, methods=("attention", "ig", "grad_x_input")):
+def saliency_files(folder, methods=("attention", "ig", "grad_x_input", "deep_lift_shap")):
     paths = {}
     for method in methods:
         paths[method] = folder / f"attngen_r0.1_s0.{method}.npz"
         steps.saliency("model.pt", folder / "test.npz", folder / "classes.json", paths[method], method=method,
-                       dataset="tiny", model="attngen", n_eval=50, eval_seed=1, ig_steps=8)
+                       dataset="tiny", model="attngen", n_eval=50, eval_seed=1, ig_steps=8,
+                       deep_lift_shap_shuffles=4)
     return paths
 
 
@@ -68,6 +71,50 @@ def test_saliency_files_hold_the_evaluation_sample(planted):
     assert not (planted / "x.npz").exists()
 
 
+def test_deep_lift_shap_file_its_convergence_table_and_tolerance(planted):
+    paths = saliency_files(planted, methods=("ig", "deep_lift_shap"))
+    data = steps.read_saliency(paths["deep_lift_shap"])
+    assert set(data) == {"ids", "index", "labels", "predictions", "targets", "scores", "delta", "hypothetical",
+                         "max_pair_delta"}
+    onehot = np.load(planted / "test.npz")["onehot"][data["index"]].astype(np.float32)
+    np.testing.assert_allclose((data["hypothetical"] * onehot).sum(axis=1), data["scores"], rtol=1e-5, atol=1e-6)
+    # The window model is linear: outside the window nothing counts, and DeepLIFT is exact.
+    assert np.abs(data["scores"][:, :10]).max() == 0 and np.abs(data["scores"][:, 18:]).max() == 0
+    assert data["max_pair_delta"].max() < 1e-4
+    run = dict(dataset="tiny", model="attngen", mask_ratio="0.1", seed="0")
+    entries = [dict(run, method=m, path=str(p)) for m, p in paths.items()]
+    table = summary_steps.convergence_table(entries, planted / "convergence.tsv")
+    assert list(read_table(planted / "convergence.tsv").columns) == summary_steps.CONVERGENCE_COLUMNS
+    assert len(table) == 100 and table["id"].tolist()[:50] == data["ids"].tolist()
+    assert table[table["method"] == "ig"]["max_pair_delta"].isna().all()
+    np.testing.assert_allclose(table[table["method"] == "deep_lift_shap"]["max_pair_delta"], data["max_pair_delta"])
+    # A nonlinearity written as a function has no DeepLIFT rule: treated as linear, its
+    # deltas exceed the default tolerance and the job fails, writing nothing.
+    steps.load_classifier = lambda path, device="auto", threads=1, **expected: FunctionalTanh(10, 18)
+    with pytest.raises(InputError, match=r"^model.pt: DeepLIFT/SHAP convergence deltas of \d+ of 50 sequences "
+                                         r"exceed saliency.deep_lift_shap_tolerance \(0.001\); the largest is"):
+        steps.saliency("model.pt", planted / "test.npz", planted / "classes.json", planted / "x.npz",
+                       method="deep_lift_shap", dataset="tiny", model="attngen", n_eval=50, eval_seed=1,
+                       deep_lift_shap_shuffles=2)
+    assert not (planted / "x.npz").exists()
+
+
+class FunctionalTanh(WindowModel):
+    def forward(self, x):
+        return torch.tanh(super().forward(x) / 10)
+
+
+def test_check_convergence_names_the_key_and_the_worst_sequence():
+    ids = np.array(["a", "b", "c"])
+    steps.check_convergence(np.array([1e-6, 2e-4, 0.0], dtype=np.float32), ids, 1e-3, "m.pt")
+    with pytest.raises(InputError, match=r"^m.pt: DeepLIFT/SHAP convergence deltas of 2 of 3 sequences exceed "
+                                         r"saliency.deep_lift_shap_tolerance \(0.001\); the largest is 0.5 "
+                                         r"\(sequence b\)"):
+        steps.check_convergence(np.array([0.01, 0.5, 0.0], dtype=np.float32), ids, 1e-3, "m.pt")
+    with pytest.raises(InputError, match=r"1 of 3 sequences.*\(sequence c\)"):
+        steps.check_convergence(np.array([0.0, 0.0, np.nan], dtype=np.float32), ids, 1e-3, "m.pt")
+
+
 def test_perturbation_table_recovery_and_figures(planted):
     paths = saliency_files(planted)
     table_path = planted / "perturbation" / "attngen_r0.1_s0.tsv"
@@ -76,7 +123,7 @@ def test_perturbation_table_recovery_and_figures(planted):
                        classifier=run, fractions=[0, 0.1, 0.2, 0.5], removal="zero", eval_seed=0)
     table = read_table(table_path)
     assert list(table.columns) == steps.PERTURBATION_COLUMNS
-    assert len(table) == 3 * 3 * 4
+    assert len(table) == 4 * 3 * 4
     top = table[(table["order"] == "top") & (table["fraction"] == 0.2)]
     assert (top["accuracy"] <= 0.6).all()  # 8 of 40 positions = the whole window
     assert (table[table["order"] == "bottom"]["accuracy"] == 1.0).all()
@@ -98,7 +145,11 @@ def test_perturbation_table_recovery_and_figures(planted):
     entries = [dict(run, method=m, path=path) for m, path in paths.items()]
     recovery = summary_steps.motif_recovery_table(entries, {"tiny": planted / "motifs.tsv.gz"})
     assert list(recovery.columns) == summary_steps.RECOVERY_COLUMNS
-    assert (recovery["auroc_mean"] == 1.0).all() and (recovery["n"] == 50).all()
+    auroc = recovery.set_index("method")["auroc_mean"]
+    assert (auroc.drop("deep_lift_shap") == 1.0).all() and (recovery["n"] == 50).all()
+    # DeepLIFT/SHAP scores a window base against the references' bases there: a position
+    # whose 4 shuffles all hold the same base scores 0, tied with the positions outside.
+    assert auroc["deep_lift_shap"] > 0.95
     summary_steps.motif_recovery(planted / "motif_recovery.tsv", planted / "motif_recovery.png",
                          planted / "motif_recovery.pdf", saliency_files=entries,
                          motifs_files={"tiny": planted / "motifs.tsv.gz"})
@@ -126,7 +177,7 @@ def demo_config():
 # both, as the Snakefile does, and each problem is one line naming the key.
 @pytest.mark.parametrize("change, message", [
     (lambda s: s["methods"].update(cnn=["attention", "ig"]),
-     "config key saliency.methods.cnn.0: 'attention' is not one of ['ig', 'grad_x_input']"),
+     "config key saliency.methods.cnn.0: 'attention' is not one of ['ig', 'grad_x_input', 'deep_lift_shap']"),
     (lambda s: s["methods"].update(attngen=["shap"]), "config key saliency.methods.attngen.0: 'shap' is not one of"),
     (lambda s: s.update(fractions=[0, 1.5]), "config key saliency.fractions.1: 1.5 is greater than the maximum of 1"),
     (lambda s: s.update(removal="shuffle"), "config key saliency.removal: 'shuffle' is not one of ['zero', 'random_base']"),

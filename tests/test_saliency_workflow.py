@@ -54,7 +54,7 @@ def test_test_run_writes_the_perturbation_and_recovery_tables(test_run):
 
 @pytest.mark.workflow
 @pytest.mark.parametrize("change, message", [
-    ({"methods": {"cnn": ["attention"]}}, "config key saliency.methods.cnn.0: 'attention' is not one of ['ig', 'grad_x_input']"),
+    ({"methods": {"cnn": ["attention"]}}, "config key saliency.methods.cnn.0: 'attention' is not one of ['ig', 'grad_x_input', 'deep_lift_shap']"),
     ({"n_eval": 201}, "saliency.n_eval: 201 is larger than the test split of synthetic_tiny"),
     ({"fractions": [0.1, 2]}, "config key saliency.fractions.1: 2 is greater than the maximum of 1"),
     ({"removal": "shuffle"}, "config key saliency.removal: 'shuffle' is not one of ['zero', 'random_base']"),

@@ -1,6 +1,7 @@
 import gzip
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from seqattr import InputError
@@ -192,3 +193,71 @@ def test_genomic_benchmarks_empty_class_folder(tmp_path):
         path.unlink()
     with pytest.raises(InputError, match="class 'worm' has no sequences"):
         genomic_benchmarks.load({"name": "ds", "cache_dir": str(tmp_path)})
+
+
+# --- genome coordinates kept through import ------------------------------------------
+
+def test_genomic_benchmarks_interval_lists_give_each_record_its_coordinates(tmp_path):
+    """The package's interval lists (<split>/<class>.csv.gz: id, region, start, end,
+    strand) beside the cached class folders: each record gets the row of its file's id."""
+    root = make_benchmark_folder(tmp_path / "cache", "ds")
+    for split, n in (("train", 3), ("test", 2)):
+        for k, label in enumerate(("human", "worm")):
+            rows = "".join(f"{i},chr{k + 1},{100 * i},{100 * i + 20},{'+-'[i % 2]}\n" for i in reversed(range(n)))
+            write(root / "ds" / split / f"{label}.csv.gz", "id,region,start,end,strand\n" + rows, gzipped=True)
+    splits = load_dataset({"source": "genomic_benchmarks", "genomic_benchmarks": {"name": "ds",
+                                                                                  "cache_dir": str(root)}})
+    train = splits.train.set_index("id")
+    assert train.loc["worm_1", ["chrom", "start", "end", "strand"]].tolist() == ["chr2", 100, 120, "-"]
+    assert train.loc["human_2", ["chrom", "start", "end", "strand"]].tolist() == ["chr1", 200, 220, "+"]
+    (tmp_path / "out").mkdir()
+    write_splits(splits, *(tmp_path / "out" / name for name in ("train.tsv.gz", "test.tsv.gz", "classes.json")))
+    back = read_split(tmp_path / "out" / "train.tsv.gz")
+    assert list(back.columns) == ["id", "label", "sequence", "chrom", "start", "end", "strand"]
+    assert back.equals(splits.train)
+
+
+def test_genomic_benchmarks_without_interval_lists_have_no_coordinates(tmp_path):
+    make_benchmark_folder(tmp_path / "cache", "ds")
+    splits = genomic_benchmarks.load({"name": "ds", "cache_dir": str(tmp_path / "cache")})
+    assert list(splits.train.columns) == ["id", "label", "sequence"]
+
+
+def test_local_table_and_fasta_coordinates_are_kept(tmp_path):
+    rows = "".join(f"{rid},{label},{seq},chr{i % 2 + 1},{10 * i},{10 * i + len(seq)},{'+-'[i % 2]}\n"
+                   for i, (rid, label, seq) in enumerate(TRAIN + TEST))
+    write(tmp_path / "t.csv", "id,label,sequence,chrom,start,end,strand\n" + rows)
+    splits = local.load({"train": "t.csv", "test_fraction": 0.5, "split_seed": 0, "id_column": "id"}, tmp_path)
+    both = pd.concat([splits.train, splits.test]).set_index("id")
+    assert both.loc["b1", ["chrom", "start", "end", "strand"]].tolist() == ["chr1", 20, 26, "+"]
+    assert both.loc["a2", ["chrom", "start", "end", "strand"]].tolist() == ["chr2", 10, 16, "-"]
+    records = "".join(f">chr3:{5 * i}-{5 * i + len(seq)}{'(-)' if i % 2 else ''} label={label}\n{seq}\n"
+                      for i, (_, label, seq) in enumerate(TRAIN))
+    write(tmp_path / "t.fa", records)
+    fa = local.read_fasta(tmp_path / "t.fa")
+    assert fa[["chrom", "start", "end", "strand"]].values.tolist()[:2] == [["chr3", 0, 6, "+"], ["chr3", 5, 11, "-"]]
+    assert fa["id"].tolist()[0] == "chr3:0-6"
+    plain = local.read_fasta(write(tmp_path / "p.fa", fasta(TRAIN)))
+    assert list(plain.columns) == ["id", "label", "sequence"]
+
+
+def test_a_test_file_without_the_coordinates_of_the_training_file_is_refused(tmp_path):
+    rows = "".join(f"{rid},{label},{seq},chr1,0,{len(seq)},+\n" for rid, label, seq in TRAIN)
+    write(tmp_path / "train.csv", "id,label,sequence,chrom,start,end,strand\n" + rows)
+    write(tmp_path / "test.fa", fasta(TEST))
+    with pytest.raises(InputError, match=r"record 'a3' has no genome coordinates but others have; give chrom, "
+                                         r"start, end, strand for every record or for none"):
+        local.load({"train": "train.csv", "test": "test.fa", "split_seed": 0, "id_column": "id"}, tmp_path)
+
+
+def test_genomic_benchmarks_interval_list_without_a_records_row_is_named(tmp_path):
+    root = make_benchmark_folder(tmp_path / "cache", "ds")
+    write(root / "ds" / "train" / "human.csv", "id,region,start,end,strand\n0,chr1,0,20,+\n2,chr1,40,60,+\n")
+    with pytest.raises(InputError, match=r"ds/train/human.csv: has no row for record '1' \(.*ds/train/human/1.txt; "
+                                         r"1 records without one\)"):
+        genomic_benchmarks.load({"name": "ds", "cache_dir": str(root)})
+    write(root / "ds" / "train" / "human.csv", "id,region,start,end,strand\n0,chr1,0,20,+\n1,chr1,40,60,x\n"
+                                               "2,chr1,40,60,+\n")
+    with pytest.raises(InputError, match=r"ds/train/human.csv: record '1' \(line 3\), column 'strand': 'x' is not a "
+                                         r"strand \(\+ or -\)$"):
+        genomic_benchmarks.load({"name": "ds", "cache_dir": str(root)})

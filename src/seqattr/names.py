@@ -5,7 +5,8 @@ Pure Python (no numpy, no matplotlib), so that workflow/rules/common.smk can use
 
 from __future__ import annotations
 
-METHOD_NAMES = {"attention": "attention", "ig": "Integrated Gradients", "grad_x_input": "gradient x input"}
+METHOD_NAMES = {"attention": "attention", "ig": "Integrated Gradients", "grad_x_input": "gradient x input",
+                "deep_lift_shap": "DeepLIFT/SHAP"}
 MODEL_NAMES = {"cnn": "CNN", "attngen": "AttnGen"}
 
 

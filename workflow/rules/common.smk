@@ -38,6 +38,9 @@ SALIENCY_OPTIONS = (
     "ig_internal_batch_size",
     "ig_baseline",
     "batch_size",
+    "deep_lift_shap_shuffles",
+    "deep_lift_shap_seed",
+    "deep_lift_shap_tolerance",
     "device",
 )
 GAMA_SCORING_OPTIONS = ("metrics", "reductions", "scorings", "bootstrap", "seed")
@@ -94,6 +97,8 @@ SALIENCY_ENTRIES = [dict(run, method=method) for run in ATTRIBUTED_RUNS for meth
 SALIENCY_DATASETS = unique(run["dataset"] for run in ATTRIBUTED_RUNS)
 RECOVERY_ENTRIES = [entry for entry in SALIENCY_ENTRIES if entry["dataset"] in SYNTHETIC_DATASETS]
 RECOVERY_DATASETS = unique(entry["dataset"] for entry in RECOVERY_ENTRIES)
+# The saliency files with convergence deltas, gathered per sequence into one table.
+CONVERGENCE_ENTRIES = [entry for entry in SALIENCY_ENTRIES if entry["method"] in ("ig", "deep_lift_shap")]
 
 GENERATIVE_SETS = list(GENERATIVE["sets"])
 SYNTHETIC_POSITIVE_SETS = [s for s in GENERATIVE_SETS if GENERATIVE["sets"][s]["source"] == "synthetic"]
@@ -221,7 +226,7 @@ def perturbation_file(dataset="{dataset}", model="{model}", mask_ratio="{mask_ra
 
 
 def saliency_table(name):
-    """perturbation, deletion or motif_recovery."""
+    """perturbation, deletion, motif_recovery or convergence."""
     return f"{RESULTS}/saliency/{name}.tsv"
 
 
@@ -316,7 +321,7 @@ MOTIFS = config["motifs"]
 
 
 def motif_methods(run):
-    """The motifs methods (attention, ig, ism) of a classifier run, from `motifs.classifiers`."""
+    """The motifs methods (attention, ig, deep_lift_shap, ism) of a classifier run, from `motifs.classifiers`."""
     methods = []
     for spec in MOTIFS["classifiers"]:
         ratio_matches = "mask_ratio" not in spec or format_ratio(spec["mask_ratio"]) == run["mask_ratio"]
@@ -373,7 +378,7 @@ def enrichment_file(dataset="{dataset}"):
 
 def motifs_source(wildcards):
     """What a discovery job reads its contributions from: the saliency file (attention,
-    ig) or the ISM file."""
+    ig, deep_lift_shap) or the ISM file."""
     run = {key: wildcards[key] for key in ("dataset", "model", "mask_ratio", "seed")}
     if wildcards.attribution == "ism":
         return ism_file(**run)
@@ -531,6 +536,17 @@ def report_tables():
                 "Saliency",
                 {"content": "deletion summary"},
                 subcategory="Perturbation test",
+            )
+        )
+    if CONVERGENCE_ENTRIES:
+        tables.append(
+            entry(
+                saliency_table("convergence"),
+                "Convergence deltas of IG and DeepLIFT/SHAP per sequence",
+                "convergence_table",
+                "Saliency",
+                {"content": "convergence deltas"},
+                subcategory="Convergence",
             )
         )
     if RECOVERY_ENTRIES:
@@ -692,6 +708,8 @@ def final_outputs():
         outputs += [saliency_figure(name, ext) for name in ("perturbation", "deletion") for ext in both]
         outputs += [heatmap_figure(ext, dataset) for dataset in SALIENCY_DATASETS for ext in both]
         outputs += [logos_figure(ext, **run) for run in ATTRIBUTED_RUNS for ext in both]
+    if CONVERGENCE_ENTRIES:
+        outputs.append(saliency_table("convergence"))
     if RECOVERY_ENTRIES:
         outputs += [saliency_table("motif_recovery")] + [saliency_figure("motif_recovery", ext) for ext in both]
     if MOTIF_ENTRIES:

@@ -1,5 +1,5 @@
-# Stage saliency: attention, Integrated Gradients and grad x input of every trained
-# classifier, AttnGen's perturbation test, recovery of the planted motifs, logos and
+# Stage saliency: attention, Integrated Gradients, grad x input and DeepLIFT/SHAP of every
+# trained classifier, their convergence deltas per sequence, AttnGen's perturbation test, recovery of the planted motifs, logos and
 # heatmaps (src/seqattr/saliency/).
 
 
@@ -101,6 +101,24 @@ rule perturbation_summary:
         summary_fraction=SALIENCY["summary_fraction"],
     script:
         "../scripts/perturbation_summary.py"
+
+
+rule saliency_convergence:
+    input:
+        [saliency_file(**entry) for entry in CONVERGENCE_ENTRIES],
+    output:
+        saliency_table("convergence"),
+    log:
+        log_file("saliency", "convergence"),
+    benchmark:
+        benchmark_file("saliency", "convergence")
+    localrule: True
+    conda:
+        "../envs/tables.yaml"
+    params:
+        saliency_files=[with_path(entry) for entry in CONVERGENCE_ENTRIES],
+    script:
+        "../scripts/saliency_convergence.py"
 
 
 rule motif_recovery:

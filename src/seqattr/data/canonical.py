@@ -1,7 +1,8 @@
 """The canonical labelled-sequence format every later stage reads.
 
 A dataset is `train.tsv.gz` and `test.tsv.gz` (columns id, label, sequence; label is a
-class name), `classes.json` (class names; a class's index is its integer label), and for
+class name; where the dataset carries genome coordinates also chrom, start, end, strand,
+0-based half-open as in BED, `seqattr.data.coordinates`), `classes.json` (class names; a class's index is its integer label), and for
 synthetic data `motifs.tsv.gz` (id, start, end, motif, class; 0-based, end exclusive).
 """
 
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from seqattr import InputError
+from seqattr.data.coordinates import COORDINATE_COLUMNS, has_coordinates
 from seqattr.io import read_json, read_table, write_json, write_table
 from seqattr.minimums import MIN_PER_CLASS, check_class_sizes
 
@@ -142,10 +144,15 @@ def stratified_split(frame: pd.DataFrame, test_fraction: float, seed: int,
     return frame[~is_test].reset_index(drop=True), frame[is_test].reset_index(drop=True)
 
 
+def canonical_columns(frame: pd.DataFrame) -> list[str]:
+    """COLUMNS, and the coordinate columns where the frame has them."""
+    return COLUMNS + (COORDINATE_COLUMNS if has_coordinates(frame) else [])
+
+
 def write_splits(splits: LabelledSplits, train_path, test_path, classes_path, motifs_path=None) -> None:
     """The canonical files at the paths the rule declares (motifs only for synthetic data)."""
-    write_table(splits.train[COLUMNS], train_path)
-    write_table(splits.test[COLUMNS], test_path)
+    write_table(splits.train[canonical_columns(splits.train)], train_path)
+    write_table(splits.test[canonical_columns(splits.test)], test_path)
     write_json(splits.classes, classes_path)
     if splits.motifs is not None:
         if motifs_path is None:
@@ -154,7 +161,7 @@ def write_splits(splits: LabelledSplits, train_path, test_path, classes_path, mo
 
 
 def read_split(path: str | Path) -> pd.DataFrame:
-    return read_table(path, dtype={"id": str, "label": str, "sequence": str})
+    return read_table(path, dtype={"id": str, "label": str, "sequence": str, "chrom": str, "strand": str})
 
 
 def read_classes(path: str | Path) -> list[str]:

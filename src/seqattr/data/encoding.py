@@ -3,7 +3,10 @@
 Stored per split as an .npz with `onehot` (N, 4, L) uint8, `labels` (N,) int64, `ids`
 (N,) str, `mask` (N, L) bool (True where the position holds sequence, False for
 padding), `ambiguous` (N, L) bool (IUPAC codes such as N) and `ambiguous_value`
-(0.0 or 0.25: what `EncodedSet.as_float` puts in all four channels there).
+(0.0 or 0.25: what `EncodedSet.as_float` puts in all four channels there). A dataset with
+genome coordinates also stores `chrom`, `start`, `end`, `strand` (N,) and `offset` (N,),
+the window column of each sequence's first nucleotide (negative where cropping cut it):
+`EncodedSet.coordinates` (`seqattr.data.coordinates.GenomeCoordinates`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import numpy as np
 
 from seqattr import InputError
 from seqattr.data.canonical import DNA_AMBIGUOUS
+from seqattr.data.coordinates import COORDINATE_COLUMNS, GenomeCoordinates, has_coordinates
 from seqattr.io import save_npz
 
 AMBIGUOUS_CODE = 4
@@ -36,6 +40,7 @@ class EncodedSet:
     mask: np.ndarray
     ambiguous: np.ndarray
     ambiguous_value: float = 0.0
+    coordinates: GenomeCoordinates | None = None
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -80,6 +85,11 @@ def encode(sequences, length: int, crop: str = "centre", source: str = "<sequenc
     Raises InputError naming `source`, the record id and the 1-based position of the
     first character that is neither a base nor an IUPAC code.
     """
+    return encode_with_offsets(sequences, length, crop, source, ids)[0]
+
+
+def encode_with_offsets(sequences, length: int, crop: str = "centre", source: str = "<sequences>", ids=None):
+    """`encode`'s codes and, per sequence, the window column of its first nucleotide."""
     sequences = list(sequences)
     if crop == "none":
         check_fits(sequences, length, source, ids)
@@ -94,7 +104,7 @@ def encode(sequences, length: int, crop: str = "centre", source: str = "<sequenc
         char = sequences[row][position - 1]
         raise InputError(f"{source}: record {record!r}, position {position}: invalid character {char!r} "
                          f"(allowed: ACGT and IUPAC codes {DNA_AMBIGUOUS}, any case)")
-    return codes
+    return codes, (offsets - skipped).astype(np.int64)
 
 
 def check_fits(sequences, length: int, source: str, ids=None) -> None:
@@ -115,8 +125,13 @@ def one_hot(codes: np.ndarray) -> np.ndarray:
 
 
 def encode_split(frame, classes: list[str], length: int, crop: str, ambiguous: str, source: str) -> EncodedSet:
-    codes = encode(frame["sequence"], length, crop, source, ids=list(frame["id"]))
+    codes, offsets = encode_with_offsets(frame["sequence"], length, crop, source, ids=list(frame["id"]))
     index = {name: k for k, name in enumerate(classes)}
+    coordinates = None
+    if has_coordinates(frame):
+        coordinates = GenomeCoordinates(np.array(frame["chrom"], dtype=str), np.array(frame["start"], dtype=np.int64),
+                                        np.array(frame["end"], dtype=np.int64), np.array(frame["strand"], dtype=str),
+                                        offsets)
     return EncodedSet(
         onehot=one_hot(codes),
         labels=np.array([index[label] for label in frame["label"]], dtype=np.int64),
@@ -124,15 +139,23 @@ def encode_split(frame, classes: list[str], length: int, crop: str, ambiguous: s
         mask=codes != PAD_CODE,
         ambiguous=codes == AMBIGUOUS_CODE,
         ambiguous_value=0.25 if ambiguous == "uniform" else 0.0,
+        coordinates=coordinates,
     )
 
 
 def save_encoded(encoded: EncodedSet, path: str | Path) -> None:
+    coordinates = encoded.coordinates
+    extra = {} if coordinates is None else {
+        "chrom": coordinates.chrom, "start": coordinates.start, "end": coordinates.end, "strand": coordinates.strand,
+        "offset": coordinates.offset}
     save_npz(path, onehot=encoded.onehot, labels=encoded.labels, ids=encoded.ids, mask=encoded.mask,
-             ambiguous=encoded.ambiguous, ambiguous_value=np.float32(encoded.ambiguous_value))
+             ambiguous=encoded.ambiguous, ambiguous_value=np.float32(encoded.ambiguous_value), **extra)
 
 
 def load_encoded(path: str | Path) -> EncodedSet:
     with np.load(path, allow_pickle=False) as data:
+        coordinates = None
+        if all(key in data.files for key in COORDINATE_COLUMNS):
+            coordinates = GenomeCoordinates(data["chrom"], data["start"], data["end"], data["strand"], data["offset"])
         return EncodedSet(data["onehot"], data["labels"], data["ids"], data["mask"], data["ambiguous"],
-                          float(data["ambiguous_value"]))
+                          float(data["ambiguous_value"]), coordinates)

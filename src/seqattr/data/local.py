@@ -20,6 +20,7 @@ from seqattr.data.canonical import (
     labelled_frame,
     stratified_split,
 )
+from seqattr.data.coordinates import COORDINATE_COLUMNS, check_all_or_none, checked_coordinates, fasta_location
 
 # FASTA header grammar: `>ID FIELD FIELD ...`, fields separated by `|` or white space; a
 # field `key=value` sets a key (its value ends at the next separator), `label=<class>`
@@ -190,16 +191,34 @@ def header_label(path: Path, record: str, number: int, description: str) -> str:
 def read_fasta(path: Path, label: str | None = None) -> pd.DataFrame:
     """Records of a FASTA file; the label is `label` or the header's `label=<class>` field
     (the header grammar is above `HEADER_SEPARATOR`)."""
-    ids, labels, sequences = [], [], []
+    ids, labels, sequences, locations = [], [], [], []
     for number, record in enumerate(parse_fasta(path), start=1):
         name = record_id(record.id)
         record_label = label if label is not None else header_label(path, name, number, record.description)
         ids.append(name)
         labels.append(record_label)
         sequences.append(str(record.seq))
+        locations.append(fasta_location(name))
     if not ids:
         raise InputError(f"{path}: no FASTA records (empty file or not FASTA)")
-    return labelled_frame(ids, labels, sequences)
+    frame = labelled_frame(ids, labels, sequences)
+    return with_fasta_coordinates(frame, locations, path)
+
+
+def with_fasta_coordinates(frame: pd.DataFrame, locations: list, path: Path) -> pd.DataFrame:
+    """The records with the coordinates of their `chrom:start-end(strand)` ids, checked,
+    when any id is one: then every id must be."""
+    if not any(locations):
+        return frame
+    without = next(i for i, location in enumerate(locations + [None]) if location is None)
+    if without < len(locations):
+        first = next(i for i, location in enumerate(locations) if location)
+        raise InputError(f"{path}: record {frame['id'].iloc[without]!r} (number {without + 1}) has no "
+                         f"chrom:start-end(strand) id but record {frame['id'].iloc[first]!r} has; give coordinates "
+                         f"in every record's id or in none")
+    for column in COORDINATE_COLUMNS:
+        frame[column] = [location[column] for location in locations]
+    return checked_coordinates(frame, lambda row: f"{path}: record {frame['id'].iloc[row]!r} (number {row + 1})")
 
 
 def read_table_file(path: Path, sequence_column: str, label_column: str | None, id_column: str | None,
@@ -234,7 +253,19 @@ def read_table_file(path: Path, sequence_column: str, label_column: str | None, 
             row = int(empty[0])
             raise InputError(f"{path}: record {str(list(ids)[row])!r} (line {row + 2}) has an empty or missing "
                              f"{label_column!r}; every sequence needs a class label")
-    return labelled_frame(ids, labels, frame[sequence_column].str.strip())
+    labelled = labelled_frame(ids, labels, frame[sequence_column].str.strip())
+    present = [column for column in COORDINATE_COLUMNS if column in frame.columns]
+    if not present:
+        return labelled
+    if len(present) < len(COORDINATE_COLUMNS):
+        absent = [column for column in COORDINATE_COLUMNS if column not in present]
+        raise InputError(f"{path}: has coordinate column{'s' if len(present) > 1 else ''} "
+                         f"{', '.join(map(repr, present))} but no {absent[0]!r}; give all of "
+                         f"{', '.join(COORDINATE_COLUMNS)} or none")
+    for column in COORDINATE_COLUMNS:
+        labelled[column] = frame[column].to_numpy()
+    return checked_coordinates(labelled, lambda row: f"{path}: record {str(labelled['id'].iloc[row])!r} "
+                                                     f"(line {row + 2})")
 
 
 def read_labelled(source, cfg: dict, base: Path, prefixes: dict | None = None) -> pd.DataFrame:
@@ -292,6 +323,7 @@ def load(cfg: dict, base: Path = Path(".")) -> LabelledSplits:
     source = describe(cfg["train"]) + (f" / {describe(cfg['test'])}" if cfg.get("test") else "")
     both = pd.concat([train, test], ignore_index=True)
     check_split(both, source)  # an id in both files is a duplicate too
+    check_all_or_none(both, source)
     classes = check_classes(train, test, cfg.get("classes"), source)
     return LabelledSplits(train, test, classes)
 

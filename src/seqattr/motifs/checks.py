@@ -10,7 +10,7 @@ from seqattr.errors import ConfigError
 from seqattr.motifs.database import DatabaseError, check_release, read_meme
 
 # Which saliency method's maps each motifs method reads (ism runs the model itself).
-SALIENCY_SOURCE = {"attention": "attention", "ig": "ig"}
+SALIENCY_SOURCE = {"attention": "attention", "ig": "ig", "deep_lift_shap": "deep_lift_shap"}
 
 
 def check_config(config: dict) -> None:

@@ -6,6 +6,8 @@ is always `onehot * hypothetical`.
 
 * ig: the path-averaged gradient that the saliency stage stores beside IG's scores
   (Captum's multiply_by_inputs=False); times the one-hot input it is exactly the saved IG.
+* deep_lift_shap: tangermeme's hypothetical contributions, averaged over the references,
+  that the saliency stage stores beside its scores (times the one-hot input: the scores).
 * ism: tangermeme's saturation mutagenesis of the explained class's logit (minus the
   mean logit, so two classes give the usual logit margin), each position's four effects
   centred on their mean (tangermeme's `hypothetical=True` aggregation).
@@ -30,10 +32,11 @@ def attention_hypothetical(scores: np.ndarray, onehot: np.ndarray, valid: np.nda
     return (np.asarray(onehot) * relative[:, None, :]).astype(np.float32)
 
 
-def ig_hypothetical(saliency: dict, source: str = "saliency file") -> np.ndarray:
-    """The path-averaged gradient (N, 4, L) stored in an IG saliency file."""
+def stored_hypothetical(saliency: dict, source: str = "saliency file") -> np.ndarray:
+    """The per-base contributions (N, 4, L) stored in an IG (path-averaged gradient) or
+    DeepLIFT/SHAP (hypothetical contributions) saliency file."""
     if "hypothetical" not in saliency:
-        raise ValueError(f"{source}: holds no per-base IG gradients ('hypothetical'); rerun its saliency job "
+        raise ValueError(f"{source}: holds no per-base contributions ('hypothetical'); rerun its saliency job "
                          f"(files written before the motifs stage lack them)")
     return np.asarray(saliency["hypothetical"], dtype=np.float32)
 

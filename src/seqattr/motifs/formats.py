@@ -7,12 +7,20 @@
   contrib_scores, hypothetical_contribs, seqlets/...}`), the file `modisco report`, Fi-NeMo,
   gReLU and CREsted read. Its `pattern_i` of `pos_patterns` is seqattr's `pos_i`.
 - Seqlets as BED6: sequence id, start, end (0-based, half-open, positions of the model's
-  input window), the pattern's name, a 0-1000 score and the strand.
+  input window), the pattern's name, a 0-1000 score and the strand; for a dataset with genome
+  coordinates (`seqattr.data.coordinates`) chrom, start and end on the genome instead, each
+  seqlet clipped to its sequence, a minus-strand sequence's seqlet reversed onto the genome
+  and its strand flipped.
 - modisco's HTML report (`modiscolite.report.report_motifs`) with its logos inlined, so the
   one file opens on its own and inside Snakemake's self-contained report.
 - The attribution as bigWig (figwig's writer): one chromosome per evaluated sequence (its
   id, the input window's length), each base's contribution, the hypothetical contribution
   of the base it holds (0 at padding). IGV shows it beside the BED on the same sequences.
+  With genome coordinates, the chromosomes are the genome's (each as long as the furthest
+  position covered, not the assembly's length) and each nucleotide's contribution sits at
+  its genome position (minus-strand position i at end - 1 - i); where evaluated sequences
+  overlap, a position holds the mean of their contributions there. Positions no sequence
+  covers hold no value.
 """
 
 from __future__ import annotations
@@ -53,7 +61,23 @@ def write_modisco_h5(result: ModiscoResult, output) -> None:
         gc.collect()  # save_hdf5 leaves its h5py.File to the garbage collector: closed before the rename
 
 
-def seqlet_bed(h5_path, patterns: list[Pattern], sequence_ids, prefix: str) -> pd.DataFrame:
+def genome_bed(table: pd.DataFrame, sequence_ids, coordinates) -> pd.DataFrame:
+    """BED rows on sequence ids (window positions) moved onto the genome by the evaluated
+    sequences' `coordinates` (GenomeCoordinates in the order of `sequence_ids`); a row
+    with nothing inside its sequence is dropped."""
+    if table.empty:
+        return table
+    row_of = {str(identifier): row for row, identifier in enumerate(sequence_ids)}
+    rows = np.array([row_of[str(identifier)] for identifier in table["chrom"]], dtype=np.int64)
+    chrom, start, end, strand, kept = coordinates.map_intervals(rows, table["start"].to_numpy(np.int64),
+                                                                table["end"].to_numpy(np.int64),
+                                                                table["strand"].to_numpy(str))
+    moved = pd.DataFrame({"chrom": chrom, "start": start, "end": end, "name": table["name"].to_numpy(),
+                          "score": table["score"].to_numpy(), "strand": strand})[kept]
+    return moved.sort_values(["chrom", "start", "end", "name"], kind="stable").reset_index(drop=True)
+
+
+def seqlet_bed(h5_path, patterns: list[Pattern], sequence_ids, prefix: str, coordinates=None) -> pd.DataFrame:
     """The BED6 rows of every seqlet of a modisco_results.h5, trimmed to its pattern's core.
 
     `sequence_ids[example_idx]` names the sequence a seqlet lies in. A seqlet on the minus
@@ -91,7 +115,8 @@ def seqlet_bed(h5_path, patterns: list[Pattern], sequence_ids, prefix: str) -> p
                     "score": score, "strand": np.where(revcomp, "-", "+")}))
     if not rows:
         return pd.DataFrame(columns=BED_COLUMNS)
-    return pd.concat(rows, ignore_index=True).sort_values(["chrom", "start", "end", "name"], kind="stable")
+    table = pd.concat(rows, ignore_index=True).sort_values(["chrom", "start", "end", "name"], kind="stable")
+    return table if coordinates is None else genome_bed(table, sequence_ids, coordinates)
 
 
 def write_bed(table: pd.DataFrame, output) -> None:
@@ -100,12 +125,33 @@ def write_bed(table: pd.DataFrame, output) -> None:
         table[BED_COLUMNS].to_csv(tmp, sep="\t", header=False, index=False)
 
 
-def write_attribution_bigwig(sequence_ids, onehot: np.ndarray, hypothetical: np.ndarray, output) -> None:
+def genome_track(contributions: np.ndarray, coordinates):
+    """(chrom sizes, chroms, starts, ends, values) of 1-nt intervals holding the
+    contributions (N, L) at their genome positions, the mean where sequences overlap,
+    sorted by chromosome name and position."""
+    genome, inside = coordinates.genome_positions(contributions.shape[1])
+    chroms = np.broadcast_to(coordinates.chrom[:, None], genome.shape)[inside]
+    frame = pd.DataFrame({"chrom": chroms, "position": genome[inside], "value": contributions[inside]})
+    track = frame.groupby(["chrom", "position"], sort=True)["value"].mean().reset_index()
+    sizes = track.groupby("chrom", sort=True)["position"].max() + 1
+    starts = track["position"].to_numpy(np.int64)
+    return ([(str(chrom), int(size)) for chrom, size in sizes.items()], track["chrom"].to_numpy(str), starts,
+            starts + 1, track["value"].to_numpy(np.float32))
+
+
+def write_attribution_bigwig(sequence_ids, onehot: np.ndarray, hypothetical: np.ndarray, output,
+                             coordinates=None) -> None:
     """bigWig of the contributions (N, L) = sum over bases of one-hot x hypothetical, one
-    chromosome per sequence id, in the given order."""
+    chromosome per sequence id, in the given order; with `coordinates` (GenomeCoordinates
+    of the same sequences) on the genome (`genome_track`)."""
     from figwig import write_bigwig
 
     contributions = (np.asarray(onehot, dtype=np.float32) * np.asarray(hypothetical, dtype=np.float32)).sum(axis=1)
+    if coordinates is not None:
+        sizes, chroms, starts, ends, values = genome_track(contributions, coordinates)
+        with atomic_path(output) as tmp:
+            write_bigwig(str(tmp), sizes, chroms, starts, values, ends=ends, n_jobs=1)
+        return
     ids = [str(identifier) for identifier in sequence_ids]
     length = contributions.shape[1]
     with atomic_path(output) as tmp:

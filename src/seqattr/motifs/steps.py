@@ -25,8 +25,8 @@ import torch
 from seqattr.data.encoding import load_encoded
 from seqattr.figures import save_figure
 from seqattr.io import read_json, save_npz, write_table
-from seqattr.motifs.contributions import attention_hypothetical, ig_hypothetical, saturation_mutagenesis
-from seqattr.motifs.database import Motif, planted_motifs, read_meme, write_meme
+from seqattr.motifs.contributions import attention_hypothetical, saturation_mutagenesis, stored_hypothetical
+from seqattr.motifs.database import Motif, planted_motifs, read_meme
 from seqattr.motifs.discovery import run_modisco
 from seqattr.motifs.enrichment import enrichment_table, motif_presence
 from seqattr.motifs.figures import match_figure
@@ -81,16 +81,16 @@ def ism(model_path, encoded_path, classes_path, output, *, dataset: str, model: 
 
 
 def hypothetical_contributions(method: str, source_path, onehot_all: np.ndarray, valid_all: np.ndarray):
-    """(index, one-hot (N, 4, L), hypothetical (N, 4, L)) of a saliency file (attention, ig)
-    or an ISM file."""
+    """(index, one-hot (N, 4, L), hypothetical (N, 4, L)) of a saliency file (attention, ig,
+    deep_lift_shap) or an ISM file."""
     with np.load(source_path, allow_pickle=False) as data:
         source = {key: data[key] for key in data.files}
     index = source["index"]
     onehot = onehot_all[index].astype(np.float32)
     if method == "attention":
         return index, onehot, attention_hypothetical(source["scores"], onehot, valid_all[index])
-    if method == "ig":
-        return index, onehot, ig_hypothetical(source, str(source_path))
+    if method in ("ig", "deep_lift_shap"):
+        return index, onehot, stored_hypothetical(source, str(source_path))
     return index, onehot, source["hypothetical"].astype(np.float32)
 
 
@@ -101,7 +101,7 @@ def discover(source_path, encoded_path, database_path, table_output, patterns_ou
     """TF-MoDISco patterns of one (classifier, method), named `name/pattern`: their TOMTOM
     matches (motifs.tsv), the patterns file, the logo figure, and the files other tools
     read (seqattr.motifs.formats): MEME, modisco_results.h5, seqlet BED6, modisco's report,
-    the attribution bigWig."""
+    the attribution bigWig (both on the genome when the dataset has coordinates)."""
     encoded = load_encoded(encoded_path)
     database = read_meme(database_path) + planted_database(planted, mutation_rate)
     index, onehot, hypothetical = hypothetical_contributions(method, source_path, encoded.as_float(), encoded.mask)
@@ -125,8 +125,9 @@ def discover(source_path, encoded_path, database_path, table_output, patterns_ou
     save_figure(figure, png, pdf)
     write_discovered_meme(patterns, name, meme_output)
     write_modisco_h5(result, h5_output)
-    write_bed(seqlet_bed(h5_output, patterns, encoded.ids[index], name), bed_output)
-    write_attribution_bigwig(encoded.ids[index], onehot, hypothetical, bigwig_output)
+    coordinates = None if encoded.coordinates is None else encoded.coordinates[index]
+    write_bed(seqlet_bed(h5_output, patterns, encoded.ids[index], name, coordinates), bed_output)
+    write_attribution_bigwig(encoded.ids[index], onehot, hypothetical, bigwig_output, coordinates)
     start = time.perf_counter()
     modisco_report(h5_output, database, report_output, n_patterns=len(patterns),
                    trim_threshold=options["trim_threshold"])

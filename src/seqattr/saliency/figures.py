@@ -19,7 +19,8 @@ from seqattr.saliency import ORDERS  # noqa: E402
 ORDER_STYLES = {"top": "-", "random": ":", "bottom": "--"}
 ORDER_WORDS = {"top": "most salient removed", "bottom": "least salient removed"}
 MOTIF_COLOUR, MOTIF_ALPHA = "gold", 0.25
-METHOD_COLOURS = {"attention": "tab:red", "ig": "tab:blue", "grad_x_input": "tab:green"}
+METHOD_COLOURS = {"attention": "tab:red", "ig": "tab:blue", "grad_x_input": "tab:green",
+                  "deep_lift_shap": "tab:purple"}
 CLASSIFIER_KEYS = ["dataset", "model", "mask_ratio", "seed"]
 MODEL_KEYS = ["dataset", "model", "mask_ratio"]
 

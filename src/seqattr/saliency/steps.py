@@ -9,9 +9,11 @@ dataset), built by the rule from the path helpers, never as parallel lists.
 
 Saliency file (.npz): ids (N,), index (N,) rows of the test split, labels (N,),
 predictions (N,), targets (N,) the class explained, scores (N, L) float32, delta (N,)
-IG convergence delta (NaN for other methods); IG files also hold hypothetical (N, 4, L)
-float32, the path-averaged gradient (scores = its product with the input, summed over the
-bases), which the motifs stage reads as per-base hypothetical contributions.
+convergence delta of IG and DeepLIFT/SHAP (NaN for other methods); IG files also hold
+hypothetical (N, 4, L) float32, the path-averaged gradient (scores = its product with the
+input, summed over the bases), which the motifs stage reads as per-base hypothetical
+contributions; DeepLIFT/SHAP files hold its hypothetical contributions (averaged over the
+references) and max_pair_delta (N,), the largest |delta| over a sequence's references.
 """
 
 from __future__ import annotations
@@ -46,7 +48,12 @@ def load_classifier(path, device: str = "auto", threads: int = 1, *, model: str,
 
 def saliency(model_path, encoded_path, classes_path, output, *, method: str, dataset: str, model: str,
              n_eval: int | None, eval_seed: int, target: str = "predicted", ig_steps: int = 50, ig_internal_batch_size: int = 1024,
-             ig_baseline: float = 0.0, batch_size: int = 256, device: str = "auto", threads: int = 1) -> None:
+             ig_baseline: float = 0.0, batch_size: int = 256, deep_lift_shap_shuffles: int = 20,
+             deep_lift_shap_seed: int = 0, deep_lift_shap_tolerance: float = 1e-3, device: str = "auto",
+             threads: int = 1) -> None:
+    """One method's saliency of one classifier on the evaluation set; a deep_lift_shap whose
+    largest per-pair convergence delta exceeds `deep_lift_shap_tolerance` is an InputError
+    naming the key and the worst sequence, and writes nothing."""
     torch.manual_seed(0)
     index, encoded = evaluation_set(encoded_path, n_eval, eval_seed)
     network = load_classifier(model_path, device, threads, model=model, dataset=dataset, classes_path=classes_path,
@@ -55,11 +62,27 @@ def saliency(model_path, encoded_path, classes_path, output, *, method: str, dat
     log.info("%s saliency of %s on %d x %d nt (target: %s)", method, model_path, len(index), x.shape[2], target)
     result = saliency_scores(network, x, method, labels=encoded.labels[index], target=target, ig_steps=ig_steps,
                              ig_internal_batch_size=ig_internal_batch_size, ig_baseline=ig_baseline,
-                             batch_size=batch_size)
+                             batch_size=batch_size, shuffles=deep_lift_shap_shuffles,
+                             shuffle_seed=deep_lift_shap_seed)
+    if result.max_pair_delta is not None:
+        check_convergence(result.max_pair_delta, encoded.ids[index], deep_lift_shap_tolerance, model_path)
     extra = {} if result.hypothetical is None else {"hypothetical": result.hypothetical}
+    if result.max_pair_delta is not None:
+        extra["max_pair_delta"] = result.max_pair_delta
     save_npz(output, ids=encoded.ids[index], index=index, labels=encoded.labels[index],
              predictions=result.predictions, targets=result.targets, scores=result.scores, delta=result.delta,
              **extra)
+
+
+def check_convergence(max_pair_delta: np.ndarray, ids: np.ndarray, tolerance: float, source) -> None:
+    """InputError when a sequence's largest DeepLIFT/SHAP convergence delta exceeds the tolerance."""
+    over = np.flatnonzero(~(max_pair_delta <= tolerance))  # NaN counts as over
+    if len(over):
+        worst = over[np.nanargmax(np.where(np.isnan(max_pair_delta[over]), np.inf, max_pair_delta[over]))]
+        raise InputError(f"{source}: DeepLIFT/SHAP convergence deltas of {len(over)} of {len(ids)} sequences exceed "
+                         f"saliency.deep_lift_shap_tolerance ({tolerance:g}); the largest is "
+                         f"{max_pair_delta[worst]:.3g} (sequence {ids[worst]}). A layer without a DeepLIFT rule is "
+                         f"treated as linear (docs/saliency.md); raise the tolerance or use ig")
 
 
 def perturbation(model_path, encoded_path, classes_path, output, *, saliency_files: dict[str, str], classifier: dict,

@@ -158,3 +158,26 @@ def saliency_figures(*, logos: list[dict], heatmaps: list[dict], encoded_files: 
         figure = saliency_heatmap(heatmap["saliency_files"], classes_files[dataset],
                                   title=f"{dataset}: mean saliency by position and class")
         save_figure(figure, heatmap["png"], heatmap["pdf"])
+
+
+CONVERGENCE_COLUMNS = ["dataset", "model", "mask_ratio", "seed", "method", "id", "index", "target", "delta",
+                       "max_pair_delta"]
+
+
+def convergence_table(saliency_files: list[dict], output) -> pd.DataFrame:
+    """Per sequence, the convergence delta of every IG and DeepLIFT/SHAP saliency file
+    (max_pair_delta: DeepLIFT/SHAP only); each entry: dataset, model, mask_ratio, seed,
+    method and its `path`."""
+    frames = []
+    for entry in saliency_files:
+        saliency_file = read_saliency(entry["path"])
+        n = len(saliency_file["ids"])
+        frames.append(pd.DataFrame({
+            "dataset": entry["dataset"], "model": entry["model"], "mask_ratio": float(entry["mask_ratio"]),
+            "seed": int(entry["seed"]), "method": entry["method"], "id": saliency_file["ids"],
+            "index": saliency_file["index"], "target": saliency_file["targets"], "delta": saliency_file["delta"],
+            "max_pair_delta": saliency_file.get("max_pair_delta", np.full(n, np.nan, dtype=np.float32))}))
+    table = pd.concat(frames, ignore_index=True)[CONVERGENCE_COLUMNS] if frames else pd.DataFrame(
+        columns=CONVERGENCE_COLUMNS)
+    write_table(table, output)
+    return table

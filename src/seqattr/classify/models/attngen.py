@@ -26,6 +26,18 @@ import torch
 from torch import nn
 
 MASKING_MODES = ("input", "features")
+
+
+class WeightedSum(nn.Module):
+    """The attention pooling, sum over positions of features x weights, as a module of its
+    own: DeepLIFT rules attach to modules, and the saliency stage's deep_lift_shap swaps
+    every module declaring a `bilinear_equation` for tangermeme's BilinearOp, which has a
+    rule for a product of two input-dependent terms (docs/saliency.md)."""
+
+    bilinear_equation = "ncl,nl->nc"
+
+    def forward(self, features: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+        return torch.einsum(self.bilinear_equation, features, weights)
 CONCENTRATIONS = ("none", "entropy", "temperature", "sparsemax")
 
 
@@ -114,6 +126,9 @@ class AttnGen(nn.Module):
             *(ResidualDilatedConv(channels, dilated_kernel_size, d) for d in dilations),
         )
         self.attention = nn.Conv1d(channels, 1, 1)
+        # Parameter-free modules (checkpoints unchanged), so that DeepLIFT has a rule for each.
+        self.softmax = nn.Softmax(dim=1)
+        self.pool = WeightedSum()
         self.classifier = nn.Sequential(nn.Linear(channels, hidden), nn.ReLU(), nn.Dropout(dropout),
                                         nn.Linear(hidden, n_classes))
 
@@ -131,7 +146,7 @@ class AttnGen(nn.Module):
             return sparsemax(logits, dim=1)
         if self.concentration == "temperature":
             logits = logits / self.temperature
-        return torch.softmax(logits, dim=1)
+        return self.softmax(logits)
 
     def forward(self, x: torch.Tensor, mask_ratio: float = 0.0) -> torch.Tensor:
         """Logits (N, n_classes); with mask_ratio > 0 the lowest-importance positions are suppressed."""
@@ -149,7 +164,7 @@ class AttnGen(nn.Module):
         if self.training and self.entropy_penalty > 0:
             self.regularisation_loss = self.entropy_penalty * normalised_entropy(weights).mean()
         weights = weights.to(features.dtype)
-        pooled = torch.einsum("ncl,nl->nc", features, weights)
+        pooled = self.pool(features, weights)
         return self.classifier(pooled)
 
     @property
