@@ -157,7 +157,8 @@ LIGHT_RULES = {
     "data.yaml": {"generate_synthetic_dataset", "import_dataset", "one_hot_encode", "summarise_dataset",
                   "generative_set_hygiene"},
     "tables.yaml": {"aggregate_classification", "plot_classification", "compare_classifiers", "perturbation_summary",
-                    "motif_recovery", "saliency_figures", "saliency_convergence", "motif_database", "motif_summary", "report_tables"},
+                    "motif_recovery", "saliency_figures", "saliency_convergence", "motif_database", "motif_summary",
+                    "report_tables"},
 }
 
 
