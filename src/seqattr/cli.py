@@ -5,6 +5,7 @@ import argparse
 import sys
 
 from seqattr import installed_version
+from seqattr.config import ConfigError, check_config_file
 
 
 def parser() -> argparse.ArgumentParser:
@@ -20,8 +21,6 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
     if arguments.command == "config":
-        from seqattr.config import ConfigError, check_config_file
-
         try:
             check_config_file(arguments.file)
         except ConfigError as error:

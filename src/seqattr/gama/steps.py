@@ -24,6 +24,7 @@ from seqattr.gama.profiles import (SCORING, ReplicateIG, bootstrap_frame, check_
 from seqattr.gama.replicates import mean_matrix, set_summary
 from seqattr.gama.residues import (AGREEMENT_COLUMNS, agreement_rows, mutational_scan, replicates_residue_map,
                                    replicates_scan, residue_map)
+from seqattr.gama.sequence_residues import sequence_residue_table
 from seqattr.gama.strata import strata
 from seqattr.gama.vocabulary import INFORMATION_METRICS, NULL_METRICS, ig_pairs, needs_null_model, needs_trained_model
 from seqattr.generative.alphabet import tokenize
@@ -338,8 +339,6 @@ def sequence_residues(ig_initial_paths, ig_trained_paths, sequences_path, output
                       imgt: bool = False, max_sequences: int | None = None, seed: int = 0) -> None:
     """GAMA's per-residue IG of every attributed sequence and replicate as one long table
     (`gama.sequence_residues`), `sequence_id` the set's `id`."""
-    from seqattr.gama.sequence_residues import sequence_residue_table
-
     table = read_table(sequences_path, dtype={"id": str})
     ids = attributed_sequences(table["id"].tolist(), max_sequences, seed)
     sequences = attributed_sequences(table["sequence"].tolist(), max_sequences, seed)
