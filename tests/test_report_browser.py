@@ -119,8 +119,11 @@ def test_report_shows_every_figure_and_table(browser_tools, request, tmp_path):
             rows, columns, height, title, downloads = shown
             assert (rows, columns) == frame.shape, (table, shown)
             assert height > 20 and title and downloads == [Path(table).name], (table, shown)
-        # No result of the run is left as a download-only TSV.
-        assert not [key for key in relative if key.endswith(".tsv")]
+        # No result of the run is left as a download-only TSV, except the AIRR rearrangement
+        # files: an exchange format for AIRR tools, offered as the file itself ("Files for
+        # other tools").
+        assert not [key for key in relative if key.endswith(".tsv") and not key.endswith(".airr.tsv")]
+        assert [key for key in relative if key.endswith(".airr.tsv")], "the samples' AIRR file is not in the report"
 
         screenshot = os.environ.get("SEQATTR_REPORT_SCREENSHOT")
         if screenshot:
