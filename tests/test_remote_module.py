@@ -19,20 +19,8 @@ import pytest
 import yaml
 
 from conftest import REPO, SNAKEMAKE, job_counts
+from test_module import OUTER_SNAKEFILE  # the user's module block, as the local module test writes it
 
-OUTER_SNAKEFILE = """\
-configfile: "config.yaml"
-
-
-module seqattr:
-    snakefile:
-        "{snakefile}"
-    config:
-        config
-
-
-use rule * from seqattr as seqattr_*
-"""
 
 SERVER_START_SECONDS = 20
 RUN_SECONDS = 1800
